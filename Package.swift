@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Senim",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "senim", targets: ["senim"]),
+        .library(name: "SenimCore", targets: ["SenimCore"]),
+        .library(name: "SenimStore", targets: ["SenimStore"]),
+        .library(name: "SenimTUI", targets: ["SenimTUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure domain: no files, no terminal, no clock.
+        .target(name: "SenimCore"),
+        // Encrypted append-only store, keyslots, backup, sync bundles.
+        .target(
+            name: "SenimStore",
+            dependencies: [
+                "SenimCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // ncursesw, through a shim header (see Sources/CNcursesw/shim.h).
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // Model / Update / View; only Driver/Terminal.swift touches CNcursesw.
+        .target(name: "SenimTUI", dependencies: ["SenimCore", "SenimStore", "CNcursesw"]),
+        .executableTarget(
+            name: "senim",
+            dependencies: [
+                "SenimCore", "SenimStore", "SenimTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SenimCoreTests", dependencies: ["SenimCore"]),
+        .testTarget(name: "SenimStoreTests", dependencies: ["SenimStore", "SenimCore"]),
+        .testTarget(name: "SenimTUITests", dependencies: ["SenimTUI", "SenimCore", "SenimStore"]),
+        .testTarget(name: "SenimCLITests", dependencies: ["SenimCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,51 @@
+/// Everything a user can do that the role policy decides.
+public enum Action: String, CaseIterable, Sendable, Hashable {
+    case logContact, registerClient, viewClients, mergeClients
+    case viewStock, receiveStock, transferStock, confirmTransfer, writeOffStock, countStock
+    case issueReferral, updateReferral, viewReferrals
+    case readConfidentialNotes, writeConfidentialNotes
+    case viewReports, viewInternalReports, exportReports, exportLineList
+    case manageUsers, changeOwnPassphrase
+    case backup, restore, compact, rekey, verify, sync
+}
+
+/// Who may do what. Coordinators manage users, stock corrections and exports; only peer
+/// psychologists read and write confidential referral notes (coordinators included are not).
+public enum Policy {
+    public static func allows(_ role: Role, _ action: Action) -> Bool {
+        switch action {
+        case .logContact, .registerClient, .viewClients, .viewStock, .confirmTransfer,
+             .issueReferral, .updateReferral, .viewReferrals, .viewReports, .changeOwnPassphrase, .verify:
+            return true
+        case .readConfidentialNotes, .writeConfidentialNotes:
+            return role == .psychologist
+        case .mergeClients, .receiveStock, .transferStock, .writeOffStock, .countStock,
+             .viewInternalReports, .exportReports, .exportLineList, .manageUsers,
+             .backup, .restore, .compact, .rekey, .sync:
+            return role == .coordinator
+        }
+    }
+
+    /// Throws `policy.denied` naming the role and the action.
+    public static func require(_ role: Role, _ action: Action) throws(Message) {
+        guard allows(role, action) else { throw Message("policy.denied", role.rawValue, action.rawValue) }
+    }
+
+    /// The action an event needs from its author.
+    public static func action(for body: EventBody) -> Action {
+        switch body {
+        case .clientRegistered: .registerClient
+        case .contactLogged: .logContact
+        case .stockReceived: .receiveStock
+        case .stockTransferred: .transferStock
+        case .stockTransferReceived: .confirmTransfer
+        case .stockWrittenOff: .writeOffStock
+        case .stockCounted: .countStock
+        case .referralIssued: .issueReferral
+        case .referralUpdated: .updateReferral
+        case .referralNoteAdded: .writeConfidentialNotes
+        case .clientsMerged: .mergeClients
+        case .userAdded, .userRemoved: .manageUsers
+        }
+    }
+}
