@@ -34,6 +34,17 @@ enum TempData {
         var at: Timestamp = 1_450_000_000
         for i in 0..<n {
             at += Timestamp(1 + g.below(600))
+            if i % 2000 == 0 {
+                for site in sites {
+                    for item in catalogue.items {
+                        at += 1
+                        out.append(Event(id: EventID(high: g.next(), low: g.next()), at: at, author: "coordinator",
+                                         device: DeviceID(1), site: site,
+                                         body: .stockReceived(StockReceipt(item: item.id, quantity: 20_000))))
+                    }
+                }
+                at += 1
+            }
             let ci = g.below(nClients)
             let site = sites[g.below(3)]
             let author = authors[g.below(authors.count)]

@@ -9,6 +9,8 @@ do {
     switch args.first ?? "" {
     case "core":
         try CoreBench.run(contacts: Int(option("--contacts") ?? "") ?? 1_000_000)
+    case "loader":
+        try CoreBench.loaderOnly(contacts: Int(option("--contacts") ?? "") ?? 1_000_000)
     default:
         print("usage: senim-bench core [--contacts N]")
     }
