@@ -548,6 +548,7 @@ public struct LedgerLoader {
                 let outcome = c.overdose < 0 ? -1 : map(&remapOutcome, c.overdose, { s.outcomes.intern($0) }, old.outcomes)
                 s.contactRecord(id: c.id, at: c.at, client: client, site: site, worker: worker, type: type, overdose: outcome,
                                 itemsStart: itemsStart, servicesStart: servicesStart, note: old.contactNotes[Int32(ic - 1)])
+                s.counted(id: c.id, at: c.at)
             case 1:
                 let r = registrations[ir]
                 ir += 1
@@ -556,7 +557,7 @@ public struct LedgerLoader {
                 if remapClient[Int(r.client)] < 0 {
                     remapClient[Int(r.client)] = s.client(old.clients[Int(r.client)].uic, at: r.at, site: site)
                 }
-                s.registered(id: r.id, at: r.at)
+                s.counted(id: r.id, at: r.at)
             case 2:
                 io += 1
                 if !skip { s.apply(others[io - 1]) }

@@ -295,9 +295,10 @@ public struct LedgerState: Sendable {
                       itemsStart: itemsStart, servicesStart: servicesStart, note: c.note)
     }
 
-    /// A registration whose client the caller has already looked up or created.
+    /// Counts an event applied piecewise (a registration whose client the caller has looked
+    /// up, or a contact completed with `contactRecord`).
     @inline(__always)
-    mutating func registered(id: EventID, at: Timestamp) {
+    mutating func counted(id: EventID, at: Timestamp) {
         eventCount += 1
         last = (at, id)
     }
@@ -318,8 +319,6 @@ public struct LedgerState: Sendable {
     @inline(__always)
     mutating func contactRecord(id: EventID, at: Timestamp, client ci: Int32, site: Int32, worker: Int32, type: Int32,
                                 overdose: Int32, itemsStart: Int32, servicesStart: Int32, note: String?) {
-        eventCount += 1
-        last = (at, id)
         clients.withUnsafeMutableBufferPointer { cs in
             cs[Int(ci)].contacts += 1
             if cs[Int(ci)].lastSeen < at { cs[Int(ci)].lastSeen = at }
