@@ -87,6 +87,9 @@ struct SyntheticGenerator {
     private var coordinator = "coordinator"
     private var psychologist: (name: String, site: String)?
     private var clients: [Client] = []
+    /// The current day's events other than contacts, sorted; `next` is the first not emitted.
+    private var extras: [Event] = []
+    private var next = 0
     /// Client indices sorted by join day, and cumulative weights in that order.
     private var order: [Int] = []
     private var cumulative: [Double] = []
@@ -119,6 +122,8 @@ struct SyntheticGenerator {
     private var level: [[Int64]] = []
     private var transit: [[Int64]] = []
     private var monthlyNeed: [[Double]] = []
+    private var estimatedNeed: [[Double]] = []
+    private var usedThisMonth: [[Int64]] = []
 
     static let profileNames = ["opioid", "stimulant", "smoking", "sexual-health", "mixed"]
     private static let profileWeights: [Double] = [0.48, 0.22, 0.13, 0.10, 0.07]
@@ -355,33 +360,39 @@ struct SyntheticGenerator {
     private mutating func setUpStock() {
         level = Array(repeating: Array(repeating: 0, count: itemCount), count: sites.count)
         transit = level
+        usedThisMonth = level
         monthlyNeed = Array(repeating: Array(repeating: 0, count: itemCount), count: sites.count)
+        estimatedNeed = monthlyNeed
         guard plan.stock, plan.contacts > 0, itemCount > 0 else { return }
-        // Expected use per contact, estimated by sampling contacts with a separate generator.
-        var est = SyntheticRandom(seed: plan.seed ^ 0x5EED_0F_57_0C_4B)
-        var perContact = [Double](repeating: 0, count: itemCount)
-        let samples = 4000
+        // Expected use per site, estimated by sampling contacts (client, site, handout) with a
+        // separate generator, so the main sequence does not depend on it.
+        var est = SyntheticRandom(seed: plan.seed ^ 0x5EED_0F57_0C4B)
+        var use = monthlyNeed
+        let samples = 20_000
         for _ in 0..<samples {
             let c = clients[order[est.cumulative(cumulative, count: cumulative.count)]]
+            var site = c.home
+            if sites.count > 1, est.chance(0.12) { site = est.below(sites.count) }
             let h = handout(for: c.profile, overdose: false, using: &est)
-            for (l, p) in zip(h.items, h.positions) { perContact[p] += Double(l.quantity) }
+            for (l, p) in zip(h.items, h.positions) { use[site][p] += Double(l.quantity) }
         }
-        var share = [Double](repeating: 0.12 / Double(sites.count), count: sites.count)
-        let total = clients.reduce(0.0) { $0 + $1.weight }
-        for c in clients { share[c.home] += 0.88 * c.weight / total }
         let workingDays = (0..<plan.days).reduce(0.0) { $0 + dayWeight($1) }
         let perMonth = Double(plan.contacts) / max(1, workingDays) * 26
         for s in sites.indices {
-            for i in 0..<itemCount { monthlyNeed[s][i] = perMonth * share[s] * perContact[i] / Double(samples) }
+            for i in 0..<itemCount { estimatedNeed[s][i] = perMonth * use[s][i] / Double(samples) }
         }
+        monthlyNeed = estimatedNeed
     }
 
     // MARK: Running
 
+    /// Each day: the day's other events (receipts, referral updates, stock work, merges) are
+    /// collected and sorted; the day's contacts are drawn, put in time order and generated in
+    /// that order, merging the other events in by (time, id). No big per-day sort of events.
     mutating func run(batchSize: Int, batch: (inout [Event]) throws -> Void) throws -> SyntheticSummary {
         var buffer: [Event] = []
         buffer.reserveCapacity(batchSize + 4096)
-        var dayEvents: [Event] = []
+        var slots: [(at: Timestamp, client: Int32, site: Int32)] = []
         let totalWeight = (0..<plan.days).reduce(0.0) { $0 + dayWeight($1) }
         var cumWeight = 0.0
         var emitted = 0
@@ -393,17 +404,33 @@ struct SyntheticGenerator {
             let today = target - emitted
             emitted = target
             while joined < order.count && clients[order[joined]].join <= d { joined += 1 }
-            dayEvents.removeAll(keepingCapacity: true)
+            extras.removeAll(keepingCapacity: true)
             if let f = future.removeValue(forKey: d) {
                 for e in f { track(e) }
-                dayEvents.append(contentsOf: f)
+                extras.append(contentsOf: f)
             }
-            if let m = merges.removeValue(forKey: d) { mergeClients(m, day: d, into: &dayEvents) }
-            if plan.stock { try stockDay(d, into: &dayEvents) }
-            for _ in 0..<today { try contact(day: d, joined: max(1, joined), into: &dayEvents) }
-            dayEvents.sort(by: Event.foldsBefore)
-            for e in dayEvents { count(e) }
-            buffer.append(contentsOf: dayEvents)
+            if let m = merges.removeValue(forKey: d) { mergeClients(m, day: d) }
+            if plan.stock { try stockDay(d) }
+            extras.sort(by: Event.foldsBefore)
+            next = 0
+            // Who comes, where and when.
+            slots.removeAll(keepingCapacity: true)
+            let pool = min(max(1, joined), cumulative.count)
+            for _ in 0..<today {
+                let ci = order[rng.cumulative(cumulative, count: pool)]
+                var site = clients[ci].home
+                if sites.count > 1, rng.chance(0.12) { site = rng.below(sites.count) }
+                if hours(site, d) == nil { site = sites.indices.first { hours($0, d) != nil } ?? site }
+                slots.append((time(d, site: site), Int32(ci), Int32(site)))
+            }
+            slots.sort { $0.at < $1.at }
+            var last: Timestamp = .min
+            for slot in slots {
+                let at = max(slot.at, last + 1)   // one contact per second keeps (time, id) order trivial
+                last = at
+                try contact(client: Int(slot.client), site: Int(slot.site), day: d, at: at, into: &buffer)
+            }
+            while next < extras.count { emit(extras[next], into: &buffer); next += 1 }
             if buffer.count >= batchSize {
                 try batch(&buffer)
                 buffer.removeAll(keepingCapacity: true)
@@ -415,6 +442,31 @@ struct SyntheticGenerator {
                      "referral-updated", "referral-note-added", "clients-merged", "user-added", "user-removed"]
         for (k, n) in zip(kinds, kindCounts) where n > 0 { summary.counts[k] = n }
         return summary
+    }
+
+    @inline(__always)
+    private mutating func emit(_ e: Event, into out: inout [Event]) {
+        count(e)
+        out.append(e)
+    }
+
+    /// Emits the day's other events that fold before (at, id).
+    @inline(__always)
+    private mutating func flushExtras(before at: Timestamp, _ id: EventID, into out: inout [Event]) {
+        while next < extras.count, extras[next].at < at || (extras[next].at == at && extras[next].id < id) {
+            emit(extras[next], into: &out)
+            next += 1
+        }
+    }
+
+    /// Adds a later event of the current day to the pending ones, keeping them sorted.
+    private mutating func schedule(_ e: Event) {
+        var lo = next, hi = extras.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Event.foldsBefore(extras[mid], e) { lo = mid + 1 } else { hi = mid }
+        }
+        extras.insert(e, at: lo)
     }
 
     private mutating func count(_ e: Event) {
@@ -484,14 +536,7 @@ struct SyntheticGenerator {
         return Self.handout(h.packs, q, catalogue)
     }
 
-    private mutating func contact(day d: Int, joined: Int, into out: inout [Event]) throws {
-        let ci = order[rng.cumulative(cumulative, count: min(joined, cumulative.count))]
-        var site = clients[ci].home
-        if sites.count > 1, rng.chance(0.12) { site = rng.below(sites.count) }
-        if hours(site, d) == nil {
-            site = sites.indices.first { hours($0, d) != nil } ?? site
-        }
-        let at = time(d, site: site)
+    private mutating func contact(client ci: Int, site: Int, day d: Int, at: Timestamp, into out: inout [Event]) throws {
         let author = rng.pick(sites[site].workers)
         let overdose = !outcomeIDs.isEmpty && rng.chance(0.0035)
         var r = rng
@@ -507,32 +552,37 @@ struct SyntheticGenerator {
             if x < 0.06, let s = streetType { type = s } else if x < 0.10, let s = dropInType { type = s }
         }
         let id = rng.eventID()
-        let device = plan.device
         let siteID = sites[site].id
         if !clients[ci].registered {
+            // Registered with the first contact, as the Validator does (a derived id just before).
             clients[ci].registered = true
-            out.append(Event(id: Validator.derived(id), at: at, author: author, device: device, site: siteID,
-                             body: .clientRegistered(clients[ci].uic)))
+            let rid = Validator.derived(id)
+            flushExtras(before: at, rid, into: &out)
+            emit(Event(id: rid, at: at, author: author, device: plan.device, site: siteID,
+                       body: .clientRegistered(clients[ci].uic)), into: &out)
         }
-        out.append(Event(id: id, at: at, author: author, device: device, site: siteID,
-                         body: .contactLogged(Contact(client: clients[ci].uic, type: type, items: h.items,
-                                                      services: services, overdose: outcome, note: note,
-                                                      packs: h.packs))))
+        flushExtras(before: at, id, into: &out)
+        emit(Event(id: id, at: at, author: author, device: plan.device, site: siteID,
+                   body: .contactLogged(Contact(client: clients[ci].uic, type: type, items: h.items,
+                                                services: services, overdose: outcome, note: note,
+                                                packs: h.packs))), into: &out)
         if plan.stock {
-            for (l, p) in zip(h.items, h.positions) { level[site][p] -= Int64(l.quantity) }
+            for (l, p) in zip(h.items, h.positions) {
+                level[site][p] -= Int64(l.quantity)
+                usedThisMonth[site][p] += Int64(l.quantity)
+            }
         }
         if plan.referrals, !serviceIDs.isEmpty, rng.chance(0.03) {
-            try referral(client: ci, site: site, day: d, at: at + Timestamp(rng.int(60...600)), author: author, into: &out)
+            try referral(client: ci, site: site, day: d, at: at + Timestamp(rng.int(60...600)), author: author)
         }
     }
 
-    private mutating func referral(client ci: Int, site: Int, day d: Int, at: Timestamp, author: String,
-                                   into out: inout [Event]) throws {
+    private mutating func referral(client ci: Int, site: Int, day d: Int, at: Timestamp, author: String) throws {
         let service = serviceIDs[rng.weighted(serviceWeights)]
         let id = rng.eventID()
         let due: DayNumber? = rng.chance(0.7) ? dayNumber[d] + DayNumber(rng.int(7...21)) : nil
         let note = rng.chance(0.2) ? rng.pick(SyntheticText.referralNotes) : nil
-        out.append(Event(id: id, at: at, author: author, device: plan.device, site: sites[site].id,
+        schedule(Event(id: id, at: at, author: author, device: plan.device, site: sites[site].id,
                          body: .referralIssued(ReferralIssue(client: clients[ci].uic, service: service, due: due, note: note))))
         // What happens next.
         var steps: [ReferralStatus] = []
@@ -574,9 +624,14 @@ struct SyntheticGenerator {
         }
     }
 
-    private mutating func mergeClients(_ pairs: [(from: Int, into: Int)], day d: Int, into out: inout [Event]) {
-        for p in pairs where clients[p.from].registered && clients[p.into].registered {
-            out.append(Event(id: rng.eventID(), at: time(d, site: hub, window: (17 * 3600, 18 * 3600)),
+    private mutating func mergeClients(_ pairs: [(from: Int, into: Int)], day d: Int) {
+        for p in pairs {
+            guard clients[p.from].registered && clients[p.into].registered else {
+                // Not both seen yet: the coordinator looks again in two weeks.
+                if d + 14 < plan.days { merges[d + 14, default: []].append(p) }
+                continue
+            }
+            extras.append(Event(id: rng.eventID(), at: time(d, site: hub, window: (17 * 3600, 18 * 3600)),
                              author: coordinator, device: plan.device, site: sites[hub].id,
                              body: .clientsMerged(from: clients[p.from].uic, into: clients[p.into].uic)))
         }
@@ -593,6 +648,20 @@ struct SyntheticGenerator {
         }
     }
 
+    /// Books a transfer sent from the hub; it is confirmed at the destination first thing on
+    /// one of the next working days (or stays in transit past the end of the plan).
+    private mutating func transfer(_ i: Int, _ q: Int64, to s: Int, day d: Int, id: EventID) {
+        level[hub][i] -= q
+        transit[s][i] += q
+        if let u = openDay(from: d + rng.int(1...2), site: s) {
+            let at = dayStart[u] + Timestamp(8 * 3600 + rng.below(1800))
+            future[u, default: []].append(Event(
+                id: rng.eventID(), at: at, author: rng.pick(sites[s].workers), device: plan.device, site: sites[s].id,
+                body: .stockTransferReceived(TransferReceipt(transfer: id, item: catalogue.items[i].id,
+                                                             quantity: Int32(q), from: sites[hub].id))))
+        }
+    }
+
     private static func roundUp(_ x: Double, _ step: Int64) -> Int64 {
         guard x > 0 else { return 0 }
         return (Int64(x.rounded(.up)) + step - 1) / step * step
@@ -600,23 +669,40 @@ struct SyntheticGenerator {
 
     /// Admin events happen before opening (08:00–08:59), so the levels the generator decides
     /// on are the levels the ledger will have at that moment.
-    private mutating func stockDay(_ d: Int, into out: inout [Event]) throws {
+    private mutating func stockDay(_ d: Int) throws {
         guard isWeekday(d), itemCount > 0 else { return }
-        let firstOfMonth = d == 0 || !(0..<d).contains { monthKey[$0] == monthKey[d] && isWeekday($0) }
+        let firstOfMonth = !(0..<d).contains { monthKey[$0] == monthKey[d] && isWeekday($0) }
         let secondOfMonth = !firstOfMonth && (0..<d).filter { monthKey[$0] == monthKey[d] && isWeekday($0) }.count == 1
         let lastOfMonth = !((d + 1)..<plan.days).contains { monthKey[$0] == monthKey[d] && isWeekday($0) }
             && d + 1 < plan.days
         // Receipts of transfers come 08:00–08:30 (see below); then deliveries, transfers,
         // write-offs and stocktakes each in their own slot, so the fold order matches the
         // order the generator decided them in.
-        func emit(_ site: Int, _ body: EventBody, _ slot: Int) -> EventID {
+        func post(_ site: Int, _ body: EventBody, _ slot: Int) -> EventID {
             let id = rng.eventID()
             let from = 8 * 3600 + 1800 + slot * 450
-            out.append(Event(id: id, at: time(d, site: site, window: (from, from + 450)), author: coordinator,
+            extras.append(Event(id: id, at: time(d, site: site, window: (from, from + 450)), author: coordinator,
                              device: plan.device, site: sites[site].id, body: body))
             return id
         }
-        if firstOfMonth {
+        if !(0..<d).contains(where: { isWeekday($0) }) {
+            // Opening balances: each point starts with about a month and a half of stock.
+            for s in sites.indices {
+                for i in 0..<itemCount {
+                    let q = Self.roundUp(monthlyNeed[s][i] * 1.5, 10)
+                    guard q > 0 else { continue }
+                    _ = post(s, .stockReceived(StockReceipt(item: catalogue.items[i].id, quantity: Int32(q))), 0)
+                    level[s][i] += q
+                }
+            }
+        } else if firstOfMonth {
+            // Coordinators plan from what was used last month (never below the estimate).
+            for s in sites.indices {
+                for i in 0..<itemCount {
+                    monthlyNeed[s][i] = max(estimatedNeed[s][i], Double(usedThisMonth[s][i]))
+                    usedThisMonth[s][i] = 0
+                }
+            }
             for i in 0..<itemCount {
                 let need = sites.indices.reduce(0.0) { $0 + monthlyNeed[$1][i] } * 1.5
                 let have = sites.indices.reduce(Int64(0)) { $0 + level[$1][i] + transit[$1][i] }
@@ -630,7 +716,7 @@ struct SyntheticGenerator {
                     lot = "\(rng.pick(SyntheticText.lotPrefixes))-\(yy < 10 ? "0" : "")\(yy)\(Character(Unicode.Scalar(UInt8(65 + monthKey[d] % 12))))"
                     expires = dayNumber[d] + DayNumber(rng.int(300...720))
                 }
-                _ = emit(hub, .stockReceived(StockReceipt(item: catalogue.items[i].id, quantity: Int32(q), lot: lot, expires: expires)), 0)
+                _ = post(hub, .stockReceived(StockReceipt(item: catalogue.items[i].id, quantity: Int32(q), lot: lot, expires: expires)), 0)
                 level[hub][i] += q
             }
         }
@@ -640,17 +726,26 @@ struct SyntheticGenerator {
                     var q = Self.roundUp(monthlyNeed[s][i] * 1.3 - Double(level[s][i] + transit[s][i]), 10)
                     q = min(q, level[hub][i] / 10 * 10)
                     guard q > 0 else { continue }
-                    let id = emit(hub, .stockTransferred(StockTransfer(item: catalogue.items[i].id, quantity: Int32(q), to: sites[s].id)), 1)
-                    level[hub][i] -= q
-                    transit[s][i] += q
-                    // Confirmed at the destination first thing on one of the next working days.
-                    if let u = openDay(from: d + rng.int(1...3), site: s) {
-                        let at = dayStart[u] + Timestamp(8 * 3600 + rng.below(1800))
-                        future[u, default: []].append(Event(
-                            id: rng.eventID(), at: at, author: rng.pick(sites[s].workers), device: plan.device, site: sites[s].id,
-                            body: .stockTransferReceived(TransferReceipt(transfer: id, item: catalogue.items[i].id,
-                                                                         quantity: Int32(q), from: sites[hub].id))))
-                    }
+                    transfer(i, q, to: s, day: d, id: post(hub, .stockTransferred(StockTransfer(
+                        item: catalogue.items[i].id, quantity: Int32(q), to: sites[s].id)), 1))
+                }
+            }
+        }
+        // Urgent top-ups when a point runs low between the monthly rounds.
+        if !firstOfMonth && !secondOfMonth {
+            for i in 0..<itemCount {
+                let total = sites.indices.reduce(0.0) { $0 + monthlyNeed[$1][i] }
+                if Double(level[hub][i]) < 0.3 * total {
+                    let q = Self.roundUp(total - Double(level[hub][i]), 50)
+                    _ = post(hub, .stockReceived(StockReceipt(item: catalogue.items[i].id, quantity: Int32(q))), 0)
+                    level[hub][i] += q
+                }
+                for s in sites.indices where s != hub && transit[s][i] == 0
+                    && Double(level[s][i]) < 0.35 * monthlyNeed[s][i] {
+                    let q = min(Self.roundUp(monthlyNeed[s][i] * 0.8, 10), level[hub][i] / 10 * 10)
+                    guard q > 0 else { continue }
+                    transfer(i, q, to: s, day: d, id: post(hub, .stockTransferred(StockTransfer(
+                        item: catalogue.items[i].id, quantity: Int32(q), to: sites[s].id)), 1))
                 }
             }
         }
@@ -661,7 +756,7 @@ struct SyntheticGenerator {
             let reason: WriteOffReason = lotItems.contains(i) && rng.chance(0.6) ? .expired
                 : [WriteOffReason.damaged, .lost, .seized, .other][rng.weighted([0.6, 0.2, 0.1, 0.1])]
             let q = Int64(rng.int(1...Int(min(40, level[s][i] / 4 + 1))))
-            _ = emit(s, .stockWrittenOff(StockWriteOff(item: catalogue.items[i].id, quantity: Int32(q), reason: reason)), 2)
+            _ = post(s, .stockWrittenOff(StockWriteOff(item: catalogue.items[i].id, quantity: Int32(q), reason: reason)), 2)
             level[s][i] -= q
         }
         if lastOfMonth {
@@ -672,7 +767,7 @@ struct SyntheticGenerator {
                     var counted = current
                     let x = rng.unit()
                     if x < 0.2 { counted = max(0, current - Int64(rng.int(1...5))) } else if x < 0.25 { counted += Int64(rng.int(1...2)) }
-                    _ = emit(s, .stockCounted(StockCount(item: catalogue.items[i].id, counted: Int32(clamping: counted))), 3)
+                    _ = post(s, .stockCounted(StockCount(item: catalogue.items[i].id, counted: Int32(clamping: counted))), 3)
                     level[s][i] = counted
                 }
             }
