@@ -99,10 +99,15 @@ final class MemorySyncStore: SyncStore {
     /// Everything observable: events, ledger and local values.
     var snapshot: Snapshot { Snapshot(events: Set(stored.values), ledger: LedgerDigest.of(ledger), local: local) }
 
-    struct Snapshot: Equatable {
+    struct Snapshot: Equatable, CustomStringConvertible {
         var events: Set<Event>
         var ledger: String
         var local: [String: [UInt8]]
+        var description: String {
+            "\(events.count) events, ledger \(ledger.prefix(12)), local " + local.keys.sorted().map { k in
+                "\(k):\(local[k]!.count)B/\(String(local[k]!.reduce(UInt32(2166136261)) { ($0 ^ UInt32($1)) &* 16777619 }, radix: 16))"
+            }.joined(separator: " ")
+        }
     }
 }
 
