@@ -25,7 +25,7 @@ public struct ImportSummary: Sendable, Equatable {
     public var newConflicts: [EventID]
     /// Transfers addressed to this store's trust point that are not confirmed here yet.
     public var transfersAwaiting: [EventID]
-    /// Earlier bundles from this peer that have not arrived (sequence numbers).
+    /// Bundles from this peer numbered below the highest imported that have not arrived.
     public var missingSequences: [UInt64]
     /// Events whose id this store already had with different content (kept as they were here).
     public var mismatched: Int
@@ -251,12 +251,12 @@ public final class SyncEngine {
         let after = store.ledger
 
         // Bookkeeping for the next export and for replay and gap detection.
-        let missing = state.missing(before: c.sequence).filter { $0 != c.sequence }
         state.importedBundles.insert(c.bundleID)
         if !state.importedSequences.contains(c.sequence) {
             state.importedSequences.append(c.sequence)
             state.importedSequences.sort()
         }
+        let missing = state.missing(before: state.highestImported)
         if c.sequence > state.peerHoldingsSequence || state.peerHoldings == nil {
             state.peerHoldings = c.holdings
             state.peerHoldingsSequence = c.sequence
