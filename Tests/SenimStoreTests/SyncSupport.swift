@@ -13,20 +13,7 @@ enum SyncFixtures {
         return dir.appendingPathComponent("Config")
     }()
 
-    /// The shipped configuration. Main's uic.json currently has padding "X", which the core's
-    /// own check refuses (Letters folds X to K); until that is fixed there, the sync tests read
-    /// uic.json with padding "Z" instead. Nothing in sync depends on the padding letter.
-    static let configuration: Configuration = {
-        if let c = try? ConfigFiles.load(from: configDirectory) { return c }
-        return try! Configuration.load(
-            read: { name in
-                let data = try Data(contentsOf: configDirectory.appendingPathComponent(name))
-                guard name == "uic.json" else { return data }
-                return Data(String(decoding: data, as: UTF8.self)
-                    .replacingOccurrences(of: "\"padding\": \"X\"", with: "\"padding\": \"Z\"").utf8)
-            },
-            list: { try FileManager.default.contentsOfDirectory(atPath: configDirectory.appendingPathComponent($0).path) })
-    }()
+    static let configuration: Configuration = try! ConfigFiles.load(from: configDirectory)
 }
 
 /// A small deterministic generator (SplitMix64).
