@@ -30,7 +30,7 @@ enum TrustList {
                 var r = BinaryReader(raw)
                 guard try r.u8() == 1 else { throw .unsupportedVersion(0) }
                 let n = try r.varint()
-                guard n <= 100_000 else { throw .tooLarge(field: "peers", size: Int(n)) }
+                guard n <= 100_000 else { throw .tooLarge(field: "peers", size: Int(truncatingIfNeeded: n)) }
                 var out: [TrustedPeer] = []
                 for _ in 0..<Int(n) {
                     let name = try r.string("name", max: 256)
