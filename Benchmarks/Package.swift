@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "Senim", path: ".."),
+        // The same swift-crypto as the store: the decrypt floor and the KDF alone.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // The system's libsqlite3 (libsqlite3-dev, installed by scripts/deps), for side-by-side figures.
@@ -17,6 +19,9 @@ let package = Package(
             dependencies: [
                 "CSQLite",
                 .product(name: "SenimCore", package: "Senim"),
+                .product(name: "SenimStore", package: "Senim"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
     ],

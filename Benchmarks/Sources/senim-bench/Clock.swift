@@ -56,3 +56,6 @@ func memoryStatus() -> (peak: Int, current: Int) {
     }
     return (peak, current)
 }
+
+/// Flushes standard output (progress lines reach the terminal or the parent at once).
+func flushOut() { fflush(nil) }
