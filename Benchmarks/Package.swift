@@ -14,9 +14,14 @@ let package = Package(
     targets: [
         // The system's libsqlite3 (libsqlite3-dev, installed by scripts/deps), for side-by-side figures.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // Clock, configuration, data and the core micro-benchmarks (no crypto, no store).
+        .target(name: "BenchCore", dependencies: [.product(name: "SenimCore", package: "Senim")]),
+        // The core figures alone, small enough for valgrind --tool=callgrind.
+        .executableTarget(name: "senim-prof", dependencies: ["BenchCore"]),
         .executableTarget(
             name: "senim-bench",
             dependencies: [
+                "BenchCore",
                 "CSQLite",
                 .product(name: "SenimCore", package: "Senim"),
                 .product(name: "SenimStore", package: "Senim"),

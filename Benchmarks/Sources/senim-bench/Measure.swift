@@ -1,3 +1,4 @@
+import BenchCore
 import Crypto
 import CryptoExtras
 import Foundation

@@ -1,3 +1,4 @@
+import BenchCore
 import SenimCore
 
 /// The SQLite side: the same rows as the ledger, in the schema a conventional SQLite

@@ -1,3 +1,4 @@
+import BenchCore
 import Foundation
 import SenimCore
 
@@ -50,7 +51,10 @@ enum Run {
         var by: [Int: [String: Double]] = [:]
         for n in scales {
             print("measuring \(n) contacts (fresh process)…"); flushOut()
-            by[n] = try child(["measure", "--contacts", "\(n)", "--work", work.path, "--saves", "\(saves)"])
+            var r = try child(["measure", "--contacts", "\(n)", "--work", work.path, "--saves", "\(saves)"])
+            print("  loading the same events through LedgerLoader (fresh process)…"); flushOut()
+            r.merge(try child(["projected", "--contacts", "\(n)"])) { a, _ in a }
+            by[n] = r
         }
         print("measuring prefix search over 100 000 clients (fresh process)…"); flushOut()
         let search = try child(["search100k"])
@@ -88,6 +92,14 @@ enum Run {
         row("  floor: read + decrypt same bytes", { fmt($0["floor_s"], "ms", scale: 1e3, digits: 0) })
         row("  open / floor", { ratio(openTime($0), $0["floor_s"]) })
         row("Peak resident memory after open", { fmt($0["rss_peak_mb"], "MB", digits: 0) })
+        row("  resident after open", { fmt($0["rss_now_mb"], "MB", digits: 0) })
+        print("Open with LedgerLoader in the store's read path (projected)")
+        row("  LedgerLoader over the same records", { fmt($0["loader_s"], "ms", scale: 1e3, digits: 0) })
+        row("  per event", { r in fmt(r["loader_s"].map { $0 / max(1, r["loader_events"] ?? 1) }, "µs", scale: 1e6, digits: 3) })
+        row("  floor + loader + dashboard", { fmt(projectedOpen($0), "ms", scale: 1e3, digits: 0) })
+        row("  projected / floor", { ratio(projectedOpen($0), $0["floor_s"]) })
+        row("  peak resident (plaintext + state)", { fmt($0["loader_rss_peak_mb"], "MB", digits: 0) })
+        row("  ledger state alone", { fmt($0["loader_rss_state_mb"], "MB", digits: 0) })
         print("Full-year indicator report (2025)")
         row("  Senim Reports.compute", { fmt($0["report_s"], "ms", scale: 1e3) })
         row("  SQLite GROUP BY queries", { fmt($0["report_sqlite_s"], "ms", scale: 1e3) })
@@ -143,6 +155,11 @@ enum Run {
             let mark = x.pass.map { $0 ? "PASS" : "MISS" } ?? "----"
             print("  [\(mark)] \(x.name.padding(toLength: 48, withPad: " ", startingAt: 0)) \(x.value)")
         }
+    }
+
+    static func projectedOpen(_ r: [String: Double]) -> Double? {
+        guard let l = r["loader_s"], let f = r["floor_s"] else { return nil }
+        return f + l + (r["dashboard_s"] ?? 0)
     }
 
     static func openTime(_ r: [String: Double]) -> Double? {

@@ -1,3 +1,4 @@
+import BenchCore
 import CSQLite
 
 /// A minimal wrapper over the system libsqlite3 (only what the benchmark needs).

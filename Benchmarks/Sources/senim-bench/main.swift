@@ -1,3 +1,4 @@
+import BenchCore
 import Foundation
 import SenimCore
 
@@ -12,6 +13,7 @@ let usage = """
            senim-bench core [--contacts N]        decode / fold / load micro figures
            senim-bench loader [--contacts N]      LedgerLoader alone (for profiling)
            senim-bench measure --contacts N --work DIR [--saves N]   one scale (child process)
+           senim-bench projected --contacts N     open cost with LedgerLoader in the read path (child process)
            senim-bench search100k                 prefix search over 100 000 clients (child process)
            senim-bench save --work DIR --contacts N [--saves N]      saves only (for strace -c)
     """
@@ -26,6 +28,9 @@ do {
     case "measure":
         guard let n = Int(option("--contacts") ?? "") else { throw BenchError("measure needs --contacts") }
         try Measure.run(contacts: n, work: work, saves: saves)
+    case "projected":
+        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("projected needs --contacts") }
+        try Projected.run(contacts: n)
     case "search100k":
         try Search100k.run()
     case "save":
