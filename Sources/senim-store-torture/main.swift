@@ -38,7 +38,7 @@ let mode = args[1]
 let store = URL(fileURLWithPath: args[2])
 guard let passphrase = readLine(strippingNewline: true) else { fail("no passphrase on stdin") }
 #if DEBUG
-if let hex = readLine(strippingNewline: true), hex.count == 64 + 64 + 18 {
+if let hex = readLine(strippingNewline: true), hex.count == 64 + 64 + 20 {
     // salt hex (64) · key hex (64) · logN r p as "LL:RRRRRRRR:PPPPPPPP"
     func bytes(_ s: Substring) -> [UInt8] {
         var out: [UInt8] = []
@@ -52,7 +52,7 @@ if let hex = readLine(strippingNewline: true), hex.count == 64 + 64 + 18 {
     }
     let salt = bytes(hex.prefix(64))
     let key = bytes(hex.dropFirst(64).prefix(64))
-    let p = hex.suffix(18).split(separator: ":")
+    let p = hex.suffix(20).split(separator: ":")
     let params = KDFParameters(logN: UInt8(p[0], radix: 16)!, r: UInt32(p[1], radix: 16)!, p: UInt32(p[2], radix: 16)!)
     KDFCache.shared.enable()
     KDFCache.shared.preload(Array(passphrase.precomposedStringWithCanonicalMapping.utf8), salt, params, key)

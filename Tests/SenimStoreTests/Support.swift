@@ -48,6 +48,7 @@ enum TestSupport {
         // Let the psychologists' notes key be granted (the first psychologist got a new one).
         let g = try! open(dir, user: "marat", passphrase: "psy two")
         g.close()
+        atexit { TestSupport.cleanup(TestSupport.template) }
         return dir
     }()
 
