@@ -4,6 +4,10 @@
 //                                                         event id on stdout after save returns
 //   senim-store-torture hold <store> <config> <user>     opens the store, prints "locked <pid>",
 //                                                         then waits to be killed
+//   senim-store-torture measure <new store> <config> <user>
+//                                                         creates a store with the default KDF
+//                                                         parameters and prints what unlocking
+//                                                         and one durable save cost here
 //
 // The passphrase is read from the first line of stdin. In debug builds a second stdin line
 // may carry the hex of the already derived slot key, so that hundreds of test cycles do not
@@ -61,6 +65,54 @@ if let hex = readLine(strippingNewline: true), hex.count == 64 + 64 + 20 {
 
 let configuration: Configuration
 do { configuration = try ConfigFiles.load(from: URL(fileURLWithPath: args[3])) } catch { fail("config: \(error)") }
+
+if mode == "measure" {
+    func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let t = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9
+    }
+    func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
+    do {
+        var created: Session?
+        let c = try seconds {
+            created = try Session.create(at: store, user: args[4], passphrase: passphrase, point: configuration.points.points[0].id,
+                                         configuration: configuration, kdf: .default)
+        }
+        created?.close()
+        var unlocks: [Double] = []
+        var session: Session?
+        for _ in 0..<3 {
+            session?.close()
+            unlocks.append(try seconds { session = try Session.open(at: store, user: args[4], passphrase: passphrase, configuration: configuration) })
+        }
+        guard let s = session else { fail("no session") }
+        var saves: [Double] = []
+        for i in 0..<200 {
+            let ctx = s.context()
+            let e = Event(id: ctx.id, at: ctx.at, author: ctx.author, device: ctx.device, site: ctx.site,
+                          body: .contactLogged(Contact(client: UIC(normalised: "ABCD190"), type: "stationary",
+                                                       items: [ItemQuantity(item: "syringe-2ml", quantity: Int32(1 + i % 20))])))
+            saves.append(try seconds { try s.save([e]) })
+        }
+        saves.sort()
+        let compactTime = try seconds { try s.compact() }
+        s.close()
+        #if DEBUG
+        let build = "debug build (unoptimised crypto: use swift build -c release for real numbers)"
+        #else
+        let build = "release build"
+        #endif
+        emit("senim store costs on this machine, \(build)")
+        emit("  create (one scrypt, \(KDFParameters.default)): \(ms(c))")
+        emit("  unlock (open: scrypt + keyslots + load), 3 runs: " + unlocks.map(ms).joined(separator: ", "))
+        emit("  durable save of one event (encrypt + write + fdatasync), 200 runs: median \(ms(saves[100])), p90 \(ms(saves[180])), max \(ms(saves[199]))")
+        emit("  compaction of 201 events: \(ms(compactTime))")
+        exit(0)
+    } catch {
+        fail("measure: \(error)")
+    }
+}
 
 let session: Session
 do {
