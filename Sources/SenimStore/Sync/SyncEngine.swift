@@ -194,8 +194,8 @@ public final class SyncEngine {
         }
         var seen = Set<EventID>()
         var events: [Event] = []
+        // In the store's order: the recipient's fold sorts anyway, and moving events costs.
         for e in local where send.contains(Holdings.Bucket(e)) && seen.insert(e.id).inserted { events.append(e) }
-        events.sort(by: Event.foldsBefore)
         let now = clock()
         let sequence = state.nextSequence
         let contents = BundleContents(bundleID: SyncBundle.randomBytes(16), sequence: sequence,
