@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import SenimCore
+
+struct SyncExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a bundle of events for a trusted peer (only that peer can open it).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("The trusted peer's name.", valueName: "name"))
+    var to: String
+
+    @Flag(name: .customLong("since-last"), help: "Only events the peer has not been sent yet (default).")
+    var sinceLast = false
+
+    @Flag(name: .customLong("all"), help: "Every event.")
+    var all = false
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("The bundle file to write.", valueName: "file"))
+    var out: String
+
+    func validate() throws {
+        if sinceLast && all { throw ValidationError("--since-last and --all exclude each other") }
+    }
+
+    func run() throws {
+        try global.withSession { env, s in
+            let url = URL(fileURLWithPath: Runtime.expand(out))
+            for line in try SyncBridge.export(s, to: to, all: all, file: url, env: env) { Out.line(line) }
+        }
+    }
+}

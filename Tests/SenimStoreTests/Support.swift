@@ -1,0 +1,122 @@
+import Foundation
+import SenimCore
+@testable import SenimStore
+
+/// Shared helpers for store tests: the repository's Config/, temporary directories, events.
+enum TestSupport {
+    static let configDirectory: URL = {
+        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Config/catalogue.json").path) {
+            dir.deleteLastPathComponent()
+        }
+        return dir.appendingPathComponent("Config")
+    }()
+
+    static var packageRoot: URL { configDirectory.deletingLastPathComponent() }
+
+    static let configuration: Configuration = try! ConfigFiles.load(from: configDirectory)
+
+    static let point = "almaty-central"
+    static let kdf = KDFParameters.testing
+
+    /// Memoises scrypt inside this test process (see KDFCache): reopening thousands of
+    /// times in fault-injection tests stays fast. Every test file calls this.
+    static func fastKDF() { KDFCache.shared.enable() }
+
+    /// A fresh empty directory under the system temp dir, removed by `cleanup`.
+    static func tempDirectory(_ tag: String = "store") -> URL {
+        let u = FileManager.default.temporaryDirectory.appendingPathComponent("senim-test-\(tag)-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        return u
+    }
+
+    static func cleanup(_ u: URL) { try? FileManager.default.removeItem(at: u) }
+
+    /// Users of the template store: name, passphrase, role.
+    static let users: [(String, String, Role)] = [
+        ("aigerim", "correct horse", .coordinator), ("dana", "dana pass", .worker),
+        ("gulnara", "psy one", .psychologist), ("marat", "psy two", .psychologist),
+    ]
+
+    /// One store made once per test process (each scrypt costs ~0.8 s in a debug build);
+    /// tests copy it, so every later unlock hits the KDF memo.
+    static let template: URL = {
+        let dir = tempDirectory("template")
+        let s = try! create(dir)
+        for (n, p, r) in users.dropFirst() { try! s.addUser(name: n, role: r, passphrase: p) }
+        s.close()
+        // Let the psychologists' notes key be granted (the first psychologist got a new one).
+        let g = try! open(dir, user: "marat", passphrase: "psy two")
+        g.close()
+        atexit { TestSupport.cleanup(TestSupport.template) }
+        return dir
+    }()
+
+    /// A copy of the template store in a fresh temp directory.
+    static func freshStore() -> URL {
+        let dir = tempDirectory()
+        for name in try! FileManager.default.contentsOfDirectory(atPath: template.path) where name != "lock" {
+            try! FileManager.default.copyItem(at: template.appendingPathComponent(name), to: dir.appendingPathComponent(name))
+        }
+        return dir
+    }
+
+    static let memoryPath = URL(fileURLWithPath: "/store")
+
+    /// The template store inside a fresh in-memory file system, at /store.
+    static func memoryStore() -> MemoryFileSystem {
+        let fs = MemoryFileSystem()
+        try! fs.load(from: template, as: memoryPath.path)
+        return fs
+    }
+
+    static func create(_ dir: URL, user: String = "aigerim", passphrase: String = "correct horse",
+                       fs: FileSystem = .real) throws -> Session {
+        fastKDF()
+        return try Session.create(at: dir, user: user, passphrase: passphrase, point: point,
+                                  configuration: configuration, kdf: kdf, fileSystem: fs)
+    }
+
+    static func open(_ dir: URL, user: String = "aigerim", passphrase: String = "correct horse",
+                     fs: FileSystem = .real) throws -> Session {
+        fastKDF()
+        return try Session.open(at: dir, user: user, passphrase: passphrase, configuration: configuration, fileSystem: fs)
+    }
+
+    /// A contact event by the session's user, with a note (for canaries) if given.
+    static func contact(_ s: Session, n: Int, note: String? = nil, at: Timestamp? = nil) -> Event {
+        var ctx = s.context()
+        if let at { ctx.at = at }
+        let code = "AB" + ["CD", "EF", "GH", "IJ"][n % 4] + "1" + String(format: "%02d", 60 + n % 40)
+        return Event(id: ctx.id, at: ctx.at, author: ctx.author, device: ctx.device, site: ctx.site,
+                     body: .contactLogged(Contact(client: UIC(normalised: code), type: "stationary",
+                                                  items: [ItemQuantity(item: "syringe-2ml", quantity: Int32(1 + n % 50))],
+                                                  note: note)))
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for reproducible random tests.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The StoreError `body` throws (nil if it returns or throws something else). Avoids
+/// non-exhaustive `catch` patterns, which crash the 6.3 compiler in some functions.
+func storeError(_ body: () throws -> Void) -> StoreError? {
+    do {
+        try body()
+        return nil
+    } catch let e as StoreError {
+        return e
+    } catch {
+        return nil
+    }
+}
