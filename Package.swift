@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test helper: a store writer the crash tests kill with SIGKILL (not installed).
+        .executableTarget(name: "senim-store-torture", dependencies: ["SenimStore", "SenimCore"]),
         .testTarget(name: "SenimCoreTests", dependencies: ["SenimCore"]),
         .testTarget(name: "SenimStoreTests", dependencies: ["SenimStore", "SenimCore"]),
         .testTarget(name: "SenimTUITests", dependencies: ["SenimTUI", "SenimCore", "SenimStore"]),
