@@ -73,6 +73,8 @@ enum Measure {
         emit("report_s", percentile(reportTimes, 0.5))
         let db = try SQLite(path: Fixtures.sqlitePath(work, n))
         try db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+        // Databases built by earlier versions of this benchmark get the covering index (untimed).
+        try db.exec("CREATE INDEX IF NOT EXISTS contact_items_cover ON contact_items(contact, item, quantity); ANALYZE;")
         let windows = year.days / ReportingConfig.regularAccessWindowDays
         var sqlTimes: [Double] = []
         for _ in 0..<5 {

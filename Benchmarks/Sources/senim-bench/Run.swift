@@ -53,7 +53,7 @@ enum Run {
             print("measuring \(n) contacts (fresh process)…"); flushOut()
             var r = try child(["measure", "--contacts", "\(n)", "--work", work.path, "--saves", "\(saves)"])
             print("  loading the same events through LedgerLoader (fresh process)…"); flushOut()
-            r.merge(try child(["projected", "--contacts", "\(n)"])) { a, _ in a }
+            r.merge(try child(["projected", "--contacts", "\(n)", "--work", work.path])) { a, _ in a }
             by[n] = r
         }
         print("measuring prefix search over 100 000 clients (fresh process)…"); flushOut()
@@ -98,7 +98,7 @@ enum Run {
         row("  per event", { r in fmt(r["loader_s"].map { $0 / max(1, r["loader_events"] ?? 1) }, "µs", scale: 1e6, digits: 3) })
         row("  floor + loader + dashboard", { fmt(projectedOpen($0), "ms", scale: 1e3, digits: 0) })
         row("  projected / floor", { ratio(projectedOpen($0), $0["floor_s"]) })
-        row("  peak resident (plaintext + state)", { fmt($0["loader_rss_peak_mb"], "MB", digits: 0) })
+        row("  peak resident (streamed chunks + state)", { fmt($0["loader_rss_peak_mb"], "MB", digits: 0) })
         row("  ledger state alone", { fmt($0["loader_rss_state_mb"], "MB", digits: 0) })
         print("Full-year indicator report (2025)")
         row("  Senim Reports.compute", { fmt($0["report_s"], "ms", scale: 1e3) })

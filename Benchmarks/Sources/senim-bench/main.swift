@@ -30,7 +30,7 @@ do {
         try Measure.run(contacts: n, work: work, saves: saves)
     case "projected":
         guard let n = Int(option("--contacts") ?? "") else { throw BenchError("projected needs --contacts") }
-        try Projected.run(contacts: n)
+        try Projected.run(contacts: n, work: work)
     case "search100k":
         try Search100k.run()
     case "save":

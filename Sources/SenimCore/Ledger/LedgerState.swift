@@ -350,25 +350,12 @@ public struct LedgerState: Sendable {
         return newClientSpelling(key, k, hash: h, uic: uic, at: at, site: site)
     }
 
-    /// A client lookup started early (see `ByteKeyTable.probe`).
-    struct ClientProbe {
-        var k: ByteKeyTable.Packed
-        var h: UInt64
-        var p: ByteKeyTable.Probe
-    }
-
+    /// Reads the table slot a client code hashes to (to bring it into the cache early).
     @inline(__always)
-    func clientProbe(_ key: UnsafeRawBufferPointer) -> ClientProbe {
+    func touchClientSlot(_ key: UnsafeRawBufferPointer) -> UInt64 {
         let k = ByteKeyTable.pack(key)
-        let h = ByteKeyTable.hash(key, k)
-        return ClientProbe(k: k, h: h, p: clientBytes.probe(k, hash: h))
-    }
-
-    /// Finishes a probed lookup (the table must not have changed since the probe).
-    @inline(__always)
-    mutating func client(utf8 key: UnsafeRawBufferPointer, probe: ClientProbe, at: Timestamp, site: Int32) -> Int32 {
-        if let i = clientBytes.find(key, probe.k, hash: probe.h, after: probe.p) { return i }
-        return newClientSpelling(key, probe.k, hash: probe.h, uic: nil, at: at, site: site)
+        let p = clientBytes.probe(k, hash: ByteKeyTable.hash(key, k))
+        return p.x ^ p.meta
     }
 
     private mutating func newClientSpelling(_ key: UnsafeRawBufferPointer, _ k: ByteKeyTable.Packed, hash: UInt64, uic: UIC?,
