@@ -189,9 +189,14 @@ public struct LedgerState: Sendable {
             if r.history.contains(where: { ($0.basedOn ?? r.id) == base && $0.id != e.id }) { r.conflict = true }
             r.history.append(ReferralChange(id: e.id, at: e.at, author: e.author, site: e.site,
                                             status: u.status, note: u.note, basedOn: base))
-            // Rule: the change latest in fold order decides the current status.
-            r.status = u.status
-            r.statusAt = e.at
+            // Rule (docs/sync.md): among the changes no other change is based on (the heads),
+            // the one latest in fold order decides. A change made after seeing another wins
+            // over it even when its author's clock was behind.
+            let superseded = Set(r.history.compactMap(\.basedOn))
+            if let head = r.history.last(where: { !superseded.contains($0.id) }) {
+                r.status = head.status
+                r.statusAt = head.at
+            }
             referrals[u.referral] = r
         case .referralNoteAdded(let n):
             guard var r = referrals[n.referral] else { return }

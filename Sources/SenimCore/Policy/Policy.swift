@@ -7,6 +7,9 @@ public enum Action: String, CaseIterable, Sendable, Hashable {
     case viewReports, viewInternalReports, exportReports, exportLineList
     case manageUsers, changeOwnPassphrase
     case backup, restore, compact, rekey, verify, sync
+    /// Show this store's sync identity and export a sync bundle to a trusted peer (outreach
+    /// laptops send their work in). Trusting peers and importing bundles stay `.sync`.
+    case syncExport
 }
 
 /// Who may do what. Coordinators manage users, stock corrections and exports; only peer
@@ -15,7 +18,8 @@ public enum Policy {
     public static func allows(_ role: Role, _ action: Action) -> Bool {
         switch action {
         case .logContact, .registerClient, .viewClients, .viewStock, .confirmTransfer,
-             .issueReferral, .updateReferral, .viewReferrals, .viewReports, .changeOwnPassphrase, .verify:
+             .issueReferral, .updateReferral, .viewReferrals, .viewReports, .changeOwnPassphrase, .verify,
+             .syncExport:
             return true
         case .readConfidentialNotes, .writeConfidentialNotes:
             return role == .psychologist

@@ -34,13 +34,16 @@ public enum Letters {
         return out
     }
 
-    /// Normalises a typed code: letters as above (one for one, no digraphs, since a code's
-    /// letters were already single letters), digits kept, everything else dropped.
+    /// Normalises a typed code: Latin A–Z kept as typed (a code's letters are already code
+    /// letters, and the padding letter may be X), Cyrillic and marked letters mapped one for
+    /// one as above (no digraphs), digits kept, everything else dropped.
     public static func normaliseCode(_ text: String) -> String {
         var out = ""
         for c in text.uppercased().unicodeScalars {
             if let d = Character(c).wholeNumberValue, Character(c).isNumber, (0...9).contains(d) {
                 out.append(Character(String(d)))
+            } else if ("A"..."Z").contains(c) {
+                out.append(Character(c))
             } else if let m = single(c) {
                 out.append(m)
             }

@@ -1,0 +1,144 @@
+import Crypto
+import SenimCore
+
+/// The compacted store: a 64-byte header, then sealed chunks of records.
+///
+///     header: magic "SENIMSNP" · version u16 = 1 · reserved u16 · chunk count u32 ·
+///             store id 16 · snapshot id 16 · checksum 16 (SHA-256 of bytes 0..<48)
+///     chunk:  sealed length L u32 · check u32 · nonce 12 · ciphertext+tag L
+///
+/// `check` = SHA-256("SENIM-CHUNK-1" ‖ snapshot id ‖ L ‖ index)[0..<4]. AD = "SENIM-CHUNK-1" ‖
+/// store id ‖ snapshot id ‖ index u32 ‖ count u32: chunks cannot be moved, dropped or mixed.
+enum Snapshot {
+    static let magic = Array("SENIMSNP".utf8)
+    static let version: UInt16 = 1
+    static let headerSize = 64
+    static let chunkHeader = 20
+    static let targetChunk = 1 << 20
+    static let maxChunks: UInt32 = 1 << 20
+
+    static func check(_ snapshotID: [UInt8], _ length: UInt32, _ index: UInt32) -> [UInt8] {
+        var w = ByteWriter(capacity: 48)
+        w.raw(Array("SENIM-CHUNK-1".utf8)); w.raw(snapshotID); w.u32(length); w.u32(index)
+        return Primitives.checksum(w.bytes[...], 4)
+    }
+
+    static func ad(_ storeID: [UInt8], _ snapshotID: [UInt8], _ index: UInt32, _ count: UInt32) -> [UInt8] {
+        var w = ByteWriter(capacity: 64)
+        w.raw(Array("SENIM-CHUNK-1".utf8)); w.raw(storeID); w.raw(snapshotID); w.u32(index); w.u32(count)
+        return w.bytes
+    }
+
+    /// Events in fold order first, then local values. Never empty: an empty store still has
+    /// one (padded) chunk.
+    static func build(events: [Event], local: [String: [UInt8]], key: SymmetricKey, storeID: [UInt8],
+                      snapshotID: [UInt8]) -> [UInt8] {
+        var contents: [[UInt8]] = []
+        var w = ByteWriter(capacity: targetChunk + 4096)
+        func add(_ r: Record) {
+            var one = ByteWriter(capacity: 128)
+            r.encode(into: &one)
+            if !w.bytes.isEmpty && w.bytes.count + one.bytes.count > targetChunk {
+                contents.append(w.bytes)
+                w = ByteWriter(capacity: targetChunk + 4096)
+            }
+            w.raw(one.bytes)
+        }
+        for e in events.sorted(by: Event.foldsBefore) { add(.event(EventCodec.encode(e))) }
+        for k in local.keys.sorted() { add(.setLocal(k, local[k]!)) }
+        contents.append(w.bytes)
+        let count = UInt32(contents.count)
+        var out = ByteWriter(capacity: headerSize + contents.reduce(0) { $0 + $1.count + 64 })
+        out.raw(magic); out.u16(version); out.u16(0); out.u32(count); out.raw(storeID); out.raw(snapshotID)
+        out.raw(Primitives.checksum(out.bytes[0..<48], 16))
+        for (i, c) in contents.enumerated() {
+            let sealed = Primitives.seal(Buckets.pad(c)!, key: key, ad: ad(storeID, snapshotID, UInt32(i), count))
+            let L = UInt32(sealed.sealed.count)
+            out.u32(L); out.raw(check(snapshotID, L, UInt32(i))); out.raw(sealed.nonce); out.raw(sealed.sealed)
+        }
+        return out.bytes
+    }
+
+    struct Header {
+        var count: UInt32
+        var snapshotID: [UInt8]
+    }
+
+    static func parseHeader(_ b: [UInt8], storeID: [UInt8]?, file: String = "snapshot") throws(StoreError) -> Header {
+        guard b.count >= headerSize else { throw .damaged(file: file, detail: "header incomplete (\(b.count) bytes)") }
+        guard Array(b[0..<8]) == magic else { throw .damaged(file: file, detail: "not a Senim snapshot (bad magic)") }
+        let v = UInt16(b[8]) | UInt16(b[9]) << 8
+        guard v == version else { throw .unsupportedVersion(Int(v)) }
+        guard Primitives.checksum(b[0..<48], 16) == Array(b[48..<64]) else {
+            throw .damaged(file: file, detail: "header checksum mismatch (bytes 0–63)")
+        }
+        let count = UInt32(b[12]) | UInt32(b[13]) << 8 | UInt32(b[14]) << 16 | UInt32(b[15]) << 24
+        guard count >= 1, count <= maxChunks else { throw .damaged(file: file, detail: "impossible chunk count \(count)") }
+        if let storeID, Array(b[16..<32]) != storeID { throw .damaged(file: file, detail: "belongs to another store") }
+        return Header(count: count, snapshotID: Array(b[32..<48]))
+    }
+
+    struct Read {
+        var records: [[Record]] = []
+        /// Chunk problems: index and reason (salvage mode only; otherwise the first throws).
+        var damaged: [(index: Int, reason: String)] = []
+    }
+
+    /// Decrypts every chunk. Without `salvage`, the first problem throws `.damaged`.
+    static func read(_ b: [UInt8], key: SymmetricKey, storeID: [UInt8], file: String = "snapshot",
+                     salvage: Bool = false) throws(StoreError) -> Read {
+        let h = try parseHeader(b, storeID: storeID, file: file)
+        var out = Read()
+        var off = headerSize
+        var index: UInt32 = 0
+        func chunk(at off: Int, _ i: UInt32) -> Result<(Int, [Record]), FormatError> {
+            guard b.count - off >= chunkHeader else { return .failure(FormatError("chunk header incomplete")) }
+            let L = UInt32(b[off]) | UInt32(b[off + 1]) << 8 | UInt32(b[off + 2]) << 16 | UInt32(b[off + 3]) << 24
+            guard Array(b[off + 4..<off + 8]) == check(h.snapshotID, L, i) else { return .failure(FormatError("chunk header check mismatch")) }
+            guard Buckets.isBucket(Int(L) - Primitives.tagSize), off + chunkHeader + Int(L) <= b.count else {
+                return .failure(FormatError("chunk length \(L) impossible or past end of file"))
+            }
+            guard let plain = Primitives.open(b[(off + chunkHeader)..<(off + chunkHeader + Int(L))], nonce: b[(off + 8)..<(off + 20)],
+                                              key: key, ad: ad(storeID, h.snapshotID, i, h.count)) else {
+                return .failure(FormatError("authentication failed"))
+            }
+            do { return .success((chunkHeader + Int(L), try Record.decode(try Buckets.unpad(plain)))) } catch {
+                return .failure(FormatError("authenticated chunk is malformed: \(error)"))
+            }
+        }
+        while index < h.count {
+            switch chunk(at: off, index) {
+            case .success(let (len, recs)):
+                out.records.append(recs)
+                off += len
+            case .failure(let why):
+                guard salvage else {
+                    throw .damaged(file: file, detail: "chunk \(index) of \(h.count) at offset \(off): \(why)")
+                }
+                out.damaged.append((Int(index), why.description))
+                // Find the next chunk by its header check.
+                var o = off + 1
+                var found = false
+                search: while o + chunkHeader <= b.count {
+                    let L = UInt32(b[o]) | UInt32(b[o + 1]) << 8 | UInt32(b[o + 2]) << 16 | UInt32(b[o + 3]) << 24
+                    if Buckets.isBucket(Int(L) - Primitives.tagSize) {
+                        for j in (index + 1)..<h.count where Array(b[o + 4..<o + 8]) == check(h.snapshotID, L, j) {
+                            off = o
+                            index = j
+                            found = true
+                            break search
+                        }
+                    }
+                    o += 1
+                }
+                if !found { return out }
+                continue
+            }
+            index += 1
+        }
+        if !salvage && off != b.count {
+            throw .damaged(file: file, detail: "\(b.count - off) unexpected bytes after the last chunk")
+        }
+        return out
+    }
+}

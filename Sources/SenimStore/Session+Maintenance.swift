@@ -1,0 +1,407 @@
+import Crypto
+import Foundation
+import SenimCore
+
+extension Session {
+    // MARK: The commit protocol
+
+    /// Writes each `files` entry as `<name>.new` (synced), then `keys.new` (synced), syncs
+    /// the directory, and commits by renaming `keys.new` over `keys`; then renames the other
+    /// files into place. A crash before the commit rename leaves the old state (the `.new`
+    /// files are removed at next open); after it, opening completes the renames, because the
+    /// new manifest names the new files by id.
+    func commit(_ kf: KeysFile, files: [(String, [UInt8])]) throws(StoreError) {
+        try requireWritable()
+        var written: [String] = []
+        do {
+            for (name, bytes) in files {
+                try disk.writeSynced(name + Disk.newSuffix, bytes)
+                written.append(name + Disk.newSuffix)
+            }
+            try disk.writeSynced(Disk.keys + Disk.newSuffix, kf.serialize())
+            written.append(Disk.keys + Disk.newSuffix)
+            try disk.syncDirectory()
+        } catch {
+            for n in written { disk.remove(n) }
+            throw error
+        }
+        do {
+            try disk.rename(Disk.keys + Disk.newSuffix, Disk.keys)
+        } catch {
+            // A failed rename may or may not have happened: only a reopen can tell.
+            broken = error
+            throw error
+        }
+        do {
+            try disk.syncDirectory()
+            for (name, _) in files { try disk.rename(name + Disk.newSuffix, name) }
+            if !files.isEmpty { try disk.syncDirectory() }
+        } catch {
+            broken = error
+            throw error
+        }
+        keysFile = kf
+    }
+
+    func reopenJournal() throws(StoreError) {
+        if let fd = journalFD { disk.ops.close(fd) }
+        journalFD = nil
+        do {
+            journalFD = try disk.run(Disk.journal) { try disk.ops.open(disk.path(Disk.journal), .readWrite) }
+        } catch {
+            broken = error
+            throw error
+        }
+        journalEnd = Journal.headerSize
+        nextSeq = 0
+        journalFrames = 0
+    }
+
+    /// Distinct KDF parameter sets among the usable slots if `slots` were written.
+    static func parameterSets(_ slots: [[UInt8]]) -> Int {
+        var sets = Set<KDFParameters>()
+        for s in slots { if case .usable(let p) = Slot.inspect(s) { sets.insert(p) } }
+        return sets.count
+    }
+
+    var ownParameters: KDFParameters { Slot.params(keysFile.slots[slotIndex]) }
+
+    // MARK: Compaction
+
+    /// Rewrites snapshot + journal as one new encrypted snapshot and an empty journal
+    /// (coordinators; opening also compacts automatically past `autoCompactFrames`).
+    public func compact() throws {
+        try require(.compact)
+        try compactNow()
+    }
+
+    func compactNow() throws {
+        try requireWritable()
+        let c = try allContents()
+        try rewrite(contents: c, dataKey: nil)
+    }
+
+    /// New snapshot + empty journal (+ a fresh data key for rekey), committed atomically.
+    func rewrite(contents c: Contents, dataKey newKey: SymmetricKey?) throws {
+        let k = newKey.map { DataKeys($0, storeID: storeID) } ?? keys
+        let sid = Primitives.random(16), jid = Primitives.random(16)
+        let snapshot = Snapshot.build(events: c.events, local: c.local, key: k.snapshot, storeID: storeID, snapshotID: sid)
+        let journal = Journal.header(storeID: storeID, journalID: jid)
+        var m = manifest
+        m.snapshotID = sid
+        m.journalID = jid
+        m.pending = []
+        var kf = keysFile
+        if let newKey {
+            for e in m.directory {
+                guard let pub = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: e.publicKey) else {
+                    throw StoreError.damaged(file: "keys", detail: "the manifest holds a bad public key for keyslot \(e.slot)")
+                }
+                kf.slots[e.slot] = Slot.replacingGrant(kf.slots[e.slot], kind: .data, key: newKey, to: pub, storeID: storeID)
+            }
+        }
+        kf.seal(m, key: k.manifest)
+        try commit(kf, files: [(Disk.snapshot, snapshot), (Disk.journal, journal)])
+        manifest = m
+        keys = k
+        try reopenJournal()
+    }
+
+    // MARK: Keys
+
+    /// Re-encrypts everything under a fresh data key and hands it to every remaining user
+    /// (sealed to their public keys: no passphrase needed). Coordinators; do it after
+    /// removing a user. Crash-safe: the old or the new key, never neither.
+    public func rekey() throws {
+        try require(.rekey)
+        try requireWritable()
+        let c = try allContents()
+        try rewrite(contents: c, dataKey: SymmetricKey(size: .bits256))
+    }
+
+    /// Re-seals this user's keyslot under a new passphrase (and optionally new KDF
+    /// parameters). Old copies of the keys file (backups) still open with the old one.
+    public func changePassphrase(to newPassphrase: String, kdf: KDFParameters? = nil) throws {
+        try require(.changeOwnPassphrase)
+        try requireWritable()
+        let params = kdf ?? ownParameters
+        try Self.checkPassphrase(newPassphrase)
+        if let p = params.problem { throw StoreError.invalid(Message("store.kdf.refused", p)) }
+        var kf = keysFile
+        guard let slot = Slot.reseal(kf.slots[slotIndex], content: Slot.Content(name: user, role: role, privateKey: privateKey),
+                                     passphrase: Names.passphraseBytes(newPassphrase), params: params,
+                                     storeID: storeID, storeSalt: kf.storeSalt) else {
+            throw StoreError.invalid(Message("store.kdf.refused", params.description))
+        }
+        kf.slots[slotIndex] = slot
+        guard Self.parameterSets(kf.slots) <= Self.maxParameterSets else {
+            throw StoreError.invalid(Message("store.kdf.tooManySets", String(Self.maxParameterSets)))
+        }
+        kf.seal(manifest, key: keys.manifest)
+        try commit(kf, files: [])
+    }
+
+    /// Adds a user with their own keyslot and records a `userAdded` event (coordinators).
+    /// A new psychologist gets the notes key from the next psychologist who unlocks this
+    /// store (or a fresh notes key if no one here holds it yet).
+    public func addUser(name: String, role newRole: Role, passphrase: String, kdf: KDFParameters? = nil) throws {
+        try require(.manageUsers)
+        try requireWritable()
+        let name = Names.nfc(name)
+        let params = kdf ?? ownParameters
+        try Self.checkNewUser(name: name, passphrase: passphrase, kdf: params)
+        guard !manifest.directory.contains(where: { Names.key($0.name) == Names.key(name) }) else {
+            throw StoreError.invalid(Message("store.user.exists", name))
+        }
+        let used = Set(manifest.directory.map(\.slot))
+        guard let index = (0..<keysFile.slots.count).filter({ !used.contains($0) }).randomElement() else {
+            throw StoreError.tooManySlots
+        }
+        let pk = Curve25519.KeyAgreement.PrivateKey()
+        var m = manifest
+        var notes: SymmetricKey?
+        if newRole == .psychologist {
+            if let nk = notesKey {
+                notes = nk
+            } else if !m.directory.contains(where: { $0.role == .psychologist && $0.hasNotesGrant }) {
+                // No one here can hand over an existing notes key: start a new one. The
+                // coordinator's process sees it only while sealing it to the psychologist.
+                let nk = SymmetricKey(size: .bits256)
+                notes = nk
+                if m.notesKeyID != Manifest.none { notices.append(Message("store.notice.notesNewKey")) }
+                m.notesKeyID = Self.notesKeyID(nk) + [UInt8](repeating: 0, count: 8)
+            } else {
+                notices.append(Message("store.notice.notesWillBeGranted", name))
+            }
+        }
+        guard let slot = Slot.make(storeID: storeID, storeSalt: keysFile.storeSalt,
+                                   content: Slot.Content(name: name, role: newRole, privateKey: pk),
+                                   passphrase: Names.passphraseBytes(passphrase), params: params,
+                                   dataKey: keys.root, notesKey: notes) else {
+            throw StoreError.invalid(Message("store.kdf.refused", params.description))
+        }
+        var kf = keysFile
+        kf.slots[index] = slot
+        guard Self.parameterSets(kf.slots) <= Self.maxParameterSets else {
+            throw StoreError.invalid(Message("store.kdf.tooManySets", String(Self.maxParameterSets)))
+        }
+        let event = Event(id: EventID.random(), at: Timestamp(clock().timeIntervalSince1970.rounded(.down)), author: user,
+                          device: device, site: point, body: .userAdded(name: name, role: newRole))
+        m.directory.append(Manifest.Entry(slot: index, name: name, role: newRole,
+                                          publicKey: Array(pk.publicKey.rawRepresentation), hasNotesGrant: notes != nil))
+        m.pending = [EventCodec.encode(event)]
+        kf.seal(m, key: keys.manifest)
+        try commit(kf, files: [])
+        manifest = m
+        try appendEvents([event])
+    }
+
+    /// Removes a user's keyslot and records a `userRemoved` event (coordinators). The user
+    /// may have copied the data key while they had access: run `rekey()` next.
+    public func removeUser(name: String) throws {
+        try require(.manageUsers)
+        try requireWritable()
+        guard let entry = manifest.directory.first(where: { Names.key($0.name) == Names.key(name) }) else {
+            throw StoreError.invalid(Message("store.user.notFound", String(name.prefix(40))))
+        }
+        guard entry.slot != slotIndex else { throw StoreError.notAllowed(Message("store.user.removeSelf")) }
+        var kf = keysFile
+        kf.slots[entry.slot] = Slot.decoy(Slot.params(kf.slots[entry.slot]).problem == nil ? Slot.params(kf.slots[entry.slot]) : ownParameters)
+        var m = manifest
+        m.directory.removeAll { $0.slot == entry.slot }
+        let event = Event(id: EventID.random(), at: Timestamp(clock().timeIntervalSince1970.rounded(.down)), author: user,
+                          device: device, site: point, body: .userRemoved(name: entry.name))
+        m.pending = [EventCodec.encode(event)]
+        kf.seal(m, key: keys.manifest)
+        try commit(kf, files: [])
+        manifest = m
+        try appendEvents([event])
+        notices.append(Message("store.notice.rekeyAdvised", entry.name))
+    }
+
+    /// Seals the notes key to psychologists who do not have it yet.
+    func grantNotesKey(_ nk: SymmetricKey, to entries: [Manifest.Entry]) throws {
+        try requireWritable()
+        var kf = keysFile
+        var m = manifest
+        for e in entries {
+            guard let pub = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: e.publicKey),
+                  let i = m.directory.firstIndex(where: { $0.slot == e.slot }) else { continue }
+            kf.slots[e.slot] = Slot.replacingGrant(kf.slots[e.slot], kind: .notes, key: nk, to: pub, storeID: storeID)
+            m.directory[i].hasNotesGrant = true
+        }
+        m.notesKeyID = Self.notesKeyID(nk) + [UInt8](repeating: 0, count: 8)
+        kf.seal(m, key: keys.manifest)
+        try commit(kf, files: [])
+        manifest = m
+    }
+
+    // MARK: Backup and restore
+
+    /// Writes a one-file encrypted backup (keys, a fresh snapshot, an empty journal), atomically
+    /// (temp file in the same directory, fsync, rename, fsync directory), then reads it back
+    /// and checks every chunk and every event id (coordinators).
+    public func backup(to file: URL) throws {
+        try require(.backup)
+        if closed { throw StoreError.notAllowed(Message("store.closed")) }
+        let c = try allContents()
+        let sid = Primitives.random(16), jid = Primitives.random(16)
+        var m = manifest
+        m.snapshotID = sid
+        m.journalID = jid
+        m.pending = []
+        var kf = keysFile
+        kf.seal(m, key: keys.manifest)
+        let image = Backup.encode(storeID: storeID, keys: kf.serialize(),
+                                  snapshot: Snapshot.build(events: c.events, local: c.local, key: keys.snapshot, storeID: storeID, snapshotID: sid),
+                                  journal: Journal.header(storeID: storeID, journalID: jid))
+        let target = Disk(disk.ops, path: file.deletingLastPathComponent().standardizedFileURL.path)
+        let name = file.lastPathComponent
+        let tmp = name + ".tmp-" + Primitives.random(4).hex
+        try target.writeSynced(tmp, image)
+        do {
+            try target.rename(tmp, name)
+            try target.syncDirectory()
+        } catch {
+            target.remove(tmp)
+            throw error
+        }
+        // Read it back from disk and check it opens with this store's key.
+        guard let back = try target.read(name) else { throw StoreError.damaged(file: file.path, detail: "the backup vanished after writing") }
+        let problem: String?
+        do {
+            let parts = try Backup.decode(back, file: file.path)
+            let bkf = try KeysFile.parse(parts.keys)
+            let bm = try Self.openManifest(bkf, dataKey: keys.root)
+            let read = try Snapshot.read(parts.snapshot, key: keys.snapshot, storeID: storeID, file: file.path)
+            var bc = Contents()
+            for recs in read.records { try bc.apply(recs, where: file.path) }
+            let jid2 = try Journal.parseHeader(parts.journal, storeID: storeID, file: file.path)
+            if bm.snapshotID != sid || bm.journalID != jid2 || jid2 != jid { problem = "file ids do not match" }
+            else if bc.ids != c.ids { problem = "holds \(bc.ids.count) events, the store \(c.ids.count)" }
+            else if bc.local != c.local { problem = "local settings differ" }
+            else { problem = nil }
+        } catch {
+            problem = "\(error)"
+        }
+        if let problem { throw StoreError.damaged(file: file.path, detail: "the backup failed its check after writing: \(problem)") }
+    }
+
+    /// Restores a backup into `directory`. Refuses to replace an existing store unless
+    /// `force`; with `force` the replacement is atomic (the old store or the restored one).
+    /// The backup is checked (checksums, layout) before anything is written. The restored
+    /// store opens with the passphrases that were valid when the backup was made.
+    public static func restore(from file: URL, to directory: URL, force: Bool) throws {
+        try restore(from: file, to: directory, force: force, fileSystem: .real)
+    }
+
+    public static func restore(from file: URL, to directory: URL, force: Bool, fileSystem: FileSystem) throws {
+        let source = Disk(fileSystem.operations, path: file.deletingLastPathComponent().standardizedFileURL.path)
+        guard let bytes = try source.read(file.lastPathComponent) else { throw StoreError.noStore(path: file.path) }
+        let parts = try Backup.decode(bytes, file: file.path)
+        let kf = try KeysFile.parse(parts.keys)
+        _ = try Snapshot.parseHeader(parts.snapshot, storeID: kf.storeID, file: file.path)
+        _ = try Journal.parseHeader(parts.journal, storeID: kf.storeID, file: file.path)
+        let disk = Disk(fileSystem, directory)
+        try disk.run(".") { try disk.ops.secureDirectory(disk.directory) }
+        let existing = disk.exists(Disk.keys)
+        if existing && !force { throw StoreError.alreadyExists(path: disk.directory) }
+        if !existing {
+            let foreign = try disk.list().filter { !Disk.ownNames.contains($0) }
+            guard foreign.isEmpty else {
+                throw StoreError.invalid(Message("store.create.notEmpty", disk.directory, foreign.prefix(3).joined(separator: ", ")))
+            }
+        }
+        let lockFD = try takeLock(disk)
+        defer { disk.ops.close(lockFD) }
+        var written: [String] = []
+        do {
+            for (name, b) in [(Disk.snapshot, parts.snapshot), (Disk.journal, parts.journal), (Disk.keys, parts.keys)] {
+                try disk.writeSynced(name + Disk.newSuffix, b)
+                written.append(name + Disk.newSuffix)
+            }
+            try disk.syncDirectory()
+        } catch {
+            for n in written { disk.remove(n) }
+            throw error
+        }
+        try disk.rename(Disk.keys + Disk.newSuffix, Disk.keys)
+        try disk.syncDirectory()
+        try disk.rename(Disk.snapshot + Disk.newSuffix, Disk.snapshot)
+        try disk.rename(Disk.journal + Disk.newSuffix, Disk.journal)
+        try disk.syncDirectory()
+    }
+}
+
+extension Slot {
+    /// The same slot (same key pair and grants) under a new passphrase / parameters.
+    static func reseal(_ old: [UInt8], content: Content, passphrase: [UInt8], params: KDFParameters,
+                       storeID: [UInt8], storeSalt: [UInt8]) -> [UInt8]? {
+        guard let kek = Primitives.scrypt(passphrase, salt: salt(storeSalt: storeSalt, name: content.name), params: params) else { return nil }
+        var w = ByteWriter(capacity: KeysFile.slotSize)
+        w.u8(params.logN); w.u32(params.r); w.u32(params.p)
+        let sealed = Primitives.seal(encodeContent(content), key: kek, ad: contentAD(storeID: storeID, params: params))
+        w.raw(sealed.nonce); w.raw(sealed.sealed)
+        w.raw(old[dataGrantAt..<checksumAt])
+        return withChecksum(w.bytes)
+    }
+}
+
+/// The backup container: one file holding the three store files, each with its SHA-256,
+/// and a SHA-256 of the whole file at the end. Everything inside is already encrypted.
+///
+///     magic "SENIMBAK" · version u16 = 1 · section count u16 = 3 · reserved 4 · store id 16 ·
+///     3 × (kind u8 · reserved 7 · length u64 · SHA-256 32 · bytes) · SHA-256 of all before 32
+enum Backup {
+    static let magic = Array("SENIMBAK".utf8)
+    static let version: UInt16 = 1
+
+    struct Parts {
+        var keys: [UInt8]
+        var snapshot: [UInt8]
+        var journal: [UInt8]
+    }
+
+    static func encode(storeID: [UInt8], keys: [UInt8], snapshot: [UInt8], journal: [UInt8]) -> [UInt8] {
+        var w = ByteWriter(capacity: keys.count + snapshot.count + journal.count + 256)
+        w.raw(magic); w.u16(version); w.u16(3); w.zeros(4); w.raw(storeID)
+        for (kind, b) in [(UInt8(1), keys), (2, snapshot), (3, journal)] {
+            w.u8(kind); w.zeros(7); w.u64(UInt64(b.count)); w.raw(Primitives.sha256(b)); w.raw(b)
+        }
+        w.raw(Primitives.sha256(w.bytes))
+        return w.bytes
+    }
+
+    static func decode(_ b: [UInt8], file: String) throws(StoreError) -> Parts {
+        func bad(_ d: String) -> StoreError { .damaged(file: file, detail: d) }
+        guard b.count >= 32 + 32, Array(b[0..<8]) == magic else { throw bad("not a Senim backup") }
+        let v = UInt16(b[8]) | UInt16(b[9]) << 8
+        guard v == version else { throw .unsupportedVersion(Int(v)) }
+        guard Primitives.checksum(b[0..<(b.count - 32)], 32) == Array(b[(b.count - 32)...]) else {
+            throw bad("checksum mismatch: the backup file is damaged or incomplete")
+        }
+        var r = ByteReader(b, offset: 10, end: b.count - 32)
+        var parts: [UInt8: [UInt8]] = [:]
+        do {
+            let n = try r.u16("section count")
+            guard n == 3 else { throw FormatError("\(n) sections, expected 3") }
+            _ = try r.take(4, "reserved")
+            _ = try r.take(16, "store id")
+            for _ in 0..<3 {
+                let kind = try r.u8("kind")
+                _ = try r.take(7, "reserved")
+                let len = try r.u64("length")
+                guard len <= UInt64(r.remaining) else { throw FormatError("section length \(len) too large") }
+                let sum = Array(try r.take(32, "checksum"))
+                let body = Array(try r.take(Int(len), "section"))
+                guard Primitives.sha256(body) == sum else { throw FormatError("section \(kind) checksum mismatch") }
+                parts[kind] = body
+            }
+            guard r.remaining == 0 else { throw FormatError("unexpected bytes at the end") }
+        } catch {
+            throw bad("\(error)")
+        }
+        guard let k = parts[1], let s = parts[2], let j = parts[3] else { throw bad("a section is missing") }
+        return Parts(keys: k, snapshot: s, journal: j)
+    }
+}

@@ -1,0 +1,115 @@
+import SenimCore
+
+/// A compact description of a set of events, used to decide what a peer still lacks.
+///
+/// Events fall into buckets by (the device that first wrote them, the UTC day of `at`).
+/// Each bucket is summarised by its event count and two 64-bit sums of a mixing function of
+/// the event ids (order-independent: the same set gives the same digest whatever the order).
+/// Two stores whose bucket digests are equal hold the same events in that bucket.
+public struct Holdings: Sendable, Equatable {
+    public struct Bucket: Hashable, Comparable, Sendable {
+        public var device: DeviceID
+        public var day: Int64
+        public init(device: DeviceID, day: Int64) {
+            self.device = device
+            self.day = day
+        }
+        public init(_ e: Event) {
+            device = e.device
+            day = Self.day(of: e.at)
+        }
+        /// Floor division: days before 1970 are negative.
+        public static func day(of t: Timestamp) -> Int64 {
+            t >= 0 ? t / 86_400 : (t + 1) / 86_400 - 1
+        }
+        public static func < (a: Bucket, b: Bucket) -> Bool {
+            a.device != b.device ? a.device < b.device : a.day < b.day
+        }
+    }
+
+    public struct Digest: Hashable, Sendable {
+        public var count: UInt64 = 0
+        public var sumA: UInt64 = 0
+        public var sumB: UInt64 = 0
+        public init() {}
+        public init(count: UInt64, sumA: UInt64, sumB: UInt64) {
+            self.count = count
+            self.sumA = sumA
+            self.sumB = sumB
+        }
+        public mutating func add(_ id: EventID) {
+            let (a, b) = Holdings.mix(id)
+            count &+= 1
+            sumA &+= a
+            sumB &+= b
+        }
+    }
+
+    public var buckets: [Bucket: Digest]
+
+    public init(buckets: [Bucket: Digest] = [:]) { self.buckets = buckets }
+
+    /// Summarises a set of events (ids repeated in `events` count once).
+    public init<S: Sequence>(events: S) where S.Element == Event {
+        var seen = Set<EventID>()
+        var b: [Bucket: Digest] = [:]
+        for e in events where seen.insert(e.id).inserted {
+            b[Bucket(e), default: Digest()].add(e.id)
+        }
+        buckets = b
+    }
+
+    /// The Murmur3 64-bit finaliser: a bijection on UInt64 with good avalanche.
+    @inline(__always) static func fmix(_ x: UInt64) -> UInt64 {
+        var x = x
+        x ^= x >> 33
+        x &*= 0xff51_afd7_ed55_8ccd
+        x ^= x >> 33
+        x &*= 0xc4ce_b9fe_1a85_ec53
+        x ^= x >> 33
+        return x
+    }
+
+    /// Two 64-bit values from an event id (see docs/sync.md).
+    @inline(__always) static func mix(_ id: EventID) -> (UInt64, UInt64) {
+        let a = fmix(id.high ^ fmix(id.low ^ 0x9E37_79B9_7F4A_7C15))
+        let b = fmix(id.low ^ fmix(id.high ^ 0xD1B5_4A32_D192_ED03))
+        return (a, b)
+    }
+
+    // MARK: Encoding (inside bundles and in peer metadata)
+
+    /// `count varint` then per bucket in (device, day) order: device fixed64, day zig-zag,
+    /// count varint, sumA fixed64, sumB fixed64.
+    func encode(into w: inout BinaryWriter) {
+        w.varint(UInt64(buckets.count))
+        for k in buckets.keys.sorted() {
+            let d = buckets[k]!
+            w.fixed64(k.device.rawValue)
+            w.int(k.day)
+            w.varint(d.count)
+            w.fixed64(d.sumA)
+            w.fixed64(d.sumB)
+        }
+    }
+
+    static let maxBuckets = 10_000_000
+
+    static func decode(from r: inout BinaryReader) throws(CodecError) -> Holdings {
+        let n = try r.varint()
+        // Each bucket takes at least 19 bytes: a count beyond that is a lie, refuse before allocating.
+        guard n <= UInt64(maxBuckets), n <= UInt64(r.remaining / 19) else {
+            throw .tooLarge(field: "buckets", size: Int(truncatingIfNeeded: n))
+        }
+        var b: [Bucket: Digest] = [:]
+        b.reserveCapacity(Int(n))
+        var previous: Bucket?
+        for _ in 0..<Int(n) {
+            let k = Bucket(device: DeviceID(try r.fixed64()), day: try r.int())
+            if let p = previous, !(p < k) { throw .badTag(field: "bucket order", value: 0) }
+            previous = k
+            b[k] = Digest(count: try r.varint(), sumA: try r.fixed64(), sumB: try r.fixed64())
+        }
+        return Holdings(buckets: b)
+    }
+}

@@ -1,0 +1,20 @@
+import SenimCore
+
+/// What the sync engine needs from an open store. The encrypted store's `Session` conforms
+/// (see `Session+Sync.swift`); tests use an in-memory implementation.
+public protocol SyncStore: AnyObject {
+    /// Every event in the store (any order).
+    func events() throws -> [Event]
+    /// Set union by event id in one durable write; refolds the ledger. Returns how many were
+    /// new and how many the store already had.
+    func importEvents(_ events: [Event]) throws -> (new: Int, known: Int)
+    /// Encrypted, store-local settings that never sync.
+    func localValue(_ key: String) -> [UInt8]?
+    func setLocalValue(_ key: String, _ value: [UInt8]?) throws
+    var ledger: LedgerState { get }
+    /// The signed-in user's role.
+    var role: Role { get }
+    /// This store's trust point id.
+    var point: String { get }
+    var configuration: Configuration { get }
+}

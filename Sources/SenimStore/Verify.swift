@@ -1,0 +1,258 @@
+import Crypto
+import Foundation
+import SenimCore
+
+/// The state of every file of a store, one line per finding.
+public struct VerifyReport: Sendable, CustomStringConvertible {
+    public struct Line: Sendable, CustomStringConvertible {
+        public var file: String
+        public var ok: Bool
+        public var text: String
+        public var description: String { "\(ok ? "ok  " : "BAD ") \(file): \(text)" }
+    }
+
+    public var lines: [Line] = []
+    /// Authentic events found (snapshot + journal, counted once).
+    public var eventCount = 0
+    /// True when nothing is damaged (a torn last write or an unfinished compaction, which the
+    /// next open repairs by itself, still counts as ok).
+    public var ok: Bool { lines.allSatisfy(\.ok) }
+    public var description: String { lines.map(\.description).joined(separator: "\n") }
+
+    mutating func add(_ file: String, _ ok: Bool, _ text: String) { lines.append(Line(file: file, ok: ok, text: text)) }
+}
+
+/// What salvage recovered.
+public struct SalvageReport: Sendable, CustomStringConvertible {
+    public var events = 0
+    public var users: [String] = []
+    /// Damage skipped while reading, one line each.
+    public var skipped: [String] = []
+    public var description: String {
+        var s = "salvaged \(events) events; users with access to the new store: \(users.joined(separator: ", "))"
+        for k in skipped { s += "\nskipped: " + k }
+        return s
+    }
+}
+
+extension Session {
+    /// Checks every file without changing anything (takes the lock while reading).
+    /// Throws only when the store cannot be found, is in use, or the name/passphrase open
+    /// no keyslot; damage is reported in the lines.
+    public static func verify(at directory: URL, user: String, passphrase: String, configuration: Configuration) throws -> VerifyReport {
+        try verify(at: directory, user: user, passphrase: passphrase, configuration: configuration, fileSystem: .real)
+    }
+
+    public static func verify(at directory: URL, user: String, passphrase: String, configuration: Configuration,
+                              fileSystem: FileSystem) throws -> VerifyReport {
+        let disk = Disk(fileSystem, directory)
+        guard disk.exists(Disk.keys) else { throw StoreError.noStore(path: disk.directory) }
+        let lockFD = try takeLock(disk)
+        defer { disk.ops.close(lockFD) }
+        var report = VerifyReport()
+        guard let kbytes = try disk.read(Disk.keys) else { throw StoreError.noStore(path: disk.directory) }
+        let kf: KeysFile
+        do { kf = try KeysFile.parse(kbytes) } catch {
+            report.add("keys", false, "\(error)")
+            return report
+        }
+        var damagedSlots: [String] = []
+        for (i, s) in kf.slots.enumerated() { if case .damaged(let why) = Slot.inspect(s) { damagedSlots.append("keyslot \(i): \(why)") } }
+        report.add("keys", damagedSlots.isEmpty, "format \(KeysFile.version), \(kf.slots.count) keyslots (users and decoys)"
+                   + (damagedSlots.isEmpty ? ", all intact" : "; damaged: " + damagedSlots.joined(separator: "; ")))
+        let unlocked: Result<Unlocked, StoreError>
+        do { unlocked = .success(try unlock(kf, name: user, passphrase: passphrase)) } catch { unlocked = .failure(error) }
+        let u: Unlocked
+        switch unlocked {
+        case .success(let x): u = x
+        case .failure(.damaged(_, let d)):
+            report.add("keys", false, d)
+            return report
+        case .failure(let e): throw e
+        }
+        let m: Manifest
+        do { m = try openManifest(kf, dataKey: u.dataKey) } catch {
+            report.add("keys", false, "\(error)")
+            return report
+        }
+        report.add("keys", true, "manifest intact: \(m.directory.count) users, device \(m.device)")
+        let keys = DataKeys(u.dataKey, storeID: kf.storeID)
+        var contents = Contents()
+        // Snapshot.
+        if m.snapshotID == Manifest.none {
+            report.add("snapshot", true, disk.exists(Disk.snapshot) ? "not used yet (an unreferenced file is present)" : "none yet (never compacted)")
+        } else {
+            var name = Disk.snapshot
+            var pending = false
+            func snapID(_ n: String) -> [UInt8]? {
+                guard let b = try? disk.readPrefix(n, 64) else { return nil }
+                return (try? Snapshot.parseHeader(b, storeID: kf.storeID))?.snapshotID
+            }
+            if snapID(Disk.snapshot) != m.snapshotID && snapID(Disk.snapshot + Disk.newSuffix) == m.snapshotID {
+                name = Disk.snapshot + Disk.newSuffix
+                pending = true
+            }
+            if let b = try disk.read(name) {
+                do {
+                    let r = try Snapshot.read(b, key: keys.snapshot, storeID: kf.storeID, file: name, salvage: true)
+                    for (i, recs) in r.records.enumerated() {
+                        do { try contents.apply(recs, where: "snapshot chunk \(i)") } catch { report.add(name, false, "\(error)") }
+                    }
+                    if r.damaged.isEmpty {
+                        report.add(name, true, "\(r.records.count) chunks intact" + (pending ? " (an interrupted change; the next open completes it)" : ""))
+                    } else {
+                        for d in r.damaged { report.add(name, false, "chunk \(d.index) damaged: \(d.reason)") }
+                    }
+                } catch {
+                    report.add(name, false, "\(error)")
+                }
+            } else {
+                report.add("snapshot", false, "missing (the keys file expects \(m.snapshotID.hex))")
+            }
+        }
+        // Journal.
+        var jname = Disk.journal
+        func journalID(_ n: String) -> [UInt8]? {
+            guard let b = try? disk.readPrefix(n, 64) else { return nil }
+            return try? Journal.parseHeader(b, storeID: kf.storeID)
+        }
+        if journalID(Disk.journal) != m.journalID && journalID(Disk.journal + Disk.newSuffix) == m.journalID {
+            jname = Disk.journal + Disk.newSuffix
+        }
+        if let b = try disk.read(jname) {
+            do {
+                let jid = try Journal.parseHeader(b, storeID: kf.storeID, file: jname)
+                guard jid == m.journalID else { throw StoreError.damaged(file: jname, detail: "journal id does not match the keys file") }
+                let scan = Journal.scan(b, key: keys.journal, storeID: kf.storeID, journalID: jid, salvage: true)
+                for f in scan.frames + scan.salvagedAfterDamage {
+                    do { try contents.apply(f.records, where: "journal frame \(f.seq)") } catch { report.add(jname, false, "\(error)") }
+                }
+                switch scan.tail {
+                case .clean:
+                    report.add(jname, true, "\(scan.frames.count) frames intact")
+                case .torn(let off, let n, let why):
+                    report.add(jname, true, "\(scan.frames.count) frames intact; an incomplete last write of \(n) bytes at offset \(off) (\(why)) will be dropped at the next open")
+                case .damaged:
+                    report.add(jname, false, "\(scan.frames.count) frames intact, then damage; \(scan.salvagedAfterDamage.count) authentic frames after it (salvage recovers them)")
+                    for r in scan.skippedRegions { report.add(jname, false, "\(r.bytes) bytes at offset \(r.offset): \(r.reason)") }
+                }
+            } catch {
+                report.add(jname, false, "\(error)")
+            }
+        } else {
+            report.add("journal", false, "missing")
+        }
+        for n in (try? disk.list()) ?? [] where n.hasSuffix(Disk.newSuffix) && n != jname && !(m.snapshotID != Manifest.none && n == Disk.snapshot + Disk.newSuffix) {
+            report.add(n, true, "left by an interrupted change that did not commit; removed at the next open")
+        }
+        report.eventCount = contents.ids.count
+        report.add("events", true, "\(contents.ids.count) authentic events" + (contents.duplicates > 0 ? " (\(contents.duplicates) repeated ids counted once)" : ""))
+        return report
+    }
+
+    /// Copies every authenticated event (and local setting) of a damaged store into a new
+    /// store at `newDirectory`, under a fresh data key. Keyslots are carried over, so every
+    /// user keeps their passphrase (if the manifest is unreadable, only this user).
+    public static func salvage(from directory: URL, to newDirectory: URL, user: String, passphrase: String,
+                               configuration: Configuration) throws -> SalvageReport {
+        try salvage(from: directory, to: newDirectory, user: user, passphrase: passphrase, configuration: configuration, fileSystem: .real)
+    }
+
+    public static func salvage(from directory: URL, to newDirectory: URL, user: String, passphrase: String,
+                               configuration: Configuration, fileSystem: FileSystem) throws -> SalvageReport {
+        let src = Disk(fileSystem, directory)
+        guard src.exists(Disk.keys) else { throw StoreError.noStore(path: src.directory) }
+        let dst = Disk(fileSystem, newDirectory)
+        guard src.directory != dst.directory else { throw StoreError.invalid(Message("store.salvage.same")) }
+        let srcLock = try takeLock(src)
+        defer { src.ops.close(srcLock) }
+        guard let kbytes = try src.read(Disk.keys) else { throw StoreError.noStore(path: src.directory) }
+        let kf = try KeysFile.parse(kbytes)
+        let u = try unlock(kf, name: user, passphrase: passphrase)
+        var report = SalvageReport()
+        let m: Manifest?
+        do { m = try openManifest(kf, dataKey: u.dataKey) } catch {
+            m = nil
+            report.skipped.append("keys: \(error); only \(u.content.name) keeps access")
+        }
+        let keys = DataKeys(u.dataKey, storeID: kf.storeID)
+        var contents = Contents()
+        func apply(_ recs: [Record], _ whereText: String) {
+            for r in recs {
+                do { try contents.apply([r], where: whereText) } catch { report.skipped.append("\(whereText): \(error)") }
+            }
+        }
+        // Every snapshot and journal file that belongs to this store and key.
+        for name in [Disk.snapshot, Disk.snapshot + Disk.newSuffix] {
+            guard let b = try? src.read(name) else { continue }
+            if let m, (try? Snapshot.parseHeader(b, storeID: kf.storeID))?.snapshotID != m.snapshotID { continue }
+            do {
+                let r = try Snapshot.read(b, key: keys.snapshot, storeID: kf.storeID, file: name, salvage: true)
+                for (i, recs) in r.records.enumerated() { apply(recs, "\(name) chunk \(i)") }
+                for d in r.damaged { report.skipped.append("\(name) chunk \(d.index): \(d.reason)") }
+            } catch {
+                report.skipped.append("\(name): \(error)")
+            }
+        }
+        for name in [Disk.journal, Disk.journal + Disk.newSuffix] {
+            guard let b = try? src.read(name) else { continue }
+            do {
+                let jid = try Journal.parseHeader(b, storeID: kf.storeID, file: name)
+                if let m, jid != m.journalID { continue }
+                let scan = Journal.scan(b, key: keys.journal, storeID: kf.storeID, journalID: jid, salvage: true)
+                for f in scan.frames + scan.salvagedAfterDamage { apply(f.records, "\(name) frame \(f.seq)") }
+                for r in scan.skippedRegions { report.skipped.append("\(name): \(r.bytes) bytes at offset \(r.offset): \(r.reason)") }
+                if case .torn(let off, let n, let why) = scan.tail { report.skipped.append("\(name): incomplete last write, \(n) bytes at offset \(off): \(why)") }
+            } catch {
+                report.skipped.append("\(name): \(error)")
+            }
+        }
+        // The new store: same store id, salt and device; a fresh data key granted to every
+        // user in the directory; keyslot contents copied as they are.
+        try dst.run(".") { try dst.ops.secureDirectory(dst.directory) }
+        if dst.exists(Disk.keys) { throw StoreError.alreadyExists(path: dst.directory) }
+        let foreign = try dst.list().filter { !Disk.ownNames.contains($0) }
+        guard foreign.isEmpty else {
+            throw StoreError.invalid(Message("store.create.notEmpty", dst.directory, foreign.prefix(3).joined(separator: ", ")))
+        }
+        let dstLock = try takeLock(dst)
+        defer { dst.ops.close(dstLock) }
+        let newKey = SymmetricKey(size: .bits256)
+        let nk = DataKeys(newKey, storeID: kf.storeID)
+        var slots = kf.slots
+        var directoryEntries: [Manifest.Entry]
+        if let m {
+            directoryEntries = []
+            for e in m.directory {
+                guard let pub = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: e.publicKey) else { continue }
+                slots[e.slot] = Slot.replacingGrant(slots[e.slot], kind: .data, key: newKey, to: pub, storeID: kf.storeID)
+                directoryEntries.append(e)
+            }
+        } else {
+            let params = Slot.params(kf.slots[u.slot])
+            slots = (0..<KeysFile.maxSlots).map { _ in Slot.decoy(params) }
+            slots[u.slot] = Slot.replacingGrant(kf.slots[u.slot], kind: .data, key: newKey, to: u.content.privateKey.publicKey, storeID: kf.storeID)
+            directoryEntries = [Manifest.Entry(slot: u.slot, name: u.content.name, role: u.content.role,
+                                               publicKey: Array(u.content.privateKey.publicKey.rawRepresentation),
+                                               hasNotesGrant: u.notesKey != nil)]
+        }
+        // Damaged slots become fresh decoys (their owners are told by the report).
+        for i in slots.indices { if case .damaged = Slot.inspect(slots[i]) { slots[i] = Slot.decoy(Slot.params(kf.slots[u.slot])) } }
+        let sid = Primitives.random(16), jid = Primitives.random(16)
+        let manifest = Manifest(device: m?.device ?? DeviceID(UInt64.random(in: 1...UInt64.max)), snapshotID: sid, journalID: jid,
+                                created: m?.created ?? 0, notesKeyID: m?.notesKeyID ?? Manifest.none,
+                                directory: directoryEntries, pending: [])
+        var newKF = KeysFile(storeID: kf.storeID, storeSalt: kf.storeSalt, slots: slots, manifestNonce: [], manifestSealed: [])
+        newKF.seal(manifest, key: nk.manifest)
+        try dst.writeSynced(Disk.snapshot, Snapshot.build(events: contents.events, local: contents.local, key: nk.snapshot,
+                                                          storeID: kf.storeID, snapshotID: sid))
+        try dst.writeSynced(Disk.journal, Journal.header(storeID: kf.storeID, journalID: jid))
+        try dst.writeSynced(Disk.keys + Disk.newSuffix, newKF.serialize())
+        try dst.syncDirectory()
+        try dst.rename(Disk.keys + Disk.newSuffix, Disk.keys)
+        try dst.syncDirectory()
+        report.events = contents.ids.count
+        report.users = directoryEntries.map(\.name).sorted()
+        return report
+    }
+}

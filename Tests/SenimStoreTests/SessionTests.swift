@@ -1,0 +1,146 @@
+import Foundation
+import SenimCore
+import Testing
+@testable import SenimStore
+
+@Suite struct SessionBasics {
+    init() { TestSupport.fastKDF() }
+
+    @Test func createSaveReopen() throws {
+        let dir = TestSupport.tempDirectory()
+        defer { TestSupport.cleanup(dir) }
+        let s = try TestSupport.create(dir)
+        #expect(s.role == .coordinator)
+        #expect(s.user == "aigerim")
+        #expect(s.point == TestSupport.point)
+        #expect(s.eventCount == 1)   // the creator's userAdded
+        #expect(s.ledger.users["aigerim"] == .coordinator)
+        let events = (0..<5).map { TestSupport.contact(s, n: $0) }
+        try s.save(events)
+        #expect(s.ledger.contacts.count == 5)
+        let device = s.device
+        s.close()
+        let t = try TestSupport.open(dir)
+        #expect(t.eventCount == 6)
+        #expect(t.device == device)
+        #expect(t.ledger.contacts.count == 5)
+        #expect(Set(try t.events().map(\.id)).isSuperset(of: events.map(\.id)))
+        #expect(t.notices.isEmpty)
+        t.close()
+    }
+
+    @Test func filePermissions() throws {
+        let dir = TestSupport.tempDirectory()
+        defer { TestSupport.cleanup(dir) }
+        let s = try TestSupport.create(dir)
+        try s.save([TestSupport.contact(s, n: 1)])
+        try s.compact()
+        try s.save([TestSupport.contact(s, n: 2)])
+        let fm = FileManager.default
+        let dirMode = try fm.attributesOfItem(atPath: dir.path)[.posixPermissions] as! Int
+        #expect(dirMode == 0o700)
+        let names = try fm.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(names == ["journal", "keys", "lock", "snapshot"])
+        for n in names {
+            let mode = try fm.attributesOfItem(atPath: dir.appendingPathComponent(n).path)[.posixPermissions] as! Int
+            #expect(mode == 0o600, "\(n) has mode \(String(mode, radix: 8))")
+        }
+        s.close()
+    }
+
+    @Test func policyIsCheckedOnSave() throws {
+        let dir = TestSupport.tempDirectory()
+        defer { TestSupport.cleanup(dir) }
+        let s = try TestSupport.create(dir)
+        try s.addUser(name: "dana", role: .worker, passphrase: "dana's pass")
+        s.close()
+        let w = try TestSupport.open(dir, user: "dana", passphrase: "dana's pass")
+        #expect(w.role == .worker)
+        let ctx = w.context()
+        let receive = Event(id: ctx.id, at: ctx.at, author: "dana", device: w.device, site: w.point,
+                            body: .stockReceived(StockReceipt(item: "syringe-2ml", quantity: 100)))
+        #expect(throws: StoreError.notAllowed(Message("policy.denied", "worker", "receiveStock"))) { try w.save([receive]) }
+        // Someone else's name as author is refused too.
+        var forged = TestSupport.contact(w, n: 1)
+        forged.author = "aigerim"
+        #expect(throws: StoreError.notAllowed(Message("store.save.author", "aigerim", "dana"))) { try w.save([forged]) }
+        let ok = TestSupport.contact(w, n: 2)
+        try w.save([ok])
+        #expect(throws: StoreError.invalid(Message("store.save.duplicate", ok.id.description))) { try w.save([ok]) }
+        #expect(throws: StoreError.notAllowed(Message("policy.denied", "worker", "manageUsers"))) {
+            try w.addUser(name: "x", role: .worker, passphrase: "p")
+        }
+        w.close()
+    }
+
+    @Test func localValuesAndPointPersist() throws {
+        let dir = TestSupport.tempDirectory()
+        defer { TestSupport.cleanup(dir) }
+        let s = try TestSupport.create(dir)
+        try s.setLocalValue("sync.peer", [1, 2, 3])
+        try s.setLocalValue("gone", [9])
+        try s.setLocalValue("gone", nil)
+        try s.setPoint("temirtau")
+        s.close()
+        let t = try TestSupport.open(dir)
+        #expect(t.localValue("sync.peer") == [1, 2, 3])
+        #expect(t.localValue("gone") == nil)
+        #expect(t.point == "temirtau")
+        try t.compact()
+        t.close()
+        let u = try TestSupport.open(dir)
+        #expect(u.localValue("sync.peer") == [1, 2, 3])
+        #expect(u.point == "temirtau")
+        u.close()
+    }
+
+    @Test func importIsSetUnion() throws {
+        let a = TestSupport.tempDirectory(), b = TestSupport.tempDirectory()
+        defer { TestSupport.cleanup(a); TestSupport.cleanup(b) }
+        let s = try TestSupport.create(a)
+        try s.save((0..<10).map { TestSupport.contact(s, n: $0) })
+        let t = try TestSupport.create(b, user: "berik")
+        let all = try s.events()
+        let first = try t.importEvents(all)
+        #expect(first.new == 11 && first.known == 0)
+        let again = try t.importEvents(all)
+        #expect(again.new == 0 && again.known == 11)
+        #expect(t.ledger.contacts.count == 10)
+        // Older events arriving later refold: the ledger equals a fold of everything.
+        let folded = LedgerState.fold(try t.events(), catalogue: TestSupport.configuration.catalogue, points: TestSupport.configuration.points)
+        #expect(folded.contacts.map(\.id) == t.ledger.contacts.map(\.id))
+        s.close(); t.close()
+    }
+
+    @Test func notesOnlyForPsychologists() throws {
+        let dir = TestSupport.tempDirectory()
+        defer { TestSupport.cleanup(dir) }
+        let s = try TestSupport.create(dir)
+        #expect(throws: StoreError.notAllowed(Message("policy.denied", "coordinator", "writeConfidentialNotes"))) { _ = try s.sealNote("x") }
+        try s.addUser(name: "gulnara", role: .psychologist, passphrase: "psy one")
+        try s.addUser(name: "marat", role: .psychologist, passphrase: "psy two")
+        s.close()
+        let p = try TestSupport.open(dir, user: "gulnara", passphrase: "psy one")
+        let sealed = try p.sealNote("talked about the overdose; follow up Friday")
+        #expect(try p.openNote(sealed) == "talked about the overdose; follow up Friday")
+        p.close()
+        let q = try TestSupport.open(dir, user: "Marat", passphrase: "psy two")
+        #expect(q.user == "marat")
+        #expect(try q.openNote(sealed) == "talked about the overdose; follow up Friday")
+        q.close()
+        let c = try TestSupport.open(dir)
+        #expect(throws: StoreError.notAllowed(Message("policy.denied", "coordinator", "readConfidentialNotes"))) { _ = try c.openNote(sealed) }
+        #expect(c.notesKey == nil)
+        c.close()
+    }
+
+    @Test func secondOpenerInSameProcessIsRefused() throws {
+        let dir = TestSupport.tempDirectory()
+        defer { TestSupport.cleanup(dir) }
+        let s = try TestSupport.create(dir)
+        #expect(throws: StoreError.inUse(pid: getpid())) { _ = try TestSupport.open(dir) }
+        s.close()
+        let t = try TestSupport.open(dir)
+        t.close()
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import SenimCore
+@testable import SenimStore
+import Testing
+
+/// Import speed for a 100,000-event bundle. Not a timed test: it only runs with
+/// SENIM_MEASURE=1 and prints what it measured, e.g.
+///
+///     SENIM_MEASURE=1 swift test -c release -Xswiftc -enable-testing --filter SyncMeasureTests
+@Suite struct SyncMeasureTests {
+    static let enabled = ProcessInfo.processInfo.environment["SENIM_MEASURE"] == "1"
+
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    @Test("Measure: export and import of 100,000 events", .enabled(if: enabled))
+    func importSpeed() throws {
+        let n = Int(ProcessInfo.processInfo.environment["SENIM_MEASURE_EVENTS"] ?? "") ?? 100_000
+        let events = SyncWorld.generate(seed: 2026, count: n)
+        let p = SyncPeers([("laptop", "almaty-mobile", events), ("hub", "almaty-central", [])])
+        var bundle: [UInt8] = []
+        let exportTime = try Self.seconds { bundle = try p["laptop"].export(to: "hub", mode: .all).bytes }
+        let me = try p["hub"].identity()
+        let trusted = Dictionary(uniqueKeysWithValues: try p["hub"].trustList().map { ($0.name, $0.key) })
+        var opened: OpenedBundle?
+        let openTime = try Self.seconds { opened = try SyncBundle.open(bundle, recipient: me, trusted: trusted) }
+        #expect(opened?.contents.events.count == n)
+        var summary: ImportSummary?
+        var calls = 0
+        let importTime = try Self.seconds { summary = try p["hub"].importBundle(bundle) { _, _ in calls += 1 } }
+        #expect(summary?.eventsNew == n)
+        let foldTime = Self.seconds {
+            _ = LedgerState.fold(events, catalogue: SyncFixtures.configuration.catalogue, points: SyncFixtures.configuration.points)
+        }
+        let again = try Self.seconds { _ = try p["hub"].importBundle(try p["laptop"].export(to: "hub", mode: .all).bytes) }
+        print("""
+        sync measurement, \(n) events:
+          bundle size           \(bundle.count) bytes (\(bundle.count / n) bytes/event)
+          export (seal)         \(String(format: "%.3f", exportTime)) s
+          open (check, decrypt, verify, decode)  \(String(format: "%.3f", openTime)) s  (\(Int(Double(n) / openTime)) events/s)
+          import into empty in-memory store (open + merge + fold + bookkeeping)  \(String(format: "%.3f", importTime)) s  (\(Int(Double(n) / importTime)) events/s; \(calls) progress calls)
+            of which one full ledger fold  \(String(format: "%.3f", foldTime)) s
+          re-import of all-known events (export --all + import)  \(String(format: "%.3f", again)) s
+        """)
+    }
+}
