@@ -41,9 +41,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test-only: the TUI over synthetic in-memory data, for the tmux end-to-end script.
+        .executableTarget(name: "senim-tui-harness", dependencies: ["SenimTUI", "SenimCore", "SenimStore"]),
         .testTarget(name: "SenimCoreTests", dependencies: ["SenimCore"]),
         .testTarget(name: "SenimStoreTests", dependencies: ["SenimStore", "SenimCore"]),
-        .testTarget(name: "SenimTUITests", dependencies: ["SenimTUI", "SenimCore", "SenimStore"]),
+        .testTarget(name: "SenimTUITests", dependencies: ["SenimTUI", "SenimCore", "SenimStore"], exclude: ["Snapshots"]),
         .testTarget(name: "SenimCLITests", dependencies: ["SenimCore"]),
     ],
     swiftLanguageModes: [.v6]

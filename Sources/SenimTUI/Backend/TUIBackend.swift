@@ -35,6 +35,12 @@ public protocol TUIBackend: AnyObject {
     func addUser(name: String, role: Role, passphrase: String) throws
     func removeUser(_ name: String) throws
     func changePassphrase(to passphrase: String) throws
+    /// Releases the store (called when the screen locks or the app quits).
+    func close()
+}
+
+extension TUIBackend {
+    public func close() {}
 }
 
 /// Errors that carry a message for the user (the store's `StoreError` conforms).

@@ -21,8 +21,8 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
 public struct Binding: Hashable, Sendable {
     public var keys: [Key]
     public var command: Command
-    /// Whether the key works while a text field has the focus (function and control keys do;
-    /// letters then go into the field).
+    /// Whether the binding's non-printable keys (F-keys, Ctrl, arrows, Enter, Esc) work while
+    /// a text field has the focus. Printable keys never do: they go into the field.
     public var inField: Bool
     /// Shown on the function-key bar (only for bindings whose first key is a function key).
     public var onBar: Bool
@@ -30,7 +30,7 @@ public struct Binding: Hashable, Sendable {
     public init(_ keys: [Key], _ command: Command, inField: Bool? = nil, onBar: Bool = true) {
         self.keys = keys
         self.command = command
-        self.inField = inField ?? keys.allSatisfy { !$0.isPrintable }
+        self.inField = inField ?? true
         self.onBar = onBar
     }
 
@@ -48,10 +48,10 @@ public enum KeyMap {
     public static let panicKeys: [Key] = [.function(12), .ctrl("l")]
 
     static let global: [Binding] = [
-        Binding([.function(1), .char("?")], .help, inField: false),
+        Binding([.function(1), .char("?")], .help),
         Binding([.escape], .back, onBar: false),
         Binding([.function(9)], .home),
-        Binding([.function(10), .char("q"), .ctrl("c")], .quit, inField: false),
+        Binding([.function(10), .char("q"), .ctrl("c")], .quit),
         Binding(panicKeys, .lock),
     ]
 
@@ -166,7 +166,7 @@ public enum KeyMap {
     /// The command for `key`, or nil. `inField` is true while a text field has the focus.
     public static func command(for key: Key, in bindings: [Binding], inField: Bool) -> Command? {
         for b in bindings where b.keys.contains(key) {
-            if inField && !b.inField { continue }
+            if inField && (key.isPrintable || !b.inField) { continue }
             return b.command
         }
         return nil

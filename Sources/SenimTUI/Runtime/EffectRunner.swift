@@ -27,6 +27,8 @@ public final class EffectRunner {
         switch e {
         case .unlock(let user, let passphrase):
             do {
+                backend?.close()
+                backend = nil
                 let b = try unlock(user, passphrase)
                 backend = b
                 return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, ledger: b.ledger, notices: b.notices))
@@ -34,6 +36,7 @@ public final class EffectRunner {
                 return .unlockFailed(Message.from(error))
             }
         case .lock, .quit:
+            backend?.close()
             backend = nil
             return nil
         case .save(let d):

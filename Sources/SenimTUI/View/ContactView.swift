@@ -11,8 +11,8 @@ enum ContactView {
         let codeLabel = m.t("tui.contact.code")
         let lw = Width.of(codeLabel)
         c.put(" " + codeLabel, x: 0, y: y, f.section == .code ? .heading : .normal)
-        View.field(m, &c, f.code, x: lw + 2, y: y, width: 12, focused: f.section == .code)
-        let infoX = lw + 15
+        View.field(m, &c, f.code, x: lw + 2, y: y, width: 14, focused: f.section == .code)
+        let infoX = lw + 17
         if let u = f.resolved {
             if f.isNew {
                 c.put(m.t("tui.contact.isNew", u.code), x: infoX, y: y, .warning, limit: r.width - infoX)

@@ -80,36 +80,38 @@ enum DialogView {
 }
 
 enum HelpView {
-    static func lines(_ m: Model) -> [(String, Attr)] {
+    static func lines(_ m: Model, width: Int = 72) -> [(String, Attr)] {
         var out: [(String, Attr)] = []
         let bindings = KeyMap.bindings(m.screen, role: m.role, catalogue: m.config.catalogue)
         out.append((m.t("tui.help.screen", View.screenTitle(m)), .heading))
         var seen = Set<Command>()
         for b in bindings where seen.insert(b.command).inserted {
             if KeyMap.global.contains(where: { $0.command == b.command }) { continue }
-            out.append((entry(m, b), .normal))
+            out += entry(m, b, width: width).map { ($0, .normal) }
         }
         out.append(("", .normal))
         out.append((m.t("tui.help.everywhere"), .heading))
-        for b in KeyMap.global { out.append((entry(m, b), .normal)) }
+        for b in KeyMap.global { out += entry(m, b, width: width).map { ($0, .normal) } }
         out.append(("", .normal))
         out.append((m.t("tui.help.fields"), .heading))
         for key in ["tui.help.fields.move", "tui.help.fields.edit", "tui.help.fields.confirm"] {
-            out.append(("  " + m.t(key), .normal))
+            out += View.wrap(m.t(key), width: width - 2).map { ("  " + $0, .normal) }
         }
         out.append(("", .normal))
-        out.append((m.t("tui.help.panic"), .warning))
+        out += View.wrap(m.t("tui.help.panic"), width: width).map { ($0, .warning) }
         return out
     }
 
-    static func entry(_ m: Model, _ b: Binding) -> String {
-        let keys = b.keys.map(\.name)
-        return "  " + Width.pad(keys.joined(separator: ", "), to: 22) + " " + m.t("tui.cmd.\(b.command.name)")
+    /// "  keys                   description", the description wrapped under itself.
+    static func entry(_ m: Model, _ b: Binding, width: Int) -> [String] {
+        let keys = b.keys.map(\.name).joined(separator: ", ")
+        let desc = View.wrap(m.t("tui.cmd.\(b.command.name)"), width: max(10, width - 25))
+        return desc.enumerated().map { i, d in "  " + Width.pad(i == 0 ? keys : "", to: 22) + " " + d }
     }
 
     static func paint(_ m: Model, _ scroll: Int, _ c: inout Canvas) {
-        let all = lines(m)
         let r = DialogView.frame(&c, width: c.width - 4, height: c.height - 3, title: m.t("tui.help.title"))
+        let all = lines(m, width: r.width - 4)
         let rows = r.height - 3
         let start = min(scroll, max(0, all.count - rows))
         for (i, l) in all.dropFirst(start).prefix(rows).enumerated() {

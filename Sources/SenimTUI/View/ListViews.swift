@@ -68,8 +68,9 @@ enum ClientsView {
         guard let rec = l.client(u) else { return }
         c.put(" " + m.t("tui.card.title", u.code, profile(m, u)), x: 0, y: r.y, .heading, limit: r.width)
         let first = Clock.isoDate(Clock.day(rec.firstSeen, m.utcOffset))
-        c.put(" " + m.t("tui.card.seen", first, View.pointName(m, l.sites[rec.firstSite]), String(rec.contacts),
-                       Clock.isoDate(Clock.day(rec.lastSeen, m.utcOffset))), x: 0, y: r.y + 1, .normal, limit: r.width)
+        let seen = View.wrap(m.t("tui.card.seen", first, View.pointName(m, l.sites[rec.firstSite]), String(rec.contacts),
+                                 Clock.isoDate(Clock.day(rec.lastSeen, m.utcOffset))), width: r.width - 2)
+        for (i, line) in seen.prefix(2).enumerated() { c.put(" " + line, x: 0, y: r.y + 1 + i, .normal, limit: r.width) }
         var lines: [(String, Attr)] = []
         let refs = l.referralList.filter { $0.client == u }
         lines.append((m.t("tui.card.referrals", String(refs.count)), .heading))

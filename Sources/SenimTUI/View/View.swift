@@ -67,7 +67,14 @@ public enum View {
             case .warning: .warning
             case .error: .error
             }
-            c.put(" " + m.text(s.message), x: 0, y: y, attr, exactly: c.width)
+            // A long message takes the line above too rather than being cut.
+            let lines = wrap(m.text(s.message), width: c.width - 2)
+            if lines.count > 1 {
+                c.put(" " + lines[0], x: 0, y: y - 1, attr, exactly: c.width)
+                c.put(" " + lines.dropFirst().joined(separator: " "), x: 0, y: y, attr, exactly: c.width)
+            } else {
+                c.put(" " + (lines.first ?? ""), x: 0, y: y, attr, exactly: c.width)
+            }
         } else {
             c.put(" " + hint(m), x: 0, y: y, .dim, exactly: c.width)
         }
@@ -82,20 +89,24 @@ public enum View {
         }
     }
 
-    /// htop-style bar: "1Help  2Save …" with the number plain and the label highlighted.
+    /// htop-style bar: "1Help 2Save …", the number plain and the label highlighted. Labels
+    /// keep their natural width when everything fits, and are shortened only when not.
     static func functionBar(_ m: Model, _ c: inout Canvas, _ bindings: [Binding]) {
         let y = c.height - 1
         c.fill(x: 0, y: y, width: c.width, height: 1, .barLabel)
-        let entries = KeyMap.bar(bindings)
+        let entries = KeyMap.bar(bindings).map { (key: String($0.0), label: m.t("tui.bar.\($0.1.name)")) }
         guard !entries.isEmpty else { return }
-        let slot = max(4, c.width / entries.count)
+        var maxLabel = entries.map { Width.of($0.label) }.max() ?? 0
+        func natural(_ cap: Int) -> Int { entries.reduce(0) { $0 + $1.key.count + min(cap, Width.of($1.label)) + 1 } }
+        while maxLabel > 2 && natural(maxLabel) > c.width { maxLabel -= 1 }
+        let extra = max(0, c.width - natural(maxLabel)) / entries.count
         var x = 0
-        for (n, cmd) in entries {
+        for e in entries {
             guard x < c.width else { break }
-            let key = String(n)
-            let w = min(slot, c.width - x)
-            c.put(key, x: x, y: y, .barKey, limit: w)
-            c.put(Width.pad(m.t("tui.bar.\(cmd.name)"), to: max(0, w - key.count)), x: x + key.count, y: y, .barLabel, limit: max(0, w - key.count))
+            let label = Width.prefix(e.label, fitting: maxLabel)
+            let w = e.key.count + Width.of(label) + 1 + extra
+            c.put(e.key, x: x, y: y, .barKey)
+            c.put(Width.pad(label, to: w - e.key.count), x: x + e.key.count, y: y, .barLabel, limit: max(0, c.width - x - e.key.count))
             x += w
         }
     }
@@ -136,11 +147,15 @@ public enum View {
         }
     }
 
-    /// Paints a text field `[text   ]` and, if focused, sets the cursor.
+    /// Paints a text field `[text   ]` (brackets included in `width`) and, if focused, sets
+    /// the cursor. The brackets keep fields visible without colour and in plain-text captures.
     static func field(_ m: Model, _ c: inout Canvas, _ f: TextField, x: Int, y: Int, width: Int, focused: Bool) {
-        let v = f.visible(columns: max(1, width - 1))
-        c.put(Width.pad(v.text, to: width), x: x, y: y, focused ? .fieldFocus : .field, limit: width)
-        if focused { c.cursor = (x + v.cursor, y) }
+        let inner = max(1, width - 2)
+        let v = f.visible(columns: max(1, inner - 1))
+        c.put("[", x: x, y: y, focused ? .heading : .dim)
+        c.put(Width.pad(v.text, to: inner), x: x + 1, y: y, focused ? .fieldFocus : .field, limit: inner)
+        c.put("]", x: x + 1 + inner, y: y, focused ? .heading : .dim)
+        if focused { c.cursor = (x + 1 + v.cursor, y) }
     }
 
     static func itemName(_ m: Model, _ id: String) -> String { m.config.catalogue.item(id)?.names[m.language] ?? id }
