@@ -43,12 +43,16 @@ public struct Configuration: Sendable {
     public var uic: UICFormula
     public var points: Points
     public var strings: Strings
+    /// Report settings (`programme.json`) and the DHIS2 mapping (`dhis2.json`); defaults if absent.
+    public var reporting: ReportingConfig
 
-    public init(catalogue: Catalogue, uic: UICFormula, points: Points, strings: Strings) {
+    public init(catalogue: Catalogue, uic: UICFormula, points: Points, strings: Strings,
+                reporting: ReportingConfig = .default) {
         self.catalogue = catalogue
         self.uic = uic
         self.points = points
         self.strings = strings
+        self.reporting = reporting
     }
 
     /// Reads the configuration through `read` (a file reader the caller passes in: the core
@@ -81,6 +85,10 @@ public struct Configuration: Sendable {
             throw ConfigError(file: "locales/\(missing.language.rawValue)", field: missing.key,
                               problem: "missing translation (every string must exist in en, ru and kk)")
         }
-        return Configuration(catalogue: catalogue, uic: uic, points: points, strings: strings)
+        // Optional files: a missing programme.json means the defaults (Asia/Almaty, counts 1–4
+        // suppressed), a missing dhis2.json means no DHIS2 export. A present file must parse.
+        let reporting = try ReportingConfig.load(programme: try? read("programme.json"), dhis2: try? read("dhis2.json"),
+                                                 catalogue: catalogue, points: points)
+        return Configuration(catalogue: catalogue, uic: uic, points: points, strings: strings, reporting: reporting)
     }
 }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import SenimCore
+
+struct ContactListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List contacts, oldest first, optionally for one client, period or point.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: JSONFlag
+
+    @Option(name: .customLong("client"), help: ArgumentHelp("Only this client (and codes merged with it).", valueName: "uic"))
+    var client: String?
+
+    @Option(name: .customLong("from"), help: ArgumentHelp("From this day (YYYY-MM-DD, local time).", valueName: "date"))
+    var from: String?
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("Up to and including this day.", valueName: "date"))
+    var to: String?
+
+    @Option(name: .customLong("point"), help: ArgumentHelp("Only this trust point.", valueName: "id"))
+    var point: String?
+
+    @Option(name: .customLong("limit"), help: "Only the last N matching contacts (0: all).")
+    var limit = 0
+
+    func validate() throws {
+        for (name, v) in [("--from", from), ("--to", to)] {
+            if let v, Dates.parseDay(v) == nil { throw ValidationError("\(name) '\(v)': expected a date YYYY-MM-DD") }
+        }
+    }
+
+    struct JSONContacts: Encodable { var contacts: [JSONModel.Contact] }
+
+    func run() throws {
+        try global.withSession { env, s in
+            let l = s.ledger
+            let start = from.flatMap(Dates.parseDay).map(Dates.startOfDay) ?? .min
+            let end = to.flatMap(Dates.parseDay).map { Dates.startOfDay($0 + 1) } ?? .max
+            var site: Int32?
+            if let point {
+                _ = try s.validator.point(point)
+                guard let i = l.sites.lookup(point) else { return try emit([], env) }
+                site = i
+            }
+            var indices: [Int]
+            if let client {
+                let code = try s.validator.uic(client)
+                guard s.knows(code) else { throw Message("validate.uic.unknown", code.code) }
+                indices = l.contacts(of: code).filter { l.contacts[$0].at >= start && l.contacts[$0].at < end }
+            } else {
+                let first = start == .min ? 0 : l.firstContact(atOrAfter: start)
+                let last = end == .max ? l.contacts.count : l.firstContact(atOrAfter: end)
+                indices = Array(first..<max(first, last))
+            }
+            if let site { indices = indices.filter { l.contacts[$0].site == site } }
+            if limit > 0 && indices.count > limit { indices = Array(indices.suffix(limit)) }
+            try emit(indices.map { JSONModel.contact(l, index: $0) }, env)
+        }
+    }
+
+    private func emit(_ list: [JSONModel.Contact], _ env: CLIEnvironment) throws {
+        if output.json { return try Out.json(JSONContacts(contacts: list)) }
+        Self.printTable(list, env: env)
+    }
+
+    static func printTable(_ list: [JSONModel.Contact], env: CLIEnvironment) {
+        var t = Table([env.t("cli.col.id"), env.t("cli.col.time"), env.t("cli.col.point"), env.t("cli.col.code"),
+                       env.t("cli.col.worker"), env.t("cli.col.type"), env.t("cli.col.items"), env.t("cli.col.services"),
+                       env.t("cli.col.overdose"), env.t("cli.col.note")])
+        for c in list {
+            let at = Dates.parseInstant(c.at).map { Dates.local(Timestamp($0.timeIntervalSince1970)) } ?? c.at
+            t.add([String(c.id.prefix(8)), at, c.point, c.client, c.worker, c.type, Render.items(c.items),
+                   c.services.joined(separator: ", "), c.overdose ?? "", c.note ?? ""])
+        }
+        Out.line(t.render())
+        Out.line(env.t("cli.count.contacts", String(list.count)))
+    }
+}

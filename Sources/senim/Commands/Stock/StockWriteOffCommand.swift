@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import SenimCore
+
+struct StockWriteOffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "writeoff",
+        abstract: "Write off stock that is expired, damaged, lost, seized or otherwise gone (coordinators).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var movement: StockMovementArguments
+
+    @Option(name: .customLong("reason"), help: ArgumentHelp("expired, damaged, lost, seized or other.", valueName: "reason"))
+    var reason: WriteOffReason
+
+    func run() throws {
+        try global.withSession { _, s in
+            let e = try s.validator.writeOff(item: movement.item, quantity: movement.quantity, reason: reason,
+                                             ctx: s.context(site: movement.point, at: nil))
+            try s.save([e])
+            Out.line(e.id.description)
+        }
+    }
+}

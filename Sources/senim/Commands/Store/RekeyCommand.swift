@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import SenimCore
+
+struct RekeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rekey",
+        abstract: "Re-encrypt the store under a fresh key (coordinators; do it after removing a user).",
+        discussion: "Every remaining user keeps their passphrase. Crash-safe.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try global.withSession { env, s in
+            try Policy.require(s.role, .rekey)
+            try s.rekey()
+            Out.line(env.t("cli.rekey.done"))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import SenimCore
+
+struct SyncExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a bundle of events for a trusted peer (only that peer can open it).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("The trusted peer's name.", valueName: "name"))
+    var to: String
+
+    @Flag(name: .customLong("since-last"), help: "Only events the peer has not been sent yet (default).")
+    var sinceLast = false
+
+    @Flag(name: .customLong("all"), help: "Every event.")
+    var all = false
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("The bundle file to write.", valueName: "file"))
+    var out: String
+
+    func validate() throws {
+        if sinceLast && all { throw ValidationError("--since-last and --all exclude each other") }
+    }
+
+    func run() throws {
+        try global.withSession { env, s in
+            try Policy.require(s.role, .sync)
+            let url = URL(fileURLWithPath: Runtime.expand(out))
+            let n = try SyncBridge.export(s, to: to, all: all, file: url)
+            Out.line(env.t("cli.sync.exported", String(n), to, url.path))
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import SenimCore
+
+struct UserAddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add a user with their own passphrase.",
+        discussion: """
+            The new user's passphrase comes from --new-passphrase-file, else it is asked twice on the \
+            terminal. A new peer psychologist receives the confidential-notes key when another \
+            psychologist next opens the store.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The new user's name (1–32 letters, digits, '.', '_' or '-').", valueName: "name"))
+    var name: String
+
+    @Option(name: .customLong("role"), help: ArgumentHelp("worker, psychologist or coordinator.", valueName: "role"))
+    var role: Role
+
+    @Option(name: .customLong("new-passphrase-file"), help: ArgumentHelp("Read the new user's passphrase from this file.", valueName: "file"))
+    var newPassphraseFile: String?
+
+    func run() throws {
+        try global.withSession { env, s in
+            try Policy.require(s.role, .manageUsers)
+            guard Validator.isValidUserName(name) else { throw Message("validate.user.name", String(name.prefix(40))) }
+            let pass = try global.newPassphrase(file: newPassphraseFile, allowOwn: false, for: name)
+            try s.addUser(name: name, role: role, passphrase: pass, testingKDF: Runtime.testingKDF)
+            Out.line(env.t("cli.user.added", name, env.t("role." + role.rawValue)))
+        }
+    }
+}

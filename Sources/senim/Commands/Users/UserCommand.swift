@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "Manage the users of this store (coordinators).",
+        subcommands: [UserAddCommand.self, UserListCommand.self, UserRemoveCommand.self])
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import SenimCore
+
+/// `senim`: the command line of Senim. Coordinators script it, tests drive it, technicians
+/// use it over SSH; outreach workers use the TUI (`senim tui`). Every TUI operation exists here.
+@main
+struct Senim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "senim",
+        abstract: "Anonymous case management for harm-reduction outreach (trust points, Kazakhstan).",
+        discussion: """
+            Senim keeps client contacts, supplies, referrals and reports in an encrypted local store. \
+            Clients are known only by a code (UIC); names, IIN, phone numbers and e-mail addresses are \
+            refused everywhere.
+
+            Options shared by the store commands: --store DIR (default $SENIM_STORE, else \
+            $XDG_DATA_HOME/senim, else ~/.local/share/senim), --user NAME (default $SENIM_USER), \
+            --passphrase-file FILE (else $SENIM_PASSPHRASE, else asked on the terminal without echo), \
+            --lang en|ru|kk (default from LANG), --config DIR. Listings and reports take --json \
+            (schemas in docs/cli.md). Dates are YYYY-MM-DD; times ISO 8601 (local time unless \
+            they end in Z or +hh:mm).
+
+            \(ExitStatus.helpText)
+            """,
+        version: "0.1.0",
+        subcommands: [
+            InitCommand.self, UserCommand.self, PasswdCommand.self, UICCommand.self, ClientCommand.self,
+            ContactCommand.self, StockCommand.self, ReferralCommand.self, ReportCommand.self,
+            BackupCommand.self, RestoreCommand.self, VerifyCommand.self, CompactCommand.self,
+            RekeyCommand.self, SalvageCommand.self, SyncCommand.self, DemoCommand.self, TUICommand.self,
+            DevCommand.self,
+        ])
+
+    /// Parses, runs, and turns every failure into a message in the user's language and a
+    /// sysexits code. Argument errors keep ArgumentParser's text and its code 64.
+    static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            var c = command
+            try c.run()
+            Foundation.exit(ExitStatus.success.rawValue)
+        } catch let e as ExitCode {
+            Foundation.exit(e.rawValue)
+        } catch {
+            // ArgumentParser's own errors (help, usage, validation) keep its text and codes.
+            if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { exit(withError: error) }
+            let f = Failures.classify(error)
+            report(f)
+            Foundation.exit(f.status.rawValue)
+        }
+    }
+
+    static func report(_ f: CLIFailure) {
+        let text: String
+        if let env = Runtime.bestEffortEnvironment() {
+            text = env.text(f.message)
+        } else if f.message.key == "cli.config.invalid", let detail = f.message.args.first {
+            text = "The configuration cannot be used: \(detail)"
+        } else {
+            text = f.message.description
+        }
+        Out.error("senim: " + text)
+        for d in f.details { Out.error("  " + d) }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import SenimCore
+
+/// The JSON shapes printed by --json (documented in docs/cli.md; keys are sorted, times are
+/// UTC ISO 8601 with "Z", dates are YYYY-MM-DD, absent values are null).
+enum JSONModel {
+    struct Client: Encodable {
+        var code: String
+        var sex: String?
+        var birthYear: Int?
+        var firstSeen: String
+        var lastSeen: String
+        var firstPoint: String
+        var contacts: Int
+        var mergedInto: String?
+    }
+
+    struct ItemLine: Encodable { var item: String; var quantity: Int }
+
+    struct Contact: Encodable {
+        var id: String
+        var at: String
+        var point: String
+        var client: String
+        var worker: String
+        var type: String
+        var items: [ItemLine]
+        var services: [String]
+        var overdose: String?
+        var note: String?
+    }
+
+    struct Referral: Encodable {
+        var id: String
+        var client: String
+        var service: String
+        var point: String
+        var issuedAt: String
+        var issuedBy: String
+        var due: String?
+        var status: String
+        var statusAt: String
+        var conflict: Bool
+        var note: String?
+        var confidentialNotes: Int
+    }
+
+    static func client(_ l: LedgerState, _ c: ClientRecord, formula: UICFormula, year: Int) -> Client {
+        Client(code: c.uic.code, sex: formula.sex(of: c.uic), birthYear: formula.birthYear(of: c.uic, referenceYear: year),
+               firstSeen: Dates.iso(c.firstSeen), lastSeen: Dates.iso(c.lastSeen), firstPoint: l.sites[c.firstSite],
+               contacts: Int(c.contacts), mergedInto: c.mergedInto.map { l.clients[Int(l.canonical($0))].uic.code })
+    }
+
+    static func contact(_ l: LedgerState, index n: Int) -> Contact {
+        let c = l.contacts[n]
+        return Contact(id: c.id.description, at: Dates.iso(c.at), point: l.sites[c.site], client: l.clients[Int(c.client)].uic.code,
+                       worker: l.workers[c.worker], type: l.contactTypes[c.type],
+                       items: l.lines(of: c).map { ItemLine(item: l.items[$0.item], quantity: Int($0.quantity)) },
+                       services: l.services(of: c).map { l.services[$0] },
+                       overdose: c.overdose >= 0 ? l.outcomes[c.overdose] : nil,
+                       note: l.contactNotes[Int32(n)])
+    }
+
+    static func referral(_ r: ReferralRecord) -> Referral {
+        Referral(id: r.id.description, client: r.client.code, service: r.service, point: r.site, issuedAt: Dates.iso(r.issuedAt),
+                 issuedBy: r.issuedBy, due: r.due.map(Dates.dayText), status: r.status.rawValue, statusAt: Dates.iso(r.statusAt),
+                 conflict: r.conflict, note: r.note, confidentialNotes: r.confidentialNotes.count)
+    }
+}
+
+enum Render {
+    static var currentYear: Int { Dates.calendar.component(.year, from: Date()) }
+
+    static func items(_ lines: [JSONModel.ItemLine]) -> String {
+        lines.map { "\($0.item)×\($0.quantity)" }.joined(separator: ", ")
+    }
+
+    /// Finds an event id from its full 32 hex digits or a unique prefix (at least 4 digits).
+    static func resolve<S: Sequence>(_ text: String, among ids: S, kind: String) throws -> EventID where S.Element == EventID {
+        let t = text.lowercased()
+        if let full = EventID(t) { return full }
+        guard t.count >= 4, t.count < 32, t.allSatisfy(\.isHexDigit) else { throw CLIFailure.refused("cli.id.invalid", text, kind) }
+        let matches = ids.filter { $0.description.hasPrefix(t) }
+        if matches.count == 1 { return matches[0] }
+        if matches.isEmpty { throw CLIFailure.refused("cli.id.unknown", text, kind) }
+        throw CLIFailure.refused("cli.id.ambiguous", text, kind, matches.prefix(5).map(\.short).joined(separator: ", "))
+    }
+}

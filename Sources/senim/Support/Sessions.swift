@@ -1,0 +1,39 @@
+import Foundation
+import SenimCore
+
+extension GlobalOptions {
+    /// Unlocks the store with your name and passphrase.
+    func openSession() throws -> (CLIEnvironment, any StoreSession) {
+        let env = try environment()
+        let dir = storeURL
+        guard StoreBridge.exists(at: dir) else {
+            throw CLIFailure(Message("cli.store.none", dir.path), .noInput)
+        }
+        let user = try userName()
+        let pass = try passphrase(for: user)
+        let session = try StoreBridge.open(at: dir, user: user, passphrase: pass, configuration: env.configuration)
+        for n in session.notices { Out.error(env.text(n)) }
+        return (env, session)
+    }
+
+    /// Runs `body` with an unlocked store and always closes it (releasing the lock).
+    func withSession<T>(_ body: (CLIEnvironment, any StoreSession) throws -> T) throws -> T {
+        let (env, session) = try openSession()
+        defer { session.close() }
+        return try body(env, session)
+    }
+}
+
+extension StoreSession {
+    /// Whether a client code is registered (or otherwise known) here.
+    func knows(_ uic: UIC) -> Bool { ledger.clientIndex[uic] != nil }
+
+    func nearDuplicates(_ uic: UIC) -> [UIC] {
+        validator.formula.nearDuplicates(of: uic, among: ledger.clients.lazy.filter { $0.mergedInto == nil }.map(\.uic))
+    }
+
+    func canonical(_ uic: UIC) -> UIC {
+        guard let i = ledger.clientIndex[uic] else { return uic }
+        return ledger.clients[Int(ledger.canonical(i))].uic
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import SenimCore
+
+/// What the commands need from an unlocked store. `SenimStore.Session` provides exactly
+/// this (see StoreBridge.swift, the only file that names Session); commands never touch the
+/// store's files themselves.
+protocol StoreSession: AnyObject {
+    var ledger: LedgerState { get }
+    var user: String { get }
+    var role: Role { get }
+    var device: DeviceID { get }
+    /// This store's default trust point.
+    var point: String { get }
+    /// Things the user should be told after opening (printed to stderr).
+    var notices: [Message] { get }
+    var validator: Validator { get }
+    var eventCount: Int { get }
+    func context(site: String?, at: Date?) -> Validator.Context
+    func users() -> [(name: String, role: Role)]
+    /// Saves events durably (policy-checked, authored by this user) and folds them.
+    func save(_ events: [Event]) throws
+    /// Adds events authored elsewhere (sync, synthetic data) without the author check.
+    func importEvents(_ events: [Event]) throws -> (new: Int, known: Int)
+    func sealNote(_ plaintext: String) throws -> [UInt8]
+    func openNote(_ sealed: [UInt8]) throws -> String
+    func addUser(name: String, role: Role, passphrase: String, testingKDF: Bool) throws
+    func removeUser(name: String) throws
+    func changePassphrase(to newPassphrase: String, testingKDF: Bool) throws
+    func compact() throws
+    func rekey() throws
+    func backup(to file: URL) throws
+    func close()
+}
+
+/// What `senim verify` reports.
+struct VerifyResult: Sendable {
+    struct Line: Sendable { var file: String; var ok: Bool; var text: String }
+    var ok: Bool
+    var events: Int
+    var lines: [Line]
+}
+
+struct SalvageResult: Sendable {
+    var events: Int
+    var users: [String]
+    var skipped: [String]
+}
