@@ -52,6 +52,14 @@ static inline void senim_install_handlers(void) {
     installed = 1;
     atexit(senim_restore_terminal);
     int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
+    // A parent may have started us with these signals blocked (a blocked SIGTERM would make
+    // the TUI unkillable short of SIGKILL): unblock them.
+    sigset_t set;
+    sigemptyset(&set);
+    for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) sigaddset(&set, sigs[i]);
+    sigaddset(&set, SIGWINCH);   // ncurses learns of resizes through it
+    sigaddset(&set, SIGCONT);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
     for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
         struct sigaction sa;
         sa.sa_handler = senim_signal_handler;

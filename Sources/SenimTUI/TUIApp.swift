@@ -4,7 +4,9 @@ import SenimCore
 /// The entry point `senim tui` and `senim demo` call.
 public enum TUIApp {
     /// Runs the TUI until the user quits. Returns a process exit code (0 after a normal quit,
-    /// 2 when there is no terminal). The terminal is restored on every path.
+    /// 2 when there is no terminal, 129 when the terminal hung up). The terminal is restored
+    /// on every path; SIGINT/SIGTERM/SIGHUP and crash signals restore it too, then end the
+    /// process with the signal's usual status.
     ///
     /// - `unlock(user, passphrase)` opens the store; it is called on the unlock screen and
     ///   again after every lock. Throw a `Message` (or a `TUIUserFacingError`) on a wrong
@@ -32,7 +34,12 @@ public enum TUIApp {
             switch input {
             case .key(let k)?: msgs.append(.key(k))
             case .resize(let w, let h)?: msgs.append(.resize(width: w, height: h))
-            case nil: break
+            case nil:
+                if term.hungUp {
+                    // No terminal any more: close the store and leave.
+                    _ = runner.perform(.quit)
+                    return 129
+                }
             }
             let now = clock()
             if now != lastTick || msgs.isEmpty {

@@ -43,6 +43,13 @@ final class Terminal {
         curs_set(0)
     }
 
+    /// Whether the terminal went away (hang-up, closed pty): then reads fail at once forever.
+    var hungUp: Bool {
+        var p = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, 0) >= 0 else { return false }
+        return p.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+    }
+
     var size: (width: Int, height: Int) {
         (Int(senim_getmaxx(win)), Int(senim_getmaxy(win)))
     }

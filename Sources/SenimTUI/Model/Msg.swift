@@ -14,8 +14,8 @@ public enum Msg: Sendable {
     case failed(Message)
     case notesOpened(EventID, [String])
     case usersLoaded([UserAccount])
-    /// A user-management effect succeeded.
-    case usersChanged(Message, [UserAccount])
+    /// A user-management effect succeeded; `ledger` is the store's state afterwards.
+    case usersChanged(Message, [UserAccount], ledger: LedgerState)
     /// An effect without data of its own succeeded (export written, passphrase changed).
     case done(Message)
 }

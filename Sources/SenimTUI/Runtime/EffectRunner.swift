@@ -63,7 +63,7 @@ public final class EffectRunner {
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
                 try b.addUser(name: name, role: role, passphrase: passphrase)
-                return .usersChanged(Message("tui.users.added", name), try b.userAccounts())
+                return .usersChanged(Message("tui.users.added", name), try b.userAccounts(), ledger: b.ledger)
             } catch {
                 return .failed(Message.from(error))
             }
@@ -71,7 +71,7 @@ public final class EffectRunner {
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
                 try b.removeUser(name)
-                return .usersChanged(Message("tui.users.removed", name), try b.userAccounts())
+                return .usersChanged(Message("tui.users.removed", name), try b.userAccounts(), ledger: b.ledger)
             } catch {
                 return .failed(Message.from(error))
             }

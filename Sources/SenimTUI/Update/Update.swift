@@ -50,7 +50,8 @@ public enum Update {
             m.users.accounts = list
             m.users.selection = min(m.users.selection, max(0, list.count - 1))
             return []
-        case .usersChanged(let message, let list):
+        case .usersChanged(let message, let list, let ledger):
+            m.session?.ledger = ledger
             m.users.accounts = list
             m.users.selection = min(m.users.selection, max(0, list.count - 1))
             if case .form? = m.dialog { m.dialog = nil }

@@ -17,7 +17,7 @@ enum ContactView {
             if f.isNew {
                 c.put(m.t("tui.contact.isNew", u.code), x: infoX, y: y, .warning, limit: r.width - infoX)
             } else if let rec = l.client(u) {
-                let last = Clock.isoDate(Clock.day(rec.lastSeen, m.utcOffset))
+                let last = Clock.shortDate(Clock.day(rec.lastSeen, m.utcOffset))
                 c.put("✓ " + m.t("tui.contact.known", String(rec.contacts), last), x: infoX, y: y, .success, limit: r.width - infoX)
             }
         } else if !f.code.isEmpty {
@@ -80,7 +80,7 @@ enum ContactView {
             let i = sstart + row
             let sel = f.section == .services && i == f.serviceCursor
             let line = View.marker(sel) + (f.services[i] ? "[x] " : "[ ] ") + cat.services[i].names[m.language]
-            c.put(line, x: leftW + 1, y: y + 1 + row, sel ? .selected : f.services[i] ? .success : .normal, limit: rightW - 2)
+            c.put(Width.truncate(line, to: rightW - 2), x: leftW + 1, y: y + 1 + row, sel ? .selected : f.services[i] ? .success : .normal, limit: rightW - 2)
         }
         y += boxH
         // Overdose, type, note.

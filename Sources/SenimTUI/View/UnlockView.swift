@@ -48,7 +48,7 @@ enum HomeView {
         c.put(" " + m.t("tui.home.today", Clock.isoDate(m.today), String(today.count), String(clients.count), String(newClients)),
               x: 0, y: r.y, .heading, limit: r.width)
 
-        let leftW = r.width * 58 / 100, rightW = r.width - leftW
+        let leftW = r.width * 54 / 100, rightW = r.width - leftW
         let top = r.y + 1, bottom = r.maxY
         let contactsH = max(4, (bottom - top) / 2 + 1)
         // Today's contacts.
@@ -118,9 +118,9 @@ enum HomeView {
         case .out:
             return (m.t("tui.alert.out", name), .error)
         case .expiring(let q, let e):
-            return (m.t("tui.alert.expiring", name, String(q), Clock.isoDate(e)), .warning)
+            return (m.t("tui.alert.expiring", name, String(q), Clock.shortDate(e)), .warning)
         case .expired(let q, let e):
-            return (m.t("tui.alert.expired", name, String(q), Clock.isoDate(e)), .error)
+            return (m.t("tui.alert.expired", name, String(q), Clock.shortDate(e)), .error)
         case .discrepancy(let n, let short):
             return (m.t("tui.alert.discrepancy", name, String(n), String(short)), .warning)
         case .inTransit(let q, let from):
