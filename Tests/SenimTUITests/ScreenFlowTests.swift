@@ -185,29 +185,46 @@ import Testing
         _ = try d.store.open(user: "aigerim", passphrase: "new-passphrase")
     }
 
-    @Test func reportsSummaryAndSuppressedExport() {
+    @Test func reportsUseTheIndicatorEngineWithPeriodsScopesAndExport() throws {
         var d = Driver()
         d.login("bolat")
         d.press(.function(6))
-        let sum = ReportScreen.summary(d.model)!
-        let contacts = sum.rows.first { $0.label == .key("tui.reports.contacts") }!.value
-        let start = Clock.start(of: Clock.month(containing: d.model.today, monthsBack: 0).start, Fixture.utcOffset)
-        #expect(contacts == Int64(d.ledger.contacts.filter { $0.at >= start }.count))
-        #expect(d.screen.contains("Internal summary"))
-        d.press(.function(2))
-        let csv = d.exports.last!.1
-        #expect(csv.hasPrefix("indicator,period,scope,value\n"))
-        #expect(csv.contains("contacts,2026-05,all,\(contacts)"))
-        for line in csv.split(separator: "\n").dropFirst() {
-            let v = line.split(separator: ",").last!
-            #expect(v == "<5" || v == "0" || Int(v)! >= 5, "small counts are suppressed: \(line)")
-        }
+        #expect(d.screen.contains("Period 2026-05 (month) · all points"))
+        #expect(d.screen.contains("Exact figures"))
+        let report = try #require(ReportScreen.report(d.model))
+        #expect(!report.suppressed)
+        let may = Clock.month(containing: d.model.today, monthsBack: 0)
+        let from = Clock.start(of: may.start, Fixture.utcOffset)
+        #expect(report.value("contacts") == Double(d.ledger.contacts.filter { $0.at >= from }.count))
+        // Export: CSV with small cells suppressed, exactly what the report engine renders.
+        d.press([.function(2), .function(2)])
+        let (name, content) = try #require(d.exports.last)
+        #expect(name == "senim-2026-05-all.csv")
+        let expected = try Reports.render(report, format: .csv, suppress: true, configuration: Fixture.configuration, language: .en)
+        #expect(content == expected)
+        #expect(d.model.status?.message.key.hasPrefix("tui.reports.exported") ?? false)
+        // Periods: back a month, then a quarter, then typed.
         d.press(.left)
-        #expect(d.screen.contains("2026-04"))
-        // Workers do not export.
+        #expect(d.screen.contains("Period 2026-04 (month)"))
+        d.press(.function(3))
+        #expect(d.screen.contains("(quarter)"))
+        d.press([.function(4), .ctrl("u")]); d.type("2026W20"); d.press(.enter)
+        #expect(d.screen.contains("Period 2026-W20"))
+        d.press([.function(4), .ctrl("u")]); d.type("someday"); d.press(.enter)
+        guard case .form(let f)? = d.model.dialog else { Issue.record("bad period accepted"); return }
+        #expect(f.error?.key == "report.period.invalid")
+        d.press(.escape)
+        // Scope: all points, then each point.
+        d.press(.function(8))
+        #expect(ReportScreen.scope(d.model) == Fixture.configuration.points.points[0].id)
+        // Workers see their own point with small counts hidden, and cannot export.
         var w = Driver()
         w.login()
-        w.press([.function(6), .function(2)])
-        #expect(w.exports.isEmpty)
+        w.press(.function(6))
+        let wr = try #require(ReportScreen.report(w.model))
+        #expect(wr.suppressed && wr.point == SampleData.mainPoint)
+        #expect(w.screen.contains("are hidden"))
+        w.press(.function(2))
+        #expect(w.exports.isEmpty && w.model.dialog == nil)
     }
 }

@@ -11,7 +11,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case search, contactFor, referFor
     case filter, dueFilter, updateStatus, addNote, newReferral
     case nextTab, receive, transfer, writeOff, count, arrived, nextSite
-    case prevPeriod, nextPeriod, export
+    case prevPeriod, nextPeriod, periodKind, typePeriod, export
     case addUser, removeUser, passphrase
 
     public var name: String { rawValue }
@@ -136,10 +136,13 @@ public enum KeyMap {
             b = [
                 Binding([.left, .char("[")], .prevPeriod, onBar: false),
                 Binding([.right, .char("]")], .nextPeriod, onBar: false),
+                Binding([.function(3)], .periodKind),
+                Binding([.function(4)], .typePeriod),
             ]
             if role.map({ Policy.allows($0, .exportReports) }) ?? false {
-                b.append(Binding([.function(2)], .export))
+                b.insert(Binding([.function(2)], .export), at: 0)
             }
+            if coordinator { b.append(Binding([.function(8)], .nextSite)) }
             b += lists
         case .users:
             if coordinator {

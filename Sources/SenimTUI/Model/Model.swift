@@ -188,8 +188,10 @@ public struct StockState: Hashable, Sendable {
 }
 
 public struct ReportsState: Hashable, Sendable {
-    /// Months back from the current one (0 = this month).
-    public var monthsBack = 0
+    /// The period shown; nil = the current month.
+    public var period: ReportPeriod?
+    /// Index into the scopes the role may see (see `ReportScreen.scopes`).
+    public var scope = 0
     public var selection = 0
 }
 
@@ -240,6 +242,8 @@ public enum FormKind: Hashable, Sendable {
     case confidentialNote(EventID)
     case addUser
     case changePassphrase
+    case reportPeriod
+    case reportExport
 }
 
 /// A label either from the TUI strings, from a localised catalogue name, or verbatim.

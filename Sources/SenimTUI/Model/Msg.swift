@@ -33,8 +33,9 @@ public enum Effect: Hashable, Sendable {
     case addUser(name: String, role: Role, passphrase: String)
     case removeUser(String)
     case changePassphrase(String)
-    /// Write `content` to a new file named `fileName` in the current directory.
-    case export(fileName: String, content: String)
+    /// Write `content` to a new file named `fileName` in the current directory; `notes` are
+    /// shown with the result (already in the user's language).
+    case export(fileName: String, content: String, notes: [String])
 }
 
 /// What the model learns when a store unlocks.

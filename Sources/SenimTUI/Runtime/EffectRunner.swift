@@ -83,8 +83,12 @@ public final class EffectRunner {
             } catch {
                 return .failed(Message.from(error))
             }
-        case .export(let name, let content):
-            do { return .done(Message("tui.reports.exported", try writeFile(name, content))) } catch {
+        case .export(let name, let content, let notes):
+            do {
+                let path = try writeFile(name, content)
+                return .done(notes.isEmpty ? Message("tui.reports.exported", path)
+                                           : Message("tui.reports.exportedNotes", path, notes.joined(separator: " ")))
+            } catch {
                 return .failed(Message.from(error))
             }
         }

@@ -163,6 +163,8 @@ enum Forms {
             guard p.count >= minPassphrase else { return fail(Message("tui.users.passShort", String(minPassphrase)), field: "pass") }
             guard p == f.value("repeat") else { return fail(Message("tui.users.passMismatch"), field: "repeat") }
             return [.addUser(name: name, role: Role(rawValue: f.value("role")) ?? .worker, passphrase: p)]
+        case .reportPeriod, .reportExport:
+            return ReportScreen.submit(&m, f)
         case .changePassphrase:
             let p = f.value("pass")
             guard p.count >= minPassphrase else { return fail(Message("tui.users.passShort", String(minPassphrase)), field: "pass") }

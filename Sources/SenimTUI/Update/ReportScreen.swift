@@ -1,129 +1,149 @@
 import Foundation
 import SenimCore
 
-/// A month's internal summary computed straight from the ledger (contacts, unique clients,
-/// items per category…). Labelled "internal": it is not the funders' indicator report.
-public struct InternalSummary: Hashable, Sendable {
-    public struct Row: Hashable, Sendable {
-        /// A TUI string key, or a catalogue category for item rows.
-        public var label: Label
-        public var value: Int64
-    }
-    public var year: Int
-    public var month: Int
-    public var rows: [Row]
-    /// Contacts per month for the six months ending with this one (oldest first).
-    public var trend: [(label: String, contacts: Int)]
-
-    public static func == (a: InternalSummary, b: InternalSummary) -> Bool {
-        a.year == b.year && a.month == b.month && a.rows == b.rows && a.trend.map(\.contacts) == b.trend.map(\.contacts)
-    }
-    public func hash(into h: inout Hasher) { h.combine(year); h.combine(month); h.combine(rows) }
-
-    /// `site` nil means every point.
-    public static func compute(_ l: LedgerState, catalogue: Catalogue, site: String?, today: DayNumber,
-                               monthsBack: Int, utcOffset: Int) -> InternalSummary {
-        let mo = Clock.month(containing: today, monthsBack: monthsBack)
-        let from = Clock.start(of: mo.start, utcOffset), to = Clock.start(of: mo.end, utcOffset)
-        let siteIndex = site.flatMap { l.sites.lookup($0) }
-        let wantSite: (Int32) -> Bool = { s in site == nil || s == siteIndex }
-        var contacts: Int64 = 0
-        var clients = Set<Int32>()
-        var perCategory: [Catalogue.Category: Int64] = [:]
-        var needles: Int64 = 0, naloxone: Int64 = 0, overdoses: Int64 = 0, reversals: Int64 = 0, services: Int64 = 0
-        var i = l.firstContact(atOrAfter: from)
-        while i < l.contacts.count, l.contacts[i].at < to {
-            let c = l.contacts[i]
-            i += 1
-            guard wantSite(c.site) else { continue }
-            contacts += 1
-            clients.insert(l.canonical(c.client))
-            for line in l.lines(of: c) {
-                guard let item = catalogue.item(l.items[line.item]) else { continue }
-                perCategory[item.category, default: 0] += Int64(line.quantity)
-                if item.isNeedleOrSyringe { needles += Int64(line.quantity) }
-                if item.id == "naloxone" { naloxone += Int64(line.quantity) }
-            }
-            services += Int64(c.servicesCount)
-            if c.overdose >= 0 {
-                overdoses += 1
-                if catalogue.overdoseOutcome(l.outcomes[c.overdose])?.isReversal ?? false { reversals += 1 }
-            }
-        }
-        var newClients: Int64 = 0
-        for c in l.clients where c.firstSeen >= from && c.firstSeen < to && c.mergedInto == nil && wantSite(c.firstSite) {
-            newClients += 1
-        }
-        var referrals: Int64 = 0
-        for r in l.referralList where r.issuedAt >= from && r.issuedAt < to && (site == nil || r.site == site) {
-            referrals += 1
-        }
-        var rows: [Row] = [
-            Row(label: .key("tui.reports.contacts"), value: contacts),
-            Row(label: .key("tui.reports.clients"), value: Int64(clients.count)),
-            Row(label: .key("tui.reports.newClients"), value: newClients),
-            Row(label: .key("tui.reports.needles"), value: needles),
-            Row(label: .key("tui.reports.naloxone"), value: naloxone),
-            Row(label: .key("tui.reports.services"), value: services),
-            Row(label: .key("tui.reports.overdoses"), value: overdoses),
-            Row(label: .key("tui.reports.reversals"), value: reversals),
-            Row(label: .key("tui.reports.referrals"), value: referrals),
-        ]
-        for cat in Catalogue.Category.allCases {
-            rows.append(Row(label: .key("tui.category.\(cat.rawValue)"), value: perCategory[cat] ?? 0))
-        }
-        var trend: [(String, Int)] = []
-        for back in stride(from: monthsBack + 5, through: monthsBack, by: -1) {
-            let m = Clock.month(containing: today, monthsBack: back)
-            let a = Clock.start(of: m.start, utcOffset), b = Clock.start(of: m.end, utcOffset)
-            var n = 0
-            var j = l.firstContact(atOrAfter: a)
-            while j < l.contacts.count, l.contacts[j].at < b {
-                if wantSite(l.contacts[j].site) { n += 1 }
-                j += 1
-            }
-            trend.append((String(format: "%04d-%02d", m.year, m.month), n))
-        }
-        return InternalSummary(year: mo.year, month: mo.month, rows: rows, trend: trend)
-    }
-
-    /// Counts from 1 to 4 are shown as "<5" in exports (small-cell suppression).
-    public static func suppressed(_ v: Int64) -> String { (1...4).contains(v) ? "<5" : String(v) }
-}
-
+/// The Reports screen over `SenimCore.Reports`: a period (month by default; ←/→ move it,
+/// F3 changes its kind, F4 types one), a scope (coordinators: all points or one), the
+/// indicator table (exact for coordinators, small cells suppressed for everyone else),
+/// monthly trend bars, and export (coordinators).
 enum ReportScreen {
-    static func summary(_ m: Model) -> InternalSummary? {
+    static let kinds: [ReportPeriod.Kind] = [.month, .quarter, .halfYear, .year, .week, .day]
+    static let trendMonths = 6
+
+    /// The period shown: the chosen one, else the current month in the programme's time zone.
+    static func period(_ m: Model) -> ReportPeriod {
+        m.reports.period ?? ReportPeriod.containing(Date(timeIntervalSince1970: TimeInterval(m.now)), kind: .month,
+                                                    timeZone: m.config.reporting.timeZone)
+    }
+
+    /// The scopes the user may look at: coordinators all points then each point; others their point.
+    static func scopes(_ m: Model) -> [String?] {
+        guard let s = m.session else { return [] }
+        if s.role == .coordinator { return [nil] + m.config.points.points.map { Optional($0.id) } }
+        return [s.point]
+    }
+
+    static func scope(_ m: Model) -> String? {
+        let all = scopes(m)
+        return all.isEmpty ? nil : all[min(m.reports.scope, all.count - 1)]
+    }
+
+    /// Exact figures only for roles allowed to see internal reports.
+    static func exact(_ m: Model) -> Bool { m.role.map { Policy.allows($0, .viewInternalReports) } ?? false }
+
+    static func report(_ m: Model) -> IndicatorReport? {
         guard let s = m.session else { return nil }
-        return InternalSummary.compute(s.ledger, catalogue: m.config.catalogue,
-                                       site: s.role == .coordinator ? nil : s.point,
-                                       today: m.today, monthsBack: m.reports.monthsBack, utcOffset: m.utcOffset)
+        let r = Reports.compute(ledger: s.ledger, configuration: m.config, period: period(m), point: scope(m), by: nil)
+        return exact(m) ? r : Suppression.apply(r, upTo: m.config.reporting.suppressCountsUpTo)
     }
 
-    static func rowCount(_ m: Model) -> Int { summary(m)?.rows.count ?? 0 }
-
-    static func label(_ m: Model, _ l: Label) -> String {
-        switch l {
-        case .key(let k): return m.t(k)
-        case .text(let t): return t[m.language]
-        case .raw(let r): return r
-        }
+    /// Rows to list: each table's title, then its rows (the total column).
+    enum Line: Sendable {
+        case title(String)
+        case row(label: String, value: String, suppressed: Bool)
     }
 
-    /// CSV of the internal summary with small cells suppressed.
-    static func export(_ m: inout Model) -> [Effect] {
-        guard let sum = summary(m), let s = m.session else { return [] }
-        let period = String(format: "%04d-%02d", sum.year, sum.month)
-        var csv = "indicator,period,scope,value\n"
-        let scope = s.role == .coordinator ? "all" : s.point
-        for r in sum.rows {
-            let name: String
-            switch r.label {
-            case .key(let k): name = String(k.split(separator: ".").last ?? "")
-            case .text(let t): name = t.en
-            case .raw(let x): name = x
+    static func lines(_ m: Model, _ r: IndicatorReport) -> [Line] {
+        var out: [Line] = []
+        for t in r.tables {
+            guard let total = t.columns.firstIndex(where: \.isTotal) ?? t.columns.indices.last else { continue }
+            let rows = t.rows.filter { !$0.detail || ($0.values[total] ?? 0) != 0 || $0.suppressed[total] }
+            if rows.isEmpty { continue }
+            out.append(.title(t.title.text(m.config.strings, m.language)))
+            for row in rows {
+                out.append(.row(label: row.label.text(m.config.strings, m.language), value: cell(m, row, total),
+                                suppressed: row.suppressed[total]))
             }
-            csv += "\(name),\(period),\(scope),\(InternalSummary.suppressed(r.value))\n"
         }
-        return [.export(fileName: "senim-internal-\(period).csv", content: csv)]
+        return out
+    }
+
+    static func cell(_ m: Model, _ row: ReportRow, _ c: Int) -> String {
+        if row.suppressed[c] { return m.config.reporting.marker }
+        guard let v = row.values[c] else { return "–" }
+        switch row.kind {
+        case .count, .quantity, .stock: return String(Int64(v.rounded()))
+        case .ratio: return String(format: "%.2f", v)
+        case .percent: return String(format: "%.1f %%", v)
+        case .days: return String(format: "%.1f", v)
+        }
+    }
+
+    static func rowCount(_ m: Model) -> Int { report(m).map { lines(m, $0).count } ?? 0 }
+
+    static func trend(_ m: Model) -> [(label: String, contacts: Int, clients: Int)] {
+        guard let s = m.session else { return [] }
+        return Reports.monthlyTrend(ledger: s.ledger, configuration: m.config, months: trendMonths,
+                                    endingAt: period(m).end.addingTimeInterval(-1), point: scope(m))
+    }
+
+    static func run(_ m: inout Model, _ cmd: Command) -> [Effect] {
+        switch cmd {
+        case .prevPeriod:
+            m.reports.period = period(m).previous()
+        case .nextPeriod:
+            m.reports.period = period(m).next()
+        case .periodKind:
+            let p = period(m)
+            let i = kinds.firstIndex(of: p.kind) ?? 0
+            m.reports.period = ReportPeriod.containing(p.start, kind: kinds[(i + 1) % kinds.count], timeZone: p.timeZone)
+        case .typePeriod:
+            m.dialog = .form(Form(kind: .reportPeriod, title: "tui.form.period.title", fields: [
+                Forms.text("period", "tui.form.period", period(m).label, max: 40),
+            ]))
+        case .nextSite:
+            let n = scopes(m).count
+            m.reports.scope = n == 0 ? 0 : (m.reports.scope + 1) % n
+        case .export:
+            m.dialog = .form(Form(kind: .reportExport, title: "tui.form.export.title", fields: [
+                FormField("format", "tui.form.format", .choice([
+                    Choice(ReportFormat.csv.rawValue, .raw("CSV")), Choice(ReportFormat.json.rawValue, .raw("JSON")),
+                    Choice(ReportFormat.dhis2Json.rawValue, .raw("DHIS2 JSON")), Choice(ReportFormat.dhis2Csv.rawValue, .raw("DHIS2 CSV")),
+                ], 0)),
+                FormField("suppress", "tui.form.suppress", .choice([
+                    Choice("yes", .key("tui.form.suppress.yes")), Choice("no", .key("tui.form.suppress.no")),
+                ], 0)),
+            ]))
+        default:
+            break
+        }
+        m.reports.selection = min(m.reports.selection, max(0, rowCount(m) - 1))
+        return []
+    }
+
+    /// Form submissions for this screen.
+    static func submit(_ m: inout Model, _ f: Form) -> [Effect] {
+        switch f.kind {
+        case .reportPeriod:
+            do {
+                m.reports.period = try ReportPeriod.parse(f.value("period"), timeZone: m.config.reporting.timeZone)
+                m.dialog = nil
+            } catch {
+                var f = f
+                f.error = error
+                m.dialog = .form(f)
+            }
+            return []
+        case .reportExport:
+            guard let s = m.session, let format = ReportFormat(rawValue: f.value("format")) else { return [] }
+            let request = ReportRequest(period: period(m), point: scope(m), by: nil, format: format,
+                                        suppress: f.value("suppress") != "no")
+            do {
+                let out = try Reports.export(request, ledger: s.ledger, configuration: m.config, role: s.role, language: m.language)
+                let ext = format == .json || format == .dhis2Json ? "json" : "csv"
+                let scope = scope(m) ?? "all"
+                let name = "senim-\(period(m).label.replacingOccurrences(of: "..", with: "_"))-\(scope)\(request.suppress ? "" : "-internal").\(ext)"
+                m.dialog = nil
+                m.status = Status(Message("tui.saving"))
+                let notes = out.noteTexts(m.config.strings, m.language)
+                return [.export(fileName: name, content: out.text, notes: notes)]
+            } catch {
+                var f = f
+                f.error = error
+                m.dialog = .form(f)
+                return []
+            }
+        default:
+            return []
+        }
     }
 }

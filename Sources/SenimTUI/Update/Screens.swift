@@ -288,17 +288,8 @@ enum Screens {
             m.reports.selection = move(m.reports.selection, cmd, count: ReportScreen.rowCount(m))
             return []
         }
-        switch cmd {
-        case .back: return go(&m, .home)
-        case .prevPeriod:
-            m.reports.monthsBack += 1
-        case .nextPeriod:
-            m.reports.monthsBack = max(0, m.reports.monthsBack - 1)
-        case .export:
-            return ReportScreen.export(&m)
-        default: break
-        }
-        return []
+        if cmd == .back { return go(&m, .home) }
+        return ReportScreen.run(&m, cmd)
     }
 
     // MARK: Users

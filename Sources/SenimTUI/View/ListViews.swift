@@ -266,29 +266,42 @@ enum StockView {
 
 enum ReportsView {
     static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
-        guard let s = m.session, let sum = ReportScreen.summary(m) else { return }
-        let period = "\(sum.year)-\(sum.month < 10 ? "0" : "")\(sum.month)"
-        let scope = s.role == .coordinator ? m.t("tui.reports.allPoints") : View.pointName(m, s.point)
-        c.put(" " + m.t("tui.reports.title", period, scope), x: 0, y: r.y, .heading, limit: r.width)
-        c.put(" " + m.t("tui.reports.internal"), x: 0, y: r.y + 1, .warning, limit: r.width)
-        let leftW = r.width * 56 / 100, rightW = r.width - leftW
+        guard m.session != nil, let report = ReportScreen.report(m) else { return }
+        let period = ReportScreen.period(m)
+        let scope = ReportScreen.scope(m).map { View.pointName(m, $0) } ?? m.t("tui.reports.allPoints")
+        c.put(" " + m.t("tui.reports.title", period.label, m.t("tui.period.\(period.kind.rawValue)"), scope),
+              x: 0, y: r.y, .heading, limit: r.width)
+        if ReportScreen.exact(m) {
+            c.put(" " + m.t("tui.reports.exact"), x: 0, y: r.y + 1, .warning, limit: r.width)
+        } else {
+            c.put(" " + m.t("tui.reports.suppressed", String(m.config.reporting.suppressCountsUpTo), m.config.reporting.marker),
+                  x: 0, y: r.y + 1, .dim, limit: r.width)
+        }
+        let leftW = r.width * 64 / 100, rightW = r.width - leftW
         let h = r.height - 2
         c.box(x: 0, y: r.y + 2, width: leftW, height: h, title: m.t("tui.reports.indicators"))
+        let lines = ReportScreen.lines(m, report)
         let rows = h - 2
-        let start = View.scroll(selection: m.reports.selection, visible: rows, count: sum.rows.count)
-        for row in 0..<min(rows, sum.rows.count - start) {
+        let start = View.scroll(selection: m.reports.selection, visible: rows, count: lines.count)
+        for row in 0..<min(rows, max(0, lines.count - start)) {
             let i = start + row
-            let sel = i == m.reports.selection
-            let line = View.marker(sel) + Width.pad(ReportScreen.label(m, sum.rows[i].label), to: leftW - 13)
-                + Width.pad(String(sum.rows[i].value), to: 8, .right)
-            c.put(line, x: 1, y: r.y + 3 + row, sel ? .selected : .normal, limit: leftW - 2)
-        }
-        c.box(x: leftW, y: r.y + 2, width: rightW, height: min(h, sum.trend.count + 2), title: m.t("tui.reports.trend"))
-        let maxN = max(1, sum.trend.map(\.contacts).max() ?? 1)
-        let barW = rightW - 4 - 8 - 6
-        for (row, t) in sum.trend.enumerated() where row < h - 2 {
             let y = r.y + 3 + row
-            c.put(t.label, x: leftW + 2, y: y, .normal)
+            switch lines[i] {
+            case .title(let t):
+                c.put(Width.truncate(t, to: leftW - 3), x: 2, y: y, .heading)
+            case .row(let label, let value, let suppressed):
+                let sel = i == m.reports.selection
+                let line = View.marker(sel) + " " + Width.pad(label, to: leftW - 15) + Width.pad(value, to: 10, .right)
+                c.put(line, x: 1, y: y, sel ? .selected : suppressed ? .dim : .normal, limit: leftW - 2)
+            }
+        }
+        let trend = ReportScreen.trend(m)
+        c.box(x: leftW, y: r.y + 2, width: rightW, height: min(h, trend.count + 2), title: m.t("tui.reports.trend"))
+        let maxN = max(1, trend.map(\.contacts).max() ?? 1)
+        let barW = max(4, rightW - 4 - 8 - 6)
+        for (row, t) in trend.enumerated() where row < h - 2 {
+            let y = r.y + 3 + row
+            c.put(t.label, x: leftW + 2, y: y, .normal, limit: 7)
             c.meter(x: leftW + 10, y: y, columns: barW, fraction: Double(t.contacts) / Double(maxN))
             c.put(Width.pad(String(t.contacts), to: 5, .right), x: leftW + 10 + barW, y: y, .normal)
         }
