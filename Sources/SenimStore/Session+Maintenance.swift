@@ -256,6 +256,7 @@ extension Session {
                                   snapshot: Snapshot.build(events: c.events, local: c.local, key: keys.snapshot, storeID: storeID, snapshotID: sid),
                                   journal: Journal.header(storeID: storeID, journalID: jid))
         let target = Disk(disk.ops, path: file.deletingLastPathComponent().standardizedFileURL.path)
+        guard target.directory != disk.directory else { throw StoreError.invalid(Message("store.backup.inside")) }
         let name = file.lastPathComponent
         let tmp = name + ".tmp-" + Primitives.random(4).hex
         try target.writeSynced(tmp, image)

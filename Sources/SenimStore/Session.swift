@@ -152,7 +152,7 @@ public final class Session {
                             clock: @escaping @Sendable () -> Date = { Date() },
                             fileSystem: FileSystem = .real) throws -> Session {
         let disk = Disk(fileSystem, directory)
-        guard disk.exists(Disk.keys) || disk.exists(Disk.keys + Disk.newSuffix) else { throw StoreError.noStore(path: disk.directory) }
+        guard disk.exists(Disk.keys) else { throw StoreError.noStore(path: disk.directory) }
         let lockFD = try takeLock(disk)
         do {
             guard let bytes = try disk.read(Disk.keys) else { throw StoreError.noStore(path: disk.directory) }
@@ -176,8 +176,7 @@ public final class Session {
 
     /// Whether `directory` holds a store (a `keys` file).
     public static func exists(at directory: URL, fileSystem: FileSystem = .real) -> Bool {
-        let disk = Disk(fileSystem, directory)
-        return disk.exists(Disk.keys) || disk.exists(Disk.keys + Disk.newSuffix)
+        Disk(fileSystem, directory).exists(Disk.keys)
     }
 
     static func takeLock(_ disk: Disk) throws(StoreError) -> Int32 {

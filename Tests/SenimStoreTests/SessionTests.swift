@@ -144,3 +144,57 @@ import Testing
         t.close()
     }
 }
+
+@Suite struct StoreEdgeCases {
+    init() { TestSupport.fastKDF() }
+
+    @Test func createAndOpenRefuseClearly() throws {
+        let dir = TestSupport.freshStore()
+        defer { TestSupport.cleanup(dir) }
+        #expect(throws: StoreError.alreadyExists(path: dir.standardizedFileURL.path)) { _ = try TestSupport.create(dir) }
+        let empty = TestSupport.tempDirectory("empty")
+        defer { TestSupport.cleanup(empty) }
+        #expect(throws: StoreError.noStore(path: empty.standardizedFileURL.path)) { _ = try TestSupport.open(empty) }
+        #expect(!Session.exists(at: empty))
+        try Data("hello".utf8).write(to: empty.appendingPathComponent("notes.txt"))
+        let e = storeError { _ = try TestSupport.create(empty) }
+        guard case .invalid(let m) = e else { Issue.record("\(String(describing: e))"); return }
+        #expect(m.key == "store.create.notEmpty")
+        #expect(throws: StoreError.invalid(Message("validate.user.name", "a/b"))) {
+            _ = try Session.create(at: empty.appendingPathComponent("x"), user: "a/b", passphrase: "p", point: TestSupport.point,
+                                   configuration: TestSupport.configuration, kdf: .testing)
+        }
+        #expect(throws: StoreError.invalid(Message("store.kdf.refused", "logN 12 outside 14…20"))) {
+            _ = try Session.create(at: empty.appendingPathComponent("x"), user: "ok", passphrase: "p", point: TestSupport.point,
+                                   configuration: TestSupport.configuration, kdf: KDFParameters(logN: 12, r: 8, p: 1))
+        }
+        let s = try TestSupport.open(dir)
+        #expect(throws: StoreError.invalid(Message("store.backup.inside"))) { try s.backup(to: dir.appendingPathComponent("b")) }
+        s.close()
+        #expect(throws: StoreError.notAllowed(Message("store.closed"))) { try s.save([TestSupport.contact(s, n: 1)]) }
+    }
+
+    /// Every message key the store can produce exists in en, ru and kk.
+    @Test func everyMessageKeyIsTranslated() throws {
+        let src = TestSupport.packageRoot.appendingPathComponent("Sources/SenimStore")
+        var keys = Set<String>()
+        let e = FileManager.default.enumerator(at: src, includingPropertiesForKeys: nil)!
+        let pattern = try Regex(#"Message\("([A-Za-z.]+)""#)
+        for case let u as URL in e where u.pathExtension == "swift" && !u.path.contains("/Sync/") {
+            let text = try String(contentsOf: u, encoding: .utf8)
+            for m in text.matches(of: pattern) { keys.insert(String(m.output[1].substring!)) }
+        }
+        #expect(keys.count > 30)
+        let strings = TestSupport.configuration.strings
+        for k in keys.sorted() {
+            for l in Language.allCases { #expect(strings.tables[l]?[k] != nil, "\(k) missing in \(l.rawValue)") }
+        }
+        let errors: [StoreError] = [.noStore(path: "p"), .alreadyExists(path: "p"), .wrongPassphrase, .unknownUser("u"), .inUse(pid: 7),
+                                    .inUse(pid: nil), .damaged(file: "f", detail: "d"), .ioError(path: "p", errno: 5, detail: "d"),
+                                    .noSpace(path: "p"), .tooManySlots, .unsupportedVersion(9)]
+        for err in errors {
+            #expect(strings.has(err.message.key), "\(err)")
+            #expect(!err.message.text(strings, .ru).contains("{"), "\(err)")
+        }
+    }
+}

@@ -32,6 +32,44 @@ enum TestSupport {
 
     static func cleanup(_ u: URL) { try? FileManager.default.removeItem(at: u) }
 
+    /// Users of the template store: name, passphrase, role.
+    static let users: [(String, String, Role)] = [
+        ("aigerim", "correct horse", .coordinator), ("dana", "dana pass", .worker),
+        ("gulnara", "psy one", .psychologist), ("marat", "psy two", .psychologist),
+    ]
+
+    /// One store made once per test process (each scrypt costs ~0.8 s in a debug build);
+    /// tests copy it, so every later unlock hits the KDF memo.
+    static let template: URL = {
+        let dir = tempDirectory("template")
+        let s = try! create(dir)
+        for (n, p, r) in users.dropFirst() { try! s.addUser(name: n, role: r, passphrase: p) }
+        s.close()
+        // Let the psychologists' notes key be granted (the first psychologist got a new one).
+        let g = try! open(dir, user: "marat", passphrase: "psy two")
+        g.close()
+        atexit { TestSupport.cleanup(TestSupport.template) }
+        return dir
+    }()
+
+    /// A copy of the template store in a fresh temp directory.
+    static func freshStore() -> URL {
+        let dir = tempDirectory()
+        for name in try! FileManager.default.contentsOfDirectory(atPath: template.path) where name != "lock" {
+            try! FileManager.default.copyItem(at: template.appendingPathComponent(name), to: dir.appendingPathComponent(name))
+        }
+        return dir
+    }
+
+    static let memoryPath = URL(fileURLWithPath: "/store")
+
+    /// The template store inside a fresh in-memory file system, at /store.
+    static func memoryStore() -> MemoryFileSystem {
+        let fs = MemoryFileSystem()
+        try! fs.load(from: template, as: memoryPath.path)
+        return fs
+    }
+
     static func create(_ dir: URL, user: String = "aigerim", passphrase: String = "correct horse",
                        fs: FileSystem = .real) throws -> Session {
         fastKDF()
@@ -67,5 +105,18 @@ struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
         z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
         return z ^ (z >> 31)
+    }
+}
+
+/// The StoreError `body` throws (nil if it returns or throws something else). Avoids
+/// non-exhaustive `catch` patterns, which crash the 6.3 compiler in some functions.
+func storeError(_ body: () throws -> Void) -> StoreError? {
+    do {
+        try body()
+        return nil
+    } catch let e as StoreError {
+        return e
+    } catch {
+        return nil
     }
 }

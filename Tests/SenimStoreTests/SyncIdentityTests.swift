@@ -106,7 +106,7 @@ import Testing
     func messages() {
         let strings = SyncFixtures.configuration.strings
         let errors: [SyncError] = [
-            .notABundle, .unsupportedVersion(2), .truncated, .trailingData, .headerDamaged, .chunkDamaged(chunk: 3),
+            .tooShort, .unsupportedVersion(2), .truncated, .trailingData, .headerDamaged, .chunkDamaged(chunk: 3),
             .notForThisStore, .unsigned, .badSignature, .untrustedSender(fingerprint: "ab"), .fromSelf,
             .alreadyImported(peer: "p", sequence: 4), .malformed("x"), .badKey(reason: "y"), .ownKey, .badPeerName("n"),
             .unknownPeer(name: "n", known: []), .peerExists(name: "n"), .keyAlreadyTrusted(name: "n"),

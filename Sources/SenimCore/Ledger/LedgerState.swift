@@ -35,6 +35,23 @@ public struct LedgerState: Sendable {
     private var pendingReceipts: [EventID: (at: Timestamp, site: Int32)] = [:]
     private var pendingUpdates: [EventID: [Event]] = [:]
 
+    // Internals for speed (see docs/performance.md). Stock lives in dense slots while events
+    // fold; `stock` is brought up to date at the end of every public mutating call.
+    /// Client code bytes → client index (an accelerator in front of `clientIndex`).
+    var clientBytes = ByteKeyTable()
+    /// Slot of (site, item) at `site * stockStride + item`, or -1.
+    var stockSlots: [Int32] = []
+    var stockStride = 0
+    var stockKeys: [StockKey] = []
+    var stockLevels: [StockLevel] = []
+    var stockDirty: [Bool] = []
+    var dirtySlots: [Int32] = []
+    /// Client indices sorted by code (bytes); covers clients `0..<codeOrder.count`, newer
+    /// clients are scanned linearly until the next merge.
+    var codeOrder: [Int32] = []
+    /// The first 8 bytes of each code in `codeOrder`, big-endian (for binary search).
+    var codeKeys: [UInt64] = []
+
     public struct StockKey: Hashable, Sendable {
         public var site: Int32
         public var item: Int32
@@ -60,19 +77,75 @@ public struct LedgerState: Sendable {
     public static func fold(_ events: [Event], catalogue: Catalogue? = nil, points: Points? = nil) -> LedgerState {
         var s = LedgerState(catalogue: catalogue, points: points)
         s.reserve(events.count)
-        let sorted = events.sorted(by: Event.foldsBefore)
         var previous: EventID?
-        for e in sorted {
-            if e.id == previous { continue }
-            previous = e.id
-            s.applyInOrder(e)
+        if isSorted(events) {
+            for e in events {
+                if e.id == previous { continue }
+                previous = e.id
+                s.apply(e)
+            }
+        } else {
+            // Sort small keys, not whole events (moving events costs reference counting).
+            let order = sortedOrder(events)
+            events.withUnsafeBufferPointer { buf in
+                for k in order {
+                    let e = buf[Int(k.index)]
+                    if e.id == previous { continue }
+                    previous = e.id
+                    s.apply(e)
+                }
+            }
         }
+        s.settle()
         return s
+    }
+
+    /// True if `events` are already in canonical order (equal neighbours allowed).
+    static func isSorted(_ events: [Event]) -> Bool {
+        events.withUnsafeBufferPointer { b in
+            guard b.count > 1 else { return true }
+            for i in 1..<b.count where Event.foldsBefore(b[i], b[i - 1]) { return false }
+            return true
+        }
+    }
+
+    struct SortKey: Comparable {
+        var at: Timestamp
+        var high: UInt64
+        var low: UInt64
+        var index: Int
+        static func < (a: SortKey, b: SortKey) -> Bool {
+            if a.at != b.at { return a.at < b.at }
+            if a.high != b.high { return a.high < b.high }
+            if a.low != b.low { return a.low < b.low }
+            return a.index < b.index
+        }
+    }
+
+    /// Positions of `events` in canonical order; ties keep arrival order.
+    static func sortedOrder(_ events: [Event]) -> [SortKey] {
+        var keys: [SortKey] = []
+        keys.reserveCapacity(events.count)
+        events.withUnsafeBufferPointer { b in
+            for i in 0..<b.count { keys.append(SortKey(at: b[i].at, high: b[i].id.high, low: b[i].id.low, index: i)) }
+        }
+        keys.sort()
+        return keys
     }
 
     public mutating func reserve(_ n: Int) {
         contacts.reserveCapacity(n)
-        contactItems.reserveCapacity(n * 3)
+        contactItems.reserveCapacity(n * 5)
+    }
+
+    /// Grows capacities ahead of `n` more bytes of encoded events (a contact takes 60 bytes
+    /// or more): no copying while they load. Untouched capacity costs address space only.
+    mutating func reserveFor(encodedBytes n: Int) {
+        guard n >= 1 << 16 else { return }
+        let wantContacts = contacts.count + n / 64
+        if wantContacts > contacts.capacity { contacts.reserveCapacity(max(wantContacts, contacts.capacity * 2)) }
+        let wantItems = contactItems.count + n / 12
+        if wantItems > contactItems.capacity { contactItems.reserveCapacity(max(wantItems, contactItems.capacity * 2)) }
     }
 
     /// Applies an event that folds after everything applied so far. Returns false (and
@@ -88,8 +161,16 @@ public struct LedgerState: Sendable {
     }
 
     /// Applies `e` assuming the caller keeps canonical order (used by loaders that read an
-    /// already sorted snapshot followed by journal frames).
+    /// already sorted snapshot followed by journal frames). `LedgerLoader` is faster for
+    /// encoded events.
     public mutating func applyInOrder(_ e: Event) {
+        apply(e)
+        settleIncrementally()
+    }
+
+    /// Applies `e` without bringing `stock` and the code index up to date (bulk paths call
+    /// `settle` once at the end).
+    mutating func apply(_ e: Event) {
         eventCount += 1
         last = (e.at, e.id)
         let site = sites.intern(e.site)
@@ -114,7 +195,7 @@ public struct LedgerState: Sendable {
             let item = items.intern(t.item)
             let to = sites.intern(t.to)
             let q = Int64(t.quantity)
-            take(site, item, q, event: e)
+            take(site, item, q, id: e.id, at: e.at)
             movements.append(StockMovement(id: e.id, at: e.at, site: site, item: item, kind: .transferOut,
                                            delta: -q, reason: nil, author: workers.intern(e.author)))
             var rec = TransferRecord(id: e.id, at: e.at, from: site, to: to, item: item, quantity: q, receivedAt: nil)
@@ -135,12 +216,12 @@ public struct LedgerState: Sendable {
         case .stockWrittenOff(let w):
             let item = items.intern(w.item)
             let q = Int64(w.quantity)
-            take(site, item, q, event: e)
+            take(site, item, q, id: e.id, at: e.at)
             movements.append(StockMovement(id: e.id, at: e.at, site: site, item: item, kind: .writtenOff,
                                            delta: -q, reason: w.reason, author: workers.intern(e.author)))
         case .stockCounted(let c):
             let item = items.intern(c.item)
-            let current = stock[StockKey(site: site, item: item)]?.level ?? 0
+            let current = levelIfAny(site, item)?.level ?? 0
             let delta = Int64(c.counted) - current
             if delta < 0 {
                 update(site, item) { lvl in
@@ -210,30 +291,98 @@ public struct LedgerState: Sendable {
 
     private mutating func applyContact(_ e: Event, _ c: Contact, site: Int32) {
         let ci = client(c.client, at: e.at, site: site)
-        clients[Int(ci)].contacts += 1
-        if clients[Int(ci)].lastSeen < e.at { clients[Int(ci)].lastSeen = e.at }
         let itemsStart = Int32(contactItems.count)
-        for line in c.items {
-            let item = items.intern(line.item)
-            contactItems.append(ItemLine(item: item, quantity: line.quantity))
-            take(site, item, Int64(line.quantity), event: e)
-        }
+        for line in c.items { contactLine(site: site, item: items.intern(line.item), quantity: line.quantity, id: e.id, at: e.at) }
         let servicesStart = Int32(contactServices.count)
         for s in c.services { contactServices.append(services.intern(s)) }
-        let index = Int32(contacts.count)
-        contacts.append(ContactRecord(
-            id: e.id, at: e.at, client: ci, site: site, worker: workers.intern(e.author),
-            type: contactTypes.intern(c.type), overdose: c.overdose.map { outcomes.intern($0) } ?? -1,
-            itemsStart: itemsStart, itemsCount: Int32(c.items.count),
-            servicesStart: servicesStart, servicesCount: Int32(c.services.count)))
-        if let note = c.note, !note.isEmpty { contactNotes[index] = note }
+        contactRecord(id: e.id, at: e.at, client: ci, site: site, worker: workers.intern(e.author),
+                      type: contactTypes.intern(c.type), overdose: c.overdose.map { outcomes.intern($0) } ?? -1,
+                      itemsStart: itemsStart, servicesStart: servicesStart, note: c.note)
     }
 
-    private mutating func client(_ uic: UIC, at: Timestamp, site: Int32) -> Int32 {
-        if let i = clientIndex[uic] { return i }
-        let i = Int32(clients.count)
-        clients.append(ClientRecord(uic: uic, firstSeen: at, firstSite: site, lastSeen: at, contacts: 0, mergedInto: nil))
-        clientIndex[uic] = i
+    /// Counts an event applied piecewise (a registration whose client the caller has looked
+    /// up, or a contact completed with `contactRecord`).
+    @inline(__always)
+    mutating func counted(id: EventID, at: Timestamp) {
+        eventCount += 1
+        last = (at, id)
+    }
+
+    @inline(__always)
+    mutating func contactService(_ service: Int32) { contactServices.append(service) }
+
+    /// One item line of the contact being applied: recorded and taken from the site's stock.
+    @inline(__always)
+    mutating func contactLine(site: Int32, item: Int32, quantity: Int32, id: EventID, at: Timestamp) {
+        contactItems.append(ItemLine(item: item, quantity: quantity))
+        take(site, item, Int64(quantity), id: id, at: at)
+    }
+
+    /// Completes a contact whose lines (from `itemsStart`) and services (from `servicesStart`)
+    /// are already appended. Callers have interned in event order: site, client, items,
+    /// services, worker, type, outcome.
+    @inline(__always)
+    mutating func contactRecord(id: EventID, at: Timestamp, client ci: Int32, site: Int32, worker: Int32, type: Int32,
+                                overdose: Int32, itemsStart: Int32, servicesStart: Int32, note: String?) {
+        clients.withUnsafeMutableBufferPointer { cs in
+            cs[Int(ci)].contacts += 1
+            if cs[Int(ci)].lastSeen < at { cs[Int(ci)].lastSeen = at }
+        }
+        let index = Int32(contacts.count)
+        contacts.append(ContactRecord(
+            id: id, at: at, client: ci, site: site, worker: worker, type: type, overdose: overdose,
+            itemsStart: itemsStart, itemsCount: Int32(contactItems.count) - itemsStart,
+            servicesStart: servicesStart, servicesCount: Int32(contactServices.count) - servicesStart))
+        if let note, !note.isEmpty { contactNotes[index] = note }
+    }
+
+    mutating func client(_ uic: UIC, at: Timestamp, site: Int32) -> Int32 {
+        var code = uic.code
+        return code.withUTF8 { client(utf8: UnsafeRawBufferPointer($0), uic: uic, at: at, site: site) }
+    }
+
+    /// The client with this code (bytes checked to be valid UTF-8), created on first sight.
+    @inline(__always)
+    mutating func client(utf8 key: UnsafeRawBufferPointer, uic: UIC?, at: Timestamp, site: Int32) -> Int32 {
+        let k = ByteKeyTable.pack(key)
+        let h = ByteKeyTable.hash(key, k)
+        if let i = clientBytes.find(key, k, hash: h) { return i }
+        return newClientSpelling(key, k, hash: h, uic: uic, at: at, site: site)
+    }
+
+    /// A client lookup started early (see `ByteKeyTable.probe`).
+    struct ClientProbe {
+        var k: ByteKeyTable.Packed
+        var h: UInt64
+        var p: ByteKeyTable.Probe
+    }
+
+    @inline(__always)
+    func clientProbe(_ key: UnsafeRawBufferPointer) -> ClientProbe {
+        let k = ByteKeyTable.pack(key)
+        let h = ByteKeyTable.hash(key, k)
+        return ClientProbe(k: k, h: h, p: clientBytes.probe(k, hash: h))
+    }
+
+    /// Finishes a probed lookup (the table must not have changed since the probe).
+    @inline(__always)
+    mutating func client(utf8 key: UnsafeRawBufferPointer, probe: ClientProbe, at: Timestamp, site: Int32) -> Int32 {
+        if let i = clientBytes.find(key, probe.k, hash: probe.h, after: probe.p) { return i }
+        return newClientSpelling(key, probe.k, hash: probe.h, uic: nil, at: at, site: site)
+    }
+
+    private mutating func newClientSpelling(_ key: UnsafeRawBufferPointer, _ k: ByteKeyTable.Packed, hash: UInt64, uic: UIC?,
+                                            at: Timestamp, site: Int32) -> Int32 {
+        let uic = uic ?? UIC(normalised: String(decoding: key, as: UTF8.self))
+        let i: Int32
+        if let known = clientIndex[uic] {
+            i = known   // the same code spelt with other bytes (canonically equivalent)
+        } else {
+            i = Int32(clients.count)
+            clients.append(ClientRecord(uic: uic, firstSeen: at, firstSite: site, lastSeen: at, contacts: 0, mergedInto: nil))
+            clientIndex[uic] = i
+        }
+        clientBytes.insert(key, k, hash: hash, value: i)
         return i
     }
 
@@ -243,29 +392,139 @@ public struct LedgerState: Sendable {
                                        delta: t.quantity, reason: nil, author: author))
     }
 
+    // MARK: Stock slots
+
+    /// The slot of (site, item), created on first use.
+    @inline(__always)
+    mutating func stockSlot(_ site: Int32, _ item: Int32) -> Int {
+        let s = Int(site), i = Int(item)
+        if i < stockStride {
+            let k = s * stockStride + i
+            if k < stockSlots.count {
+                let slot = stockSlots[k]
+                if slot >= 0 { return Int(slot) }
+            }
+        }
+        return newStockSlot(s, i)
+    }
+
+    private mutating func newStockSlot(_ s: Int, _ i: Int) -> Int {
+        if i >= stockStride {
+            // Re-lay the grid with a wider stride.
+            var stride = max(32, stockStride)
+            while stride <= i { stride *= 2 }
+            let rows = stockStride == 0 ? 0 : stockSlots.count / stockStride
+            var grid = [Int32](repeating: -1, count: rows * stride)
+            for r in 0..<rows {
+                for c in 0..<stockStride { grid[r * stride + c] = stockSlots[r * stockStride + c] }
+            }
+            stockSlots = grid
+            stockStride = stride
+        }
+        let needed = (s + 1) * stockStride
+        if stockSlots.count < needed {
+            stockSlots.append(contentsOf: repeatElement(-1, count: needed - stockSlots.count))
+        }
+        let slot = stockLevels.count
+        stockSlots[s * stockStride + i] = Int32(slot)
+        stockKeys.append(StockKey(site: Int32(s), item: Int32(i)))
+        stockLevels.append(StockLevel())
+        stockDirty.append(false)
+        return slot
+    }
+
+    private func levelIfAny(_ site: Int32, _ item: Int32) -> StockLevel? {
+        let s = Int(site), i = Int(item)
+        guard i < stockStride, s * stockStride + i < stockSlots.count else { return nil }
+        let slot = stockSlots[s * stockStride + i]
+        return slot >= 0 ? stockLevels[Int(slot)] : nil
+    }
+
+    @inline(__always)
+    private mutating func markDirty(_ slot: Int) {
+        if !stockDirty[slot] {
+            stockDirty[slot] = true
+            dirtySlots.append(Int32(slot))
+        }
+    }
+
     private mutating func update(_ site: Int32, _ item: Int32, _ body: (inout StockLevel) -> Void) {
-        body(&stock[StockKey(site: site, item: item), default: StockLevel()])
+        let slot = stockSlot(site, item)
+        body(&stockLevels[slot])
+        markDirty(slot)
     }
 
     /// Takes stock out. Never refuses: a level below zero is recorded as a discrepancy.
-    private mutating func take(_ site: Int32, _ item: Int32, _ q: Int64, event: Event) {
-        var went: Int64 = 0
-        update(site, item) { lvl in
-            let before = lvl.level
-            lvl.level -= q
-            Self.consumeLots(&lvl, q)
-            if lvl.level < 0 {
-                went = -lvl.level - max(0, -before)
-                if went > 0 {
-                    lvl.discrepancies += 1
-                    lvl.shortfall += went
-                    lvl.lastDiscrepancyAt = event.at
+    @inline(__always)
+    private mutating func take(_ site: Int32, _ item: Int32, _ q: Int64, id: EventID, at: Timestamp) {
+        let slot = stockSlot(site, item)
+        markDirty(slot)
+        let went = stockLevels.withUnsafeMutableBufferPointer { Self.take($0.baseAddress! + slot, q, at: at) }
+        if went > 0 {
+            discrepancies.append(Discrepancy(event: id, at: at, site: site, item: item, shortfall: went))
+        }
+    }
+
+    /// Takes `q` from one level; returns how far this took it (further) below zero.
+    @inline(__always)
+    static func take(_ lvl: UnsafeMutablePointer<StockLevel>, _ q: Int64, at: Timestamp) -> Int64 {
+        let before = lvl.pointee.level
+        let after = before - q
+        lvl.pointee.level = after
+        if !lvl.pointee.lots.isEmpty { consumeLots(&lvl.pointee, q) }
+        guard after < 0 else { return 0 }
+        let went = -after - max(0, -before)
+        if went > 0 {
+            lvl.pointee.discrepancies += 1
+            lvl.pointee.shortfall += went
+            lvl.pointee.lastDiscrepancyAt = at
+        }
+        return went
+    }
+
+    /// The slot of (site, item) for a contact line about to be staged (created and marked
+    /// changed as needed).
+    @inline(__always)
+    mutating func stagedSlot(_ site: Int32, _ item: Int32) -> Int32 {
+        let slot = stockSlot(site, item)
+        markDirty(slot)
+        return Int32(slot)
+    }
+
+    /// Applies contacts a loader has decoded and resolved (indices interned in event order,
+    /// stock slots created), with `events` events in all ending at `last`. `records` use
+    /// global offsets into `contactItems` / `contactServices`, continuing the current ones.
+    mutating func applyStaged(records: UnsafeBufferPointer<ContactRecord>, lines: UnsafeBufferPointer<ItemLine>,
+                              slots: UnsafeBufferPointer<Int32>, services: UnsafeBufferPointer<Int32>,
+                              notes: [(Int32, String)], events: Int, last key: (at: Timestamp, id: EventID)) {
+        eventCount += events
+        last = key
+        guard !records.isEmpty else { return }
+        let linesBase = contactItems.count
+        contacts.append(contentsOf: records)
+        contactItems.append(contentsOf: lines)
+        contactServices.append(contentsOf: services)
+        clients.withUnsafeMutableBufferPointer { cs in
+            for r in records {
+                cs[Int(r.client)].contacts += 1
+                if cs[Int(r.client)].lastSeen < r.at { cs[Int(r.client)].lastSeen = r.at }
+            }
+        }
+        var found: [Discrepancy] = []
+        stockLevels.withUnsafeMutableBufferPointer { levels in
+            let base = levels.baseAddress!
+            for r in records {
+                let first = Int(r.itemsStart) - linesBase
+                for k in first..<first + Int(r.itemsCount) {
+                    let went = Self.take(base + Int(slots[k]), Int64(lines[k].quantity), at: r.at)
+                    if went > 0 {
+                        found.append(Discrepancy(event: r.id, at: r.at, site: r.site, item: lines[k].item, shortfall: went))
+                    }
                 }
             }
         }
-        if went > 0 {
-            discrepancies.append(Discrepancy(event: event.id, at: event.at, site: site, item: item, shortfall: went))
-        }
+        discrepancies.append(contentsOf: found)
+        for (i, note) in notes { contactNotes[i] = note }
     }
 
     private static func consumeLots(_ lvl: inout StockLevel, _ q: Int64) {
@@ -279,6 +538,30 @@ public struct LedgerState: Sendable {
             i += 1
         }
         lvl.lots.removeAll { $0.remaining <= 0 }
+    }
+
+    // MARK: Keeping the public views up to date
+
+    /// Brings `stock` up to date and rebuilds the code index (after a bulk fold or load).
+    mutating func settle() {
+        syncStock()
+        rebuildCodeIndex()
+    }
+
+    /// After one event: `stock` up to date; new clients join the code index in batches.
+    mutating func settleIncrementally() {
+        syncStock()
+        if clients.count - codeOrder.count > Self.codeTailLimit { mergeCodeTail() }
+    }
+
+    private mutating func syncStock() {
+        guard !dirtySlots.isEmpty else { return }
+        for k in dirtySlots {
+            let slot = Int(k)
+            stock[stockKeys[slot]] = stockLevels[slot]
+            stockDirty[slot] = false
+        }
+        dirtySlots.removeAll(keepingCapacity: true)
     }
 
     // MARK: Queries
@@ -330,13 +613,10 @@ public struct LedgerState: Sendable {
     }
 
     /// Codes whose normalised text starts with `prefix`, sorted; at most `limit`.
+    /// Binary search in a sorted code index (microseconds at 100 000 clients).
     public func clients(withPrefix prefix: String, limit: Int = 20) -> [UIC] {
-        var out: [UIC] = []
-        for c in clients where c.mergedInto == nil && c.uic.code.hasPrefix(prefix) {
-            out.append(c.uic)
-        }
-        out.sort()
-        return Array(out.prefix(limit))
+        guard limit > 0 else { return [] }
+        return searchCodes(prefix: prefix, limit: limit)
     }
 
     public var transfersInTransit: [TransferRecord] {

@@ -35,6 +35,7 @@ extension Renderer {
         var values: [DHIS2Document.Value] = []
         var unmapped: [String] = []
         var unmappedZero = 0
+        var unmappedStock = Set<String>()
         var unmappedCells: [String] = []
         var missingOrgUnits = Set<String>()
         var suppressedLeftOut = 0
@@ -59,7 +60,7 @@ extension Renderer {
                     for (c, col) in table.columns.enumerated() {
                         let key = "stock.\(item).\(col.id)"
                         guard let el = map.dataElements[key] else {
-                            if (row.values[c] ?? 0) != 0 { unmapped.append(key) } else { unmappedZero += 1 }
+                            if (row.values[c] ?? 0) != 0 { unmappedStock.insert(key) }
                             continue
                         }
                         guard let ou = map.orgUnits[site] else { missingOrgUnits.insert(site); continue }
@@ -109,6 +110,7 @@ extension Renderer {
             notes.append(Message("report.note.unmapped", String(list.count), list.joined(separator: ", ")))
         }
         if unmappedZero > 0 { notes.append(Message("report.note.unmappedZero", String(unmappedZero))) }
+        if !unmappedStock.isEmpty { notes.append(Message("report.note.unmappedStock", String(unmappedStock.count))) }
         if !unmappedCells.isEmpty {
             notes.append(Message("report.note.unmappedCells", report.by?.rawValue ?? "", unmappedCells.joined(separator: ", ")))
         }

@@ -95,7 +95,7 @@ public enum Suppression {
         for t in r.tables.indices where r.tables[t].suppressible {
             for i in r.tables[t].rows.indices where r.tables[t].rows[i].kind.isDerived {
                 let deps = r.tables[t].rows[i].dependsOn.compactMap { rowIndex[$0] }
-                for c in r.tables[t].rows[i].values.indices {
+                for c in r.tables[t].rows[i].values.indices where r.tables[t].rows[i].values[c] != nil {
                     if deps.contains(where: { r.tables[$0.0].rows[$0.1].suppressed[c] }) {
                         r.tables[t].rows[i].suppressed[c] = true
                     }

@@ -59,6 +59,7 @@ enum Primitives {
 
     /// scrypt. The caller has checked `params.problem == nil` and that the passphrase is not empty.
     static func scrypt(_ passphrase: [UInt8], salt: [UInt8], params: KDFParameters) -> SymmetricKey? {
+        KDFCache.shared.attempt(salt)
         if let hit = KDFCache.shared.lookup(passphrase, salt, params) { return hit }
         guard !passphrase.isEmpty, params.problem == nil,
               let key = try? KDF.Scrypt.deriveKey(from: passphrase, salt: salt, outputByteCount: 32,
@@ -81,6 +82,20 @@ final class KDFCache: @unchecked Sendable {
 
     func enable() { lock.lock(); enabled = true; lock.unlock() }
 
+    /// Salts the KDF was asked to run with (only while enabled): tests prove that refused
+    /// headers never reach it.
+    private var attemptedSalts = Set<[UInt8]>()
+
+    func attempt(_ salt: [UInt8]) {
+        lock.lock(); defer { lock.unlock() }
+        if enabled { attemptedSalts.insert(salt) }
+    }
+
+    func wasAttempted(_ salt: [UInt8]) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return attemptedSalts.contains(salt)
+    }
+
     var count: Int { lock.lock(); defer { lock.unlock() }; return derivations }
 
     private func key(_ p: [UInt8], _ s: [UInt8], _ k: KDFParameters) -> [UInt8] {
@@ -91,6 +106,12 @@ final class KDFCache: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard enabled else { return nil }
         return table[key(p, s, k)]
+    }
+
+    /// Seeds the memo with a key derived elsewhere (the torture helper, from its parent test).
+    func preload(_ p: [UInt8], _ s: [UInt8], _ k: KDFParameters, _ v: [UInt8]) {
+        lock.lock(); defer { lock.unlock() }
+        table[key(p, s, k)] = SymmetricKey(data: v)
     }
 
     func store(_ p: [UInt8], _ s: [UInt8], _ k: KDFParameters, _ v: SymmetricKey) {

@@ -38,20 +38,19 @@ public struct OpenedBundle: Sendable {
     public var contents: BundleContents
 }
 
-/// The sync bundle file format (version 1). Byte-level description in docs/sync.md.
+/// The sync bundle file format (envelope v1). Byte-level description in docs/sync.md.
 ///
-///     header (136 bytes)  magic "SENIMSB" · version 1 · ephemeral X25519 key (32) ·
-///                         wrapped file key (48) · payload nonce (16) · header MAC (32)
+///     header (128 bytes)  ephemeral X25519 key (32) · wrapped file key (48) ·
+///                         payload nonce (16) · header MAC (32)
 ///     payload             ChaCha20-Poly1305 chunks of 64 KiB plaintext, nonce = 11-byte
 ///                         big-endian counter ‖ final flag; the last chunk has flag 1
 ///
-/// The payload's plaintext starts with the sender's public keys and an Ed25519 signature over
-/// the header and a hash of the rest, so nothing, not even who sent it, is readable without
-/// the recipient's private key.
+/// There is no plaintext magic or version: without the recipient's key the file is
+/// indistinguishable from random bytes of its length. The payload's plaintext starts with a
+/// format version, the sender's public keys and an Ed25519 signature over the header and a
+/// hash of the rest, so nothing, not even who sent it, is readable without the recipient's key.
 public enum SyncBundle {
-    public static let magic: [UInt8] = Array("SENIMSB".utf8)
-    public static let version: UInt8 = 1
-    public static let headerSize = 136
+    public static let headerSize = 128
     public static let chunkSize = 65_536
     static let tagSize = 16
     static let sealedChunkSize = chunkSize + tagSize
@@ -111,12 +110,15 @@ public enum SyncBundle {
         do {
             let recipientKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: recipient.agreement)
             let ephemeral = Curve25519.KeyAgreement.PrivateKey()
-            let ephemeralPublic = Array(ephemeral.publicKey.rawRepresentation)
+            var ephemeralPublic = Array(ephemeral.publicKey.rawRepresentation)
+            // X25519 ignores the top bit of a public key (RFC 7748 §5); a random one keeps the
+            // file from showing an always-clear bit.
+            ephemeralPublic[31] |= randomBytes(1)[0] & 0x80
             let shared = try ephemeral.sharedSecretFromKeyAgreement(with: recipientKey)
             let wrapKey = shared.hkdfDerivedSymmetricKey(using: SHA256.self, salt: ephemeralPublic + recipient.agreement,
                                                          sharedInfo: wrapInfo, outputByteCount: 32)
             let fileKey = SymmetricKey(size: .bits256)
-            var header = magic + [version] + ephemeralPublic
+            var header = ephemeralPublic
             let wrapped = try ChaChaPoly.seal(fileKey.withUnsafeBytes { Array($0) }, using: wrapKey,
                                               nonce: ChaChaPoly.Nonce(data: [UInt8](repeating: 0, count: 12)),
                                               authenticating: header)
@@ -204,16 +206,9 @@ public enum SyncBundle {
     /// Header checks and stream decryption. Returns the plaintext and the header bytes.
     static func decrypt(_ bytes: [UInt8], recipient: SyncIdentity,
                         progress: ((Int, Int) -> Void)?) throws(SyncError) -> ([UInt8], [UInt8]) {
-        let lead = magic + [version]
-        if bytes.count < lead.count {
-            if !bytes.isEmpty, Array(lead.prefix(bytes.count)) == bytes { throw .truncated }
-            throw .notABundle
-        }
-        guard Array(bytes[0..<magic.count]) == magic else { throw .notABundle }
-        guard bytes[magic.count] == version else { throw .unsupportedVersion(Int(bytes[magic.count])) }
-        guard bytes.count >= headerSize else { throw .truncated }
+        guard bytes.count >= headerSize else { throw .tooShort }
         let header = Array(bytes[0..<headerSize])
-        let ephemeralPublic = Array(header[8..<40])
+        let ephemeralPublic = Array(header[0..<32])
         let fileKey: SymmetricKey
         do {
             let eph = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: ephemeralPublic)
@@ -224,16 +219,16 @@ public enum SyncBundle {
                                                          salt: ephemeralPublic + recipient.publicKey.agreement,
                                                          sharedInfo: wrapInfo, outputByteCount: 32)
             let box = try ChaChaPoly.SealedBox(nonce: ChaChaPoly.Nonce(data: [UInt8](repeating: 0, count: 12)),
-                                               ciphertext: header[40..<72], tag: header[72..<88])
-            fileKey = SymmetricKey(data: try ChaChaPoly.open(box, using: wrapKey, authenticating: header[0..<40]))
+                                               ciphertext: header[32..<64], tag: header[64..<80])
+            fileKey = SymmetricKey(data: try ChaChaPoly.open(box, using: wrapKey, authenticating: header[0..<32]))
         } catch {
             throw .notForThisStore
         }
-        guard HMAC<SHA256>.isValidAuthenticationCode(header[104..<136], authenticating: header[0..<104],
+        guard HMAC<SHA256>.isValidAuthenticationCode(header[96..<128], authenticating: header[0..<96],
                                                      using: headerKey(fileKey)) else {
             throw .headerDamaged
         }
-        let key = payloadKey(fileKey, nonce: Array(header[88..<104]))
+        let key = payloadKey(fileKey, nonce: Array(header[80..<96]))
         let payload = bytes.count - headerSize
         guard payload > 0 else { throw .truncated }
         let chunks = (payload + sealedChunkSize - 1) / sealedChunkSize

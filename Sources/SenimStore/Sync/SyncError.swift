@@ -6,9 +6,10 @@ import SenimCore
 /// through `Config/locales/*/sync.json`.
 public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     // The file itself.
-    /// The file does not start with the bundle magic: not a Senim sync bundle at all.
-    case notABundle
-    /// A bundle format this version of Senim does not read.
+    /// The file is shorter than a bundle header: not a bundle, or cut short.
+    case tooShort
+    /// A bundle format this version of Senim does not read (the version is inside the
+    /// encrypted payload).
     case unsupportedVersion(Int)
     /// The file ends before the bundle does (cut short while copying, or a partial download).
     case truncated
@@ -19,7 +20,8 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Chunk `chunk` (counting from 0) failed authentication: altered or damaged.
     case chunkDamaged(chunk: Int)
     /// The file key cannot be unwrapped with this store's key: the bundle was made for another
-    /// store (or its key header is damaged; the two cannot be told apart).
+    /// store, its key header is damaged, or the file is not a bundle at all (bundles carry no
+    /// plaintext marker, so these cannot be told apart).
     case notForThisStore
     // The sender.
     /// The bundle carries no signature.
@@ -58,13 +60,13 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notABundle: "not a Senim sync bundle"
+        case .tooShort: "the file is too short to be a sync bundle"
         case .unsupportedVersion(let v): "bundle format version \(v) is not supported"
         case .truncated: "the bundle is truncated"
         case .trailingData: "unexpected data after the end of the bundle"
         case .headerDamaged: "the bundle header was altered or damaged"
         case .chunkDamaged(let i): "chunk \(i) of the bundle was altered or damaged"
-        case .notForThisStore: "the bundle is not addressed to this store (or its key header is damaged)"
+        case .notForThisStore: "not a sync bundle for this store (made for another store, damaged, or not a bundle)"
         case .unsigned: "the bundle is not signed"
         case .badSignature: "the bundle's signature does not verify"
         case .untrustedSender(let f): "the bundle was signed by an untrusted key (\(f))"
@@ -88,7 +90,7 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The localised message (keys in `sync.json`).
     public var message: Message {
         switch self {
-        case .notABundle: Message("sync.error.notABundle")
+        case .tooShort: Message("sync.error.tooShort")
         case .unsupportedVersion(let v): Message("sync.error.version", String(v))
         case .truncated: Message("sync.error.truncated")
         case .trailingData: Message("sync.error.trailing")

@@ -6,13 +6,13 @@ import SenimCore
 enum JSONModel {
     struct Client: Encodable {
         var code: String
-        var sex: String?
-        var birthYear: Int?
+        @Nullable var sex: String?
+        @Nullable var birthYear: Int?
         var firstSeen: String
         var lastSeen: String
         var firstPoint: String
         var contacts: Int
-        var mergedInto: String?
+        @Nullable var mergedInto: String?
     }
 
     struct ItemLine: Encodable { var item: String; var quantity: Int }
@@ -26,8 +26,8 @@ enum JSONModel {
         var type: String
         var items: [ItemLine]
         var services: [String]
-        var overdose: String?
-        var note: String?
+        @Nullable var overdose: String?
+        @Nullable var note: String?
     }
 
     struct Referral: Encodable {
@@ -37,11 +37,11 @@ enum JSONModel {
         var point: String
         var issuedAt: String
         var issuedBy: String
-        var due: String?
+        @Nullable var due: String?
         var status: String
         var statusAt: String
         var conflict: Bool
-        var note: String?
+        @Nullable var note: String?
         var confidentialNotes: Int
     }
 
@@ -84,5 +84,18 @@ enum Render {
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty { throw CLIFailure.refused("cli.id.unknown", text, kind) }
         throw CLIFailure.refused("cli.id.ambiguous", text, kind, matches.prefix(5).map(\.short).joined(separator: ", "))
+    }
+}
+
+/// An optional that is written as JSON null when absent (JSONEncoder leaves nil keys out),
+/// so every documented key is always present.
+@propertyWrapper
+struct Nullable<T: Encodable>: Encodable {
+    var wrappedValue: T?
+    init(wrappedValue: T?) { self.wrappedValue = wrappedValue }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let v = wrappedValue { try c.encode(v) } else { try c.encodeNil() }
     }
 }

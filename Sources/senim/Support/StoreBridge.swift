@@ -3,43 +3,75 @@ import SenimCore
 import SenimStore
 
 /// The one place that names the store's types: creating, opening and maintaining stores,
-/// and mapping store errors to exit codes.
-///
-/// WAITING FOR SenimStore.Session (not on main yet): until it lands, every operation here
-/// refuses with `cli.unavailable` (exit 70). Wiring it is this file only.
+/// and mapping store errors to exit codes. Commands see only `StoreSession`.
 enum StoreBridge {
-    static func unavailable() -> CLIFailure { CLIFailure(Message("cli.unavailable", "SenimStore.Session"), .software) }
+    static func kdf(_ testing: Bool) -> KDFParameters { testing ? .testing : .default }
 
-    static func exists(at directory: URL) -> Bool {
-        FileManager.default.fileExists(atPath: directory.appendingPathComponent("keys").path)
-    }
+    static func exists(at directory: URL) -> Bool { Session.exists(at: directory) }
 
     static func create(at directory: URL, user: String, passphrase: String, point: String,
                        configuration: Configuration, testingKDF: Bool) throws -> any StoreSession {
-        throw unavailable()
+        try Session.create(at: directory, user: user, passphrase: passphrase, point: point,
+                           configuration: configuration, kdf: kdf(testingKDF))
     }
 
     static func open(at directory: URL, user: String, passphrase: String,
                      configuration: Configuration) throws -> any StoreSession {
-        throw unavailable()
+        try Session.open(at: directory, user: user, passphrase: passphrase, configuration: configuration)
     }
 
     static func restore(from file: URL, to directory: URL, force: Bool) throws {
-        throw unavailable()
+        try Session.restore(from: file, to: directory, force: force)
     }
 
     static func verify(at directory: URL, user: String, passphrase: String,
                        configuration: Configuration) throws -> VerifyResult {
-        throw unavailable()
+        let r = try Session.verify(at: directory, user: user, passphrase: passphrase, configuration: configuration)
+        return VerifyResult(ok: r.ok, events: r.eventCount, lines: r.lines.map { .init(file: $0.file, ok: $0.ok, text: $0.text) })
     }
 
     static func salvage(from directory: URL, to newDirectory: URL, user: String, passphrase: String,
                         configuration: Configuration) throws -> SalvageResult {
-        throw unavailable()
+        let r = try Session.salvage(from: directory, to: newDirectory, user: user, passphrase: passphrase,
+                                    configuration: configuration)
+        return SalvageResult(events: r.events, users: r.users, skipped: r.skipped)
     }
 
-    /// Store errors → exit codes (nil: not a store error).
+    /// Store and sync errors → exit codes (nil: not one of theirs).
     static func classify(_ error: Error) -> CLIFailure? {
-        nil
+        if let e = error as? StoreError {
+            let status: ExitStatus = switch e {
+            case .noStore: .noInput
+            case .alreadyExists: .cannotCreate
+            case .wrongPassphrase, .unknownUser: .noPermission
+            case .inUse: .inUse
+            case .damaged, .ioError, .noSpace, .unsupportedVersion: .ioError
+            case .notAllowed(let m): m.key.hasPrefix("policy.") || m.key.hasPrefix("store.notes") ? .noPermission : .refused
+            case .invalid, .tooManySlots: .refused
+            }
+            return CLIFailure(e.message, status)
+        }
+        if let e = error as? SyncError {
+            let status: ExitStatus = switch e {
+            case .denied: .noPermission
+            case .store, .writeFailed, .corruptMetadata, .crypto: .ioError
+            default: .refused
+            }
+            return CLIFailure(e.message, status)
+        }
+        return nil
     }
 }
+
+extension Session: StoreSession {
+    func addUser(name: String, role: Role, passphrase: String, testingKDF: Bool) throws {
+        try addUser(name: name, role: role, passphrase: passphrase, kdf: testingKDF ? .testing : nil)
+    }
+
+    func changePassphrase(to newPassphrase: String, testingKDF: Bool) throws {
+        try changePassphrase(to: newPassphrase, kdf: testingKDF ? .testing : nil)
+    }
+}
+
+/// The sync engine works on any store that offers these; the session does.
+extension Session: SyncStore {}

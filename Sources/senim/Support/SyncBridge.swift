@@ -1,17 +1,61 @@
 import Foundation
 import SenimCore
+import SenimStore
 
 /// The one place that calls the sync engine (`SenimStore.SyncEngine`).
-///
-/// WAITING FOR SenimStore/Sync (not on main yet): refuses with `cli.unavailable` (exit 70).
 enum SyncBridge {
-    static func unavailable() -> CLIFailure { CLIFailure(Message("cli.unavailable", "SenimStore.SyncEngine"), .software) }
+    static func engine(_ s: any StoreSession) throws -> SyncEngine {
+        guard let store = s as? any SyncStore else { throw CLIFailure(Message("cli.internal", "session is not a SyncStore"), .software) }
+        return SyncEngine(store: store)
+    }
 
-    static func identityLine(_ s: any StoreSession) throws -> String { throw unavailable() }
-    static func trust(_ s: any StoreSession, name: String, key: String) throws { throw unavailable() }
-    static func trusted(_ s: any StoreSession) throws -> [(name: String, key: String)] { throw unavailable() }
-    /// Writes the bundle atomically; returns the number of events in it.
-    static func export(_ s: any StoreSession, to peer: String, all: Bool, file: URL) throws -> Int { throw unavailable() }
-    /// Imports; returns the summary lines to print.
-    static func importBundle(_ s: any StoreSession, bytes: [UInt8], env: CLIEnvironment) throws -> [String] { throw unavailable() }
+    static func identity(_ s: any StoreSession, env: CLIEnvironment) throws -> [String] {
+        let e = try engine(s)
+        let line = try e.identityLine()
+        return [env.t("sync.identity.line"), line, env.t("sync.identity.fingerprint", try e.identityFingerprint())]
+    }
+
+    static func trust(_ s: any StoreSession, name: String, key: String, env: CLIEnvironment) throws -> String {
+        let e = try engine(s)
+        try e.trust(name: name, key: key)
+        let fingerprint = (try? e.peers().first { $0.name == name }?.fingerprint) ?? ""
+        return env.t("sync.trust.done", name, fingerprint)
+    }
+
+    static func peers(_ s: any StoreSession) throws -> [PeerStatus] { try engine(s).peers() }
+
+    /// Writes the bundle atomically and records it as sent only once written.
+    static func export(_ s: any StoreSession, to peer: String, all: Bool, file: URL, env: CLIEnvironment) throws -> [String] {
+        let e = try engine(s)
+        let summary = try e.export(to: peer, mode: all ? .all : .sinceLast) { bytes in
+            do { try Data(bytes).write(to: file, options: [.atomic]) } catch {
+                throw CLIFailure(Message("cli.file.write", file.path, (error as NSError).localizedDescription), .ioError)
+            }
+        }
+        var lines = [env.t("sync.export.done", String(summary.sequence), summary.peer, String(summary.eventCount), String(summary.byteCount))]
+        if summary.eventCount == 0 { lines.append(env.t("sync.export.empty", summary.peer)) }
+        return lines
+    }
+
+    /// Imports with a progress bar on a terminal; returns the summary lines.
+    static func importBundle(_ s: any StoreSession, bytes: [UInt8], env: CLIEnvironment) throws -> [String] {
+        let e = try engine(s)
+        var bar = ProgressBar(total: 1000, label: env.t("sync.import.progress"))
+        let r = try e.importBundle(bytes) { done, total in bar.update(total > 0 ? done * 1000 / total : 1000) }
+        bar.finish()
+        var lines = [env.t("sync.import.done", String(r.sequence), r.peer, String(r.eventsNew), String(r.eventsKnown))]
+        if r.clientsNew > 0 { lines.append(env.t("sync.import.clients", String(r.clientsNew))) }
+        if !r.newConflicts.isEmpty { lines.append(env.t("sync.import.conflicts", String(r.newConflicts.count))) }
+        if !r.transfersAwaiting.isEmpty { lines.append(env.t("sync.import.transfers", String(r.transfersAwaiting.count))) }
+        if !r.missingSequences.isEmpty {
+            lines.append(env.t("sync.import.missing", r.missingSequences.map(String.init).joined(separator: ", "), r.peer))
+        }
+        if r.mismatched > 0 { lines.append(env.t("sync.import.mismatched", String(r.mismatched))) }
+        if !r.nearDuplicates.isEmpty {
+            let pairs = r.nearDuplicates.map { "\($0.uic.code) ~ \($0.similar.map(\.code).joined(separator: "/"))" }
+            lines.append(env.t("sync.import.near", pairs.joined(separator: ", ")))
+        }
+        if r.restoreDetected { lines.append(env.t("sync.import.restored")) }
+        return lines
+    }
 }

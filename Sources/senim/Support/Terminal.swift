@@ -10,9 +10,12 @@ enum Passphrases {
     /// passphrase must not be empty.
     static func fromFile(_ path: String) throws -> String {
         let expanded = Runtime.expand(path)
-        guard let data = FileManager.default.contents(atPath: expanded) else {
+        // FileHandle rather than FileManager: works for pipes and /dev/fd/N too.
+        guard let handle = FileHandle(forReadingAtPath: expanded),
+              let data = try? handle.readToEnd() ?? Data() else {
             throw CLIFailure(.init("cli.passphrase.file", expanded), .noInput)
         }
+        try? handle.close()
         let text = String(decoding: data, as: UTF8.self)
         let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let clean = line.hasSuffix("\r") ? String(line.dropLast()) : line

@@ -85,7 +85,7 @@ struct DemoCommand: ParsableCommand {
         let now = Date()
         let days = 183
         let plan = SyntheticPlan(
-            seed: seed ?? rng.next(), start: Timestamp(now.timeIntervalSince1970) - Timestamp(days) * 86_400, days: days,
+            seed: seed ?? rng.next(), start: Timestamp(now.timeIntervalSince1970) - Timestamp(days - 1) * 86_400, days: days,
             contacts: contacts, clients: clients, sites: Array(Set([fixed.id, mobile.id])).sorted(),
             staff: users.map { .init(name: $0.name, role: Role(rawValue: $0.role)!, site: $0.point) }, device: psy.device)
         var bar = ProgressBar(total: contacts, label: env.t("cli.demo.progress"))

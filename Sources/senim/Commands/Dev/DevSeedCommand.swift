@@ -26,6 +26,9 @@ struct DevSeedCommand: ParsableCommand {
     @Option(name: .customLong("days"), help: "Spread over this many days up to today.")
     var days = 730
 
+    @Option(name: .customLong("until"), help: ArgumentHelp("End the period on this day (YYYY-MM-DD) instead of today: same seed and day, same events.", valueName: "date"))
+    var until: String?
+
     @Option(name: .customLong("batch"), help: .hidden)
     var batch = 131_072
 
@@ -33,6 +36,7 @@ struct DevSeedCommand: ParsableCommand {
         if contacts < 0 || contacts > 50_000_000 { throw ValidationError("--contacts must be 0…50000000") }
         if let clients, clients < 1 { throw ValidationError("--clients must be at least 1") }
         if days < 1 || days > 3_650 { throw ValidationError("--days must be 1…3650") }
+        if let until, Dates.parseDay(until) == nil { throw ValidationError("--until '\(until)': expected a date YYYY-MM-DD") }
     }
 
     func run() throws {
@@ -44,8 +48,12 @@ struct DevSeedCommand: ParsableCommand {
                 staff.append(.init(name: u.name, role: u.role, site: u.name == s.user ? s.point : points[i % points.count]))
             }
             let started = Date()
-            let end = Timestamp(started.timeIntervalSince1970)
-            let plan = SyntheticPlan(seed: seed, start: end - Timestamp(days) * 86_400, days: days, contacts: contacts,
+            let now = Timestamp(started.timeIntervalSince1970)
+            // The period: `days` calendar days ending today (or on --until), in Asia/Almaty.
+            let lastDay = until.flatMap(Dates.parseDay) ?? Dates.today(started)
+            let end = min(now, Timestamp(lastDay + 1) * 86_400)
+            let firstDayNoon = (Timestamp(lastDay) - Timestamp(days - 1)) * 86_400 + 43_200
+            let plan = SyntheticPlan(seed: seed, start: firstDayNoon, days: days, contacts: contacts,
                                      clients: clients ?? SyntheticPlan.defaultClients(forContacts: contacts),
                                      staff: staff, device: s.device)
             var bar = ProgressBar(total: contacts, label: env.t("cli.seed.progress"))

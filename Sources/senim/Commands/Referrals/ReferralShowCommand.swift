@@ -21,13 +21,13 @@ struct ReferralShowCommand: ParsableCommand {
             var author: String
             var point: String
             var status: String
-            var note: String?
+            @Nullable var note: String?
         }
-        struct Note: Encodable { var at: String; var text: String? }
+        struct Note: Encodable { var at: String; @Nullable var text: String? }
         var referral: JSONModel.Referral
         var history: [Change]
         /// Decrypted for peer psychologists; null for everyone else.
-        var notes: [Note]?
+        @Nullable var notes: [Note]?
     }
 
     func run() throws {

@@ -14,7 +14,7 @@ struct StockShowCommand: ParsableCommand {
     var point: String?
 
     struct JSONStock: Encodable {
-        struct LotLine: Encodable { var lot: String?; var expires: String?; var remaining: Int }
+        struct LotLine: Encodable { @Nullable var lot: String?; @Nullable var expires: String?; var remaining: Int }
         struct Item: Encodable {
             var item: String
             var level: Int
@@ -22,7 +22,7 @@ struct StockShowCommand: ParsableCommand {
             var lots: [LotLine]
             var discrepancies: Int
             var shortfall: Int
-            var lastDiscrepancyAt: String?
+            @Nullable var lastDiscrepancyAt: String?
         }
         struct Transfer: Encodable {
             var id: String

@@ -27,10 +27,8 @@ struct SyncExportCommand: ParsableCommand {
 
     func run() throws {
         try global.withSession { env, s in
-            try Policy.require(s.role, .sync)
             let url = URL(fileURLWithPath: Runtime.expand(out))
-            let n = try SyncBridge.export(s, to: to, all: all, file: url)
-            Out.line(env.t("cli.sync.exported", String(n), to, url.path))
+            for line in try SyncBridge.export(s, to: to, all: all, file: url, env: env) { Out.line(line) }
         }
     }
 }

@@ -10,8 +10,8 @@ struct SyncIdentityCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.withSession { _, s in
-            Out.line(try SyncBridge.identityLine(s))
+        try global.withSession { env, s in
+            for line in try SyncBridge.identity(s, env: env) { Out.line(line) }
         }
     }
 }

@@ -14,7 +14,6 @@ struct SyncImportCommand: ParsableCommand {
 
     func run() throws {
         try global.withSession { env, s in
-            try Policy.require(s.role, .sync)
             let url = URL(fileURLWithPath: Runtime.expand(file))
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw CLIFailure(Message("cli.file.missing", url.path), .noInput)

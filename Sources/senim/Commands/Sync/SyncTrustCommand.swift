@@ -17,9 +17,7 @@ struct SyncTrustCommand: ParsableCommand {
 
     func run() throws {
         try global.withSession { env, s in
-            try Policy.require(s.role, .sync)
-            try SyncBridge.trust(s, name: name, key: key)
-            Out.line(env.t("cli.sync.trusted", name))
+            Out.line(try SyncBridge.trust(s, name: name, key: key, env: env))
         }
     }
 }

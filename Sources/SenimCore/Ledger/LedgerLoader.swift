@@ -1,0 +1,577 @@
+/// Loads a ledger straight from encoded events (`EventCodec` records), the fast way to open a
+/// store: contact and registration records are decoded directly into the ledger's compact
+/// records — ids are matched by their bytes, no `Event`, `String` or array is created for them.
+/// Other kinds go through `EventCodec.decode` and `LedgerState`'s general path.
+///
+/// The result always equals `LedgerState.fold` of the same events (same set, any order,
+/// repeats counted once). Input in canonical order (a snapshot, then journal frames) is applied
+/// as it streams; events that arrive before the last applied one are kept aside, and `finish`
+/// then refolds everything in canonical order from the compact records (no input is re-read).
+///
+///     var loader = LedgerLoader(catalogue: cfg.catalogue, points: cfg.points)
+///     try loader.load(encoded: snapshotBytes)        // one or more concatenated records
+///     for frame in journal { try loader.load(encoded: frame) }
+///     let state = loader.finish()
+///
+/// A record that does not decode throws the same `CodecError` as `EventCodec.decode`; the
+/// records before it in that call stay loaded, the bad one changes nothing.
+public struct LedgerLoader {
+    private var state: LedgerState
+    /// The empty state (catalogue and points interned), the start of a refold.
+    private let initial: LedgerState
+
+    // What a refold needs besides `state.contacts` (all in canonical order).
+    private var registrations: [Registration] = []
+    private var others: [Event] = []
+    /// Events skipped because they repeat the previous event's id at another time: whether a
+    /// refold skips them too depends on what sorts between them.
+    private var skipped: [Event] = []
+    /// Events that arrived after something that sorts after them.
+    private var late: [Event] = []
+    /// The key of the last event accepted (applied or staged).
+    private var lastKey: (at: Timestamp, id: EventID)?
+
+    /// Parsed and resolved contacts not yet applied (always empty between calls).
+    private let stage = Stage()
+    private var siteCache = FieldCache()
+    private var authorCache = FieldCache()
+    private var typeCache = FieldCache()
+    private var itemCache = ItemCache()
+
+    private struct Registration {
+        var id: EventID
+        var at: Timestamp
+        var client: Int32
+        var site: Int32
+    }
+
+    private struct Span {
+        var start: Int
+        var count: Int
+    }
+
+    /// Contacts decoded and resolved but not yet applied, in raw buffers (no per-record
+    /// allocation or uniqueness checks). Flushed into the state in batches; empty whenever a
+    /// public method returns, so copies of a loader never see each other's work.
+    private final class Stage {
+        static let batch = 512
+        var records: UnsafeMutablePointer<ContactRecord>
+        var recordCount = 0
+        var lines: UnsafeMutablePointer<ItemLine>
+        var slots: UnsafeMutablePointer<Int32>
+        var lineCount = 0
+        var lineCapacity: Int
+        var services: UnsafeMutablePointer<Int32>
+        var serviceCount = 0
+        var serviceCapacity: Int
+        var notes: [(Int32, String)] = []
+        /// Registrations staged (events without records of their own).
+        var otherEvents = 0
+        var last: (at: Timestamp, id: EventID) = (0, EventID(high: 0, low: 0))
+        /// Parsed spans of the record being decoded.
+        var itemSpans: UnsafeMutablePointer<Span>
+        var quantities: UnsafeMutablePointer<Int32>
+        var serviceSpans: UnsafeMutablePointer<Span>
+        var spanCapacity = 0
+
+        init() {
+            records = .allocate(capacity: Self.batch)
+            lineCapacity = Self.batch * 8
+            lines = .allocate(capacity: lineCapacity)
+            slots = .allocate(capacity: lineCapacity)
+            serviceCapacity = Self.batch * 2
+            services = .allocate(capacity: serviceCapacity)
+            spanCapacity = 64
+            itemSpans = .allocate(capacity: spanCapacity)
+            quantities = .allocate(capacity: spanCapacity)
+            serviceSpans = .allocate(capacity: spanCapacity)
+        }
+
+        deinit {
+            records.deallocate()
+            lines.deallocate()
+            slots.deallocate()
+            services.deallocate()
+            itemSpans.deallocate()
+            quantities.deallocate()
+            serviceSpans.deallocate()
+        }
+
+        var isEmpty: Bool { recordCount == 0 && otherEvents == 0 }
+
+        func reserveSpans(_ n: Int) {
+            guard n > spanCapacity else { return }
+            itemSpans.deallocate(); quantities.deallocate(); serviceSpans.deallocate()
+            spanCapacity = n
+            itemSpans = .allocate(capacity: n)
+            quantities = .allocate(capacity: n)
+            serviceSpans = .allocate(capacity: n)
+        }
+
+        /// Room for a record with `lines` lines and `services` services (the caller flushes
+        /// first when `fits` says no).
+        func fits(lines n: Int, services m: Int) -> Bool {
+            recordCount < Self.batch && lineCount + n <= lineCapacity && serviceCount + m <= serviceCapacity
+        }
+
+        /// Grows the line and service buffers (only when empty) for an unusually large record.
+        func grow(lines n: Int, services m: Int) {
+            precondition(recordCount == 0 && lineCount == 0 && serviceCount == 0)
+            if n > lineCapacity {
+                lines.deallocate(); slots.deallocate()
+                lineCapacity = n
+                lines = .allocate(capacity: n)
+                slots = .allocate(capacity: n)
+            }
+            if m > serviceCapacity {
+                services.deallocate()
+                serviceCapacity = m
+                services = .allocate(capacity: m)
+            }
+        }
+    }
+
+    /// Recently seen item ids (direct-mapped by their packed bytes) → item index.
+    private struct ItemCache {
+        static let size = 64
+        var x = [UInt64](repeating: 0, count: size)
+        var y = [UInt64](repeating: 0, count: size)
+        var count = [Int](repeating: -1, count: size)
+        var index = [Int32](repeating: -1, count: size)
+    }
+
+    public init(catalogue: Catalogue? = nil, points: Points? = nil, expectedEvents: Int = 0) {
+        initial = LedgerState(catalogue: catalogue, points: points)
+        state = initial
+        if expectedEvents > 0 { state.reserve(expectedEvents) }
+    }
+
+    /// Records read so far (repeats included).
+    public private(set) var recordsRead = 0
+
+    /// True once an event arrived out of canonical order (`finish` will refold).
+    public var needsRefold: Bool { !late.isEmpty }
+
+    /// Decodes and applies one or more concatenated `EventCodec` records.
+    public mutating func load(encoded bytes: UnsafeRawBufferPointer) throws(CodecError) {
+        guard let base = bytes.baseAddress else { return }
+        state.reserveFor(encodedBytes: bytes.count)
+        var offset = 0
+        let end = bytes.count
+        defer { flush() }
+        while offset < end {
+            if let next = fastRecord(base, offset, end) {
+                offset = next
+            } else {
+                var r = BinaryReader(bytes, offset: offset)
+                let e = try EventCodec.decode(from: &r)
+                offset = r.offset
+                general(e)
+            }
+            recordsRead += 1
+        }
+    }
+
+    public mutating func load(encoded bytes: [UInt8]) throws(CodecError) {
+        do {
+            try bytes.withUnsafeBytes { raw in try load(encoded: raw) }
+        } catch let e as CodecError { throw e } catch { throw .truncated }
+    }
+
+    /// Applies an already decoded event.
+    public mutating func load(_ e: Event) {
+        general(e)
+        recordsRead += 1
+    }
+
+    /// The folded state. The loader starts over empty afterwards.
+    public mutating func finish() -> LedgerState {
+        flush()
+        var result: LedgerState
+        if late.isEmpty {
+            result = state
+        } else {
+            late = Self.sortedUnique(late)
+            let unseen = late.filter { !seen($0.at, $0.id) }
+            late = unseen
+            result = late.isEmpty ? state : refold()
+        }
+        result.settle()
+        state = initial
+        registrations = []
+        others = []
+        skipped = []
+        late = []
+        lastKey = nil
+        siteCache = FieldCache()
+        authorCache = FieldCache()
+        typeCache = FieldCache()
+        itemCache = ItemCache()
+        recordsRead = 0
+        return result
+    }
+
+    // MARK: Order
+
+    private enum Placement { case apply, skip, skipButKeep, late }
+
+    @inline(__always)
+    private func place(_ at: Timestamp, _ id: EventID) -> Placement {
+        guard let last = lastKey else { return .apply }
+        if at > last.at || (at == last.at && id > last.id) {
+            return id == last.id ? .skipButKeep : .apply
+        }
+        if at == last.at && id == last.id { return .skip }
+        return .late
+    }
+
+    private mutating func general(_ e: Event) {
+        switch place(e.at, e.id) {
+        case .apply:
+            flush()
+            state.apply(e)
+            lastKey = (e.at, e.id)
+            switch e.body {
+            case .contactLogged: break   // the contact record is enough to refold it
+            case .clientRegistered(let u):
+                registrations.append(Registration(id: e.id, at: e.at, client: state.clientIndex[u]!,
+                                                  site: state.sites.lookup(e.site)!))
+            default: others.append(e)
+            }
+        case .skip: break
+        case .skipButKeep: skipped.append(e)
+        case .late: late.append(e)
+        }
+    }
+
+    /// Applies the staged contacts and registrations.
+    private mutating func flush() {
+        let st = stage
+        guard !st.isEmpty else { return }
+        state.applyStaged(records: UnsafeBufferPointer(start: st.records, count: st.recordCount),
+                          lines: UnsafeBufferPointer(start: st.lines, count: st.lineCount),
+                          slots: UnsafeBufferPointer(start: st.slots, count: st.lineCount),
+                          services: UnsafeBufferPointer(start: st.services, count: st.serviceCount),
+                          notes: st.notes, events: st.recordCount + st.otherEvents, last: st.last)
+        st.recordCount = 0
+        st.lineCount = 0
+        st.serviceCount = 0
+        st.otherEvents = 0
+        st.notes.removeAll()
+    }
+
+    // MARK: The fast path
+
+    /// Decodes, resolves and stages a contact or registration record at `start`; nil if the
+    /// record is of another kind or anything about it is unusual (the general decoder then
+    /// handles it and reports errors exactly). Nothing changes unless the whole record is valid.
+    @inline(__always)
+    private mutating func fastRecord(_ p: UnsafeRawPointer, _ start: Int, _ end: Int) -> Int? {
+        var o = start
+        // version · id · at
+        guard end - o >= 17, p.load(fromByteOffset: o, as: UInt8.self) == EventCodec.version else { return nil }
+        let high = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: o + 1, as: UInt64.self))
+        let low = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: o + 9, as: UInt64.self))
+        o += 17
+        guard let zz = Self.varint(p, &o, end) else { return nil }
+        let at = Int64(bitPattern: (zz >> 1) ^ (0 &- (zz & 1)))
+        guard let author = Self.text(p, &o, end, max: 256) else { return nil }
+        guard end - o >= 8 else { return nil }
+        o += 8   // device: not part of the state
+        guard let site = Self.text(p, &o, end, max: 256), o < end else { return nil }
+        let kind = p.load(fromByteOffset: o, as: UInt8.self)
+        o += 1
+        let id = EventID(high: high, low: low)
+        let st = stage
+
+        if kind == 1 {
+            guard let uic = Self.text(p, &o, end, max: 64) else { return nil }
+            switch place(at, id) {
+            case .apply: break
+            case .skip: return o
+            case .skipButKeep, .late: return nil   // rare: kept as an Event
+            }
+            let s = Self.resolve(&siteCache, &state.sites, p, site)
+            let c = state.client(utf8: UnsafeRawBufferPointer(start: p + uic.start, count: uic.count), uic: nil, at: at, site: s)
+            registrations.append(Registration(id: id, at: at, client: c, site: s))
+            st.otherEvents += 1
+            st.last = (at, id)
+            lastKey = (at, id)
+            return o
+        }
+        guard kind == 2 else { return nil }
+
+        // Contact: parse everything first, resolve and stage only a complete, valid record.
+        guard let client = Self.text(p, &o, end, max: 64) else { return nil }
+        let clientKey = UnsafeRawBufferPointer(start: p + client.start, count: client.count)
+        // Start the client lookup now: its likely cache miss overlaps with parsing the rest.
+        let probe = state.clientProbe(clientKey)
+        guard let type = Self.text(p, &o, end, max: 256),
+              let nItems = Self.varint(p, &o, end), nItems <= UInt64(EventCodec.maxItems) else { return nil }
+        let nLines = Int(nItems)
+        st.reserveSpans(nLines)
+        for k in 0..<nLines {
+            guard let item = Self.text(p, &o, end, max: 256), let q = Self.varint(p, &o, end) else { return nil }
+            let v = Int64(bitPattern: (q >> 1) ^ (0 &- (q & 1)))
+            guard let q32 = Int32(exactly: v) else { return nil }
+            st.itemSpans[k] = item
+            st.quantities[k] = q32
+        }
+        guard let nServices = Self.varint(p, &o, end), nServices <= UInt64(EventCodec.maxItems) else { return nil }
+        let nSv = Int(nServices)
+        st.reserveSpans(max(nLines, nSv))
+        for k in 0..<nSv {
+            guard let s = Self.text(p, &o, end, max: 256) else { return nil }
+            st.serviceSpans[k] = s
+        }
+        guard let overdose = Self.optionalText(p, &o, end), let note = Self.optionalText(p, &o, end),
+              let nPacks = Self.varint(p, &o, end), nPacks <= UInt64(EventCodec.maxItems) else { return nil }
+        for _ in 0..<Int(nPacks) {
+            guard Self.text(p, &o, end, max: 256) != nil else { return nil }
+        }
+
+        switch place(at, id) {
+        case .apply: break
+        case .skip: return o
+        case .skipButKeep, .late: return nil
+        }
+        if !st.fits(lines: nLines, services: nSv) {
+            flush()
+            st.grow(lines: nLines, services: nSv)
+        }
+        // Resolve in event order: site, client, items, services, worker, type, outcome.
+        let s = Self.resolve(&siteCache, &state.sites, p, site)
+        let ci = state.client(utf8: clientKey, probe: probe, at: at, site: s)
+        let itemsStart = Int32(state.contactItems.count + st.lineCount)
+        for k in 0..<nLines {
+            let item = itemIndex(p, st.itemSpans[k])
+            st.lines[st.lineCount] = ItemLine(item: item, quantity: st.quantities[k])
+            st.slots[st.lineCount] = state.stagedSlot(s, item)
+            st.lineCount += 1
+        }
+        let servicesStart = Int32(state.contactServices.count + st.serviceCount)
+        for k in 0..<nSv {
+            let sv = st.serviceSpans[k]
+            st.services[st.serviceCount] = state.services.intern(utf8: UnsafeRawBufferPointer(start: p + sv.start, count: sv.count))
+            st.serviceCount += 1
+        }
+        let worker = Self.resolve(&authorCache, &state.workers, p, author)
+        let t = Self.resolve(&typeCache, &state.contactTypes, p, type)
+        var outcome: Int32 = -1
+        if overdose.start >= 0 {
+            outcome = state.outcomes.intern(utf8: UnsafeRawBufferPointer(start: p + overdose.start, count: overdose.count))
+        }
+        let index = Int32(state.contacts.count + st.recordCount)
+        if note.start >= 0 && note.count > 0 {
+            st.notes.append((index, String(decoding: UnsafeRawBufferPointer(start: p + note.start, count: note.count), as: UTF8.self)))
+        }
+        st.records[st.recordCount] = ContactRecord(
+            id: id, at: at, client: ci, site: s, worker: worker, type: t, overdose: outcome,
+            itemsStart: itemsStart, itemsCount: Int32(nLines), servicesStart: servicesStart, servicesCount: Int32(nSv))
+        st.recordCount += 1
+        st.last = (at, id)
+        lastKey = (at, id)
+        return o
+    }
+
+    /// An item's index through the direct-mapped item cache.
+    @inline(__always)
+    private mutating func itemIndex(_ p: UnsafeRawPointer, _ item: Span) -> Int32 {
+        let bytes = UnsafeRawBufferPointer(start: p + item.start, count: item.count)
+        guard item.count <= 16 else { return state.items.intern(utf8: bytes) }
+        let k = ByteKeyTable.pack(bytes)
+        let slot = Int(truncatingIfNeeded: ((k.x ^ (k.y &* 31)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+        if itemCache.count[slot] == k.count && itemCache.x[slot] == k.x && itemCache.y[slot] == k.y {
+            return itemCache.index[slot]
+        }
+        let i = state.items.intern(utf8: bytes)
+        itemCache.x[slot] = k.x
+        itemCache.y[slot] = k.y
+        itemCache.count[slot] = k.count
+        itemCache.index[slot] = i
+        return i
+    }
+
+    /// A varint of at most nine bytes (anything longer goes to the general decoder).
+    @inline(__always)
+    private static func varint(_ p: UnsafeRawPointer, _ o: inout Int, _ end: Int) -> UInt64? {
+        guard o < end else { return nil }
+        let b0 = p.load(fromByteOffset: o, as: UInt8.self)
+        if b0 < 0x80 { o += 1; return UInt64(b0) }
+        var result = UInt64(b0 & 0x7f)
+        var shift: UInt64 = 7
+        var i = o + 1
+        while i < end && shift <= 56 {
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            result |= UInt64(b & 0x7f) << shift
+            i += 1
+            if b < 0x80 { o = i; return result }
+            shift += 7
+        }
+        return nil
+    }
+
+    /// A length-prefixed, valid UTF-8 string of at most `max` bytes, as a span of the input.
+    @inline(__always)
+    private static func text(_ p: UnsafeRawPointer, _ o: inout Int, _ end: Int, max: Int) -> Span? {
+        guard let n = varint(p, &o, end), n <= UInt64(max), Int(n) <= end - o else { return nil }
+        let span = Span(start: o, count: Int(n))
+        guard UTF8Check.isValid(UnsafeRawBufferPointer(start: p + o, count: Int(n))) else { return nil }
+        o += Int(n)
+        return span
+    }
+
+    /// An optional string (tag 0 or 1); `start == -1` for none.
+    @inline(__always)
+    private static func optionalText(_ p: UnsafeRawPointer, _ o: inout Int, _ end: Int) -> Span? {
+        guard o < end else { return nil }
+        let tag = p.load(fromByteOffset: o, as: UInt8.self)
+        o += 1
+        switch tag {
+        case 0: return Span(start: -1, count: 0)
+        case 1: return text(p, &o, end, max: 65_536)
+        default: return nil
+        }
+    }
+
+    /// The last id seen in one field (site, author, type) and its index: they repeat.
+    private struct FieldCache {
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+        var count = -1
+        var index: Int32 = -1
+    }
+
+    /// The interned index of the id at `s`, through the field's one-entry cache.
+    @inline(__always)
+    private static func resolve(_ cache: inout FieldCache, _ interner: inout Interner,
+                                _ p: UnsafeRawPointer, _ s: Span) -> Int32 {
+        let bytes = UnsafeRawBufferPointer(start: p + s.start, count: s.count)
+        guard s.count <= 16 else { return interner.intern(utf8: bytes) }
+        let k = ByteKeyTable.pack(bytes)
+        if s.count == cache.count && k.x == cache.a && k.y == cache.b { return cache.index }
+        let i = interner.intern(utf8: bytes)
+        cache = FieldCache(a: k.x, b: k.y, count: s.count, index: i)
+        return i
+    }
+
+    // MARK: Refold
+
+    private static func sortedUnique(_ events: [Event]) -> [Event] {
+        let order = LedgerState.sortedOrder(events)
+        var out: [Event] = []
+        out.reserveCapacity(events.count)
+        var prev: LedgerState.SortKey?
+        for k in order {
+            if let p = prev, p.at == k.at, p.high == k.high, p.low == k.low { continue }
+            prev = k
+            out.append(events[k.index])
+        }
+        return out
+    }
+
+    /// True if an event with this exact key was applied or kept already.
+    private func seen(_ at: Timestamp, _ id: EventID) -> Bool {
+        func search<T>(_ a: [T], _ key: (T) -> (Timestamp, EventID)) -> Bool {
+            var lo = 0, hi = a.count
+            while lo < hi {
+                let m = (lo + hi) / 2
+                let k = key(a[m])
+                if k.0 < at || (k.0 == at && k.1 < id) { lo = m + 1 } else { hi = m }
+            }
+            return lo < a.count && key(a[lo]) == (at, id)
+        }
+        return search(state.contacts) { ($0.at, $0.id) } || search(registrations) { ($0.at, $0.id) }
+            || search(others) { ($0.at, $0.id) } || search(skipped) { ($0.at, $0.id) }
+    }
+
+    /// Refolds every event seen in canonical order: the compact records of what was applied,
+    /// merged with the events kept aside.
+    private func refold() -> LedgerState {
+        let old = state
+        var s = initial
+        s.reserve(old.contacts.count + others.count + late.count)
+        var remapSite = [Int32](repeating: -1, count: old.sites.count)
+        var remapItem = [Int32](repeating: -1, count: old.items.count)
+        var remapService = [Int32](repeating: -1, count: old.services.count)
+        var remapWorker = [Int32](repeating: -1, count: old.workers.count)
+        var remapType = [Int32](repeating: -1, count: old.contactTypes.count)
+        var remapOutcome = [Int32](repeating: -1, count: old.outcomes.count)
+        var remapClient = [Int32](repeating: -1, count: old.clients.count)
+
+        func map(_ r: inout [Int32], _ i: Int32, _ intern: (String) -> Int32, _ names: Interner) -> Int32 {
+            if r[Int(i)] < 0 { r[Int(i)] = intern(names[i]) }
+            return r[Int(i)]
+        }
+
+        // Five streams in canonical order: contacts, registrations, others, skipped, late.
+        var ic = 0, ir = 0, io = 0, isk = 0, il = 0
+        var previous: EventID?
+        while true {
+            var bestStream = -1
+            var bestAt: Timestamp = 0
+            var bestID = EventID(high: 0, low: 0)
+            func consider(_ stream: Int, _ at: Timestamp, _ id: EventID) {
+                if bestStream < 0 || at < bestAt || (at == bestAt && id < bestID) {
+                    bestStream = stream; bestAt = at; bestID = id
+                }
+            }
+            if ic < old.contacts.count { consider(0, old.contacts[ic].at, old.contacts[ic].id) }
+            if ir < registrations.count { consider(1, registrations[ir].at, registrations[ir].id) }
+            if io < others.count { consider(2, others[io].at, others[io].id) }
+            if isk < skipped.count { consider(3, skipped[isk].at, skipped[isk].id) }
+            if il < late.count { consider(4, late[il].at, late[il].id) }
+            if bestStream < 0 { break }
+            let skip = bestID == previous
+            previous = bestID
+            switch bestStream {
+            case 0:
+                let c = old.contacts[ic]
+                ic += 1
+                if skip { continue }
+                let site = map(&remapSite, c.site, { s.sites.intern($0) }, old.sites)
+                let client: Int32
+                if remapClient[Int(c.client)] >= 0 {
+                    client = remapClient[Int(c.client)]
+                } else {
+                    client = s.client(old.clients[Int(c.client)].uic, at: c.at, site: site)
+                    remapClient[Int(c.client)] = client
+                }
+                let itemsStart = Int32(s.contactItems.count)
+                for l in old.lines(of: c) {
+                    let item = map(&remapItem, l.item, { s.items.intern($0) }, old.items)
+                    s.contactLine(site: site, item: item, quantity: l.quantity, id: c.id, at: c.at)
+                }
+                let servicesStart = Int32(s.contactServices.count)
+                for sv in old.services(of: c) {
+                    s.contactService(map(&remapService, sv, { s.services.intern($0) }, old.services))
+                }
+                let worker = map(&remapWorker, c.worker, { s.workers.intern($0) }, old.workers)
+                let type = map(&remapType, c.type, { s.contactTypes.intern($0) }, old.contactTypes)
+                let outcome = c.overdose < 0 ? -1 : map(&remapOutcome, c.overdose, { s.outcomes.intern($0) }, old.outcomes)
+                s.contactRecord(id: c.id, at: c.at, client: client, site: site, worker: worker, type: type, overdose: outcome,
+                                itemsStart: itemsStart, servicesStart: servicesStart, note: old.contactNotes[Int32(ic - 1)])
+                s.counted(id: c.id, at: c.at)
+            case 1:
+                let r = registrations[ir]
+                ir += 1
+                if skip { continue }
+                let site = map(&remapSite, r.site, { s.sites.intern($0) }, old.sites)
+                if remapClient[Int(r.client)] < 0 {
+                    remapClient[Int(r.client)] = s.client(old.clients[Int(r.client)].uic, at: r.at, site: site)
+                }
+                s.counted(id: r.id, at: r.at)
+            case 2:
+                io += 1
+                if !skip { s.apply(others[io - 1]) }
+            case 3:
+                isk += 1
+                if !skip { s.apply(skipped[isk - 1]) }
+            default:
+                il += 1
+                if !skip { s.apply(late[il - 1]) }
+            }
+        }
+        return s
+    }
+}
