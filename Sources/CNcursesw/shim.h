@@ -30,19 +30,32 @@ static inline int senim_get_wch(WINDOW *w, wint_t *ch) { return wget_wch(w, ch);
 // Terminal restoration on signals and crashes. endwin() is not formally async-signal-safe,
 // but leaving the terminal in raw mode on the alternate screen is worse; the handler runs
 // once, restores the terminal, then lets the signal take its default course.
-static volatile sig_atomic_t senim_curses_active = 0;
-static inline void senim_set_active(int on) { senim_curses_active = on; }
+static inline volatile sig_atomic_t *senim_curses_active(void) {
+    static volatile sig_atomic_t active = 0;
+    return &active;
+}
+static inline void senim_set_active(int on) { *senim_curses_active() = on; }
 
 static void senim_restore_terminal(void) {
-    if (senim_curses_active) {
-        senim_curses_active = 0;
+    if (*senim_curses_active()) {
+        *senim_curses_active() = 0;
         endwin();
     }
 }
 
+#define SENIM_MAX_SIGNAL 65
+// Storage as a function-local static: Swift's importer emits these, not file-scope arrays.
+static inline struct sigaction *senim_previous(void) {
+    static struct sigaction previous[SENIM_MAX_SIGNAL];
+    return previous;
+}
+
+// Restores the terminal, then hands the signal to whoever handled it before us (the default
+// action, or the Swift runtime's crash backtracer, which then prints to a sane terminal).
 static void senim_signal_handler(int sig) {
     senim_restore_terminal();
-    signal(sig, SIG_DFL);
+    if (sig > 0 && sig < SENIM_MAX_SIGNAL) sigaction(sig, &senim_previous()[sig], NULL);
+    else signal(sig, SIG_DFL);
     raise(sig);
 }
 
@@ -64,8 +77,8 @@ static inline void senim_install_handlers(void) {
         struct sigaction sa;
         sa.sa_handler = senim_signal_handler;
         sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESETHAND;
-        sigaction(sigs[i], &sa, NULL);
+        sa.sa_flags = 0;
+        sigaction(sigs[i], &sa, &senim_previous()[sigs[i]]);
     }
 }
 

@@ -17,6 +17,7 @@ var lang: Language?
 var configDir: String?
 var storeDir: String?
 var createDir: String?
+var crashOnUnlock = false
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     switch a {
@@ -25,6 +26,8 @@ while let a = args.popFirst() {
     case "--config": configDir = args.popFirst()
     case "--store": storeDir = args.popFirst()
     case "--create-store": createDir = args.popFirst()
+    // Test of the crash path: the unlock callback traps while curses is active.
+    case "--crash-on-unlock": crashOnUnlock = true
     default:
         FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8))
         exit(2)
@@ -69,5 +72,6 @@ if let storeDir {
 let clock: () -> Timestamp = { Timestamp(Date().timeIntervalSince1970) }
 let store = SampleData.store(configuration: configuration, now: clock(), utcOffset: TimeZone.current.secondsFromGMT(), clock: clock)
 exit(TUIApp.run(configuration: configuration, language: language, initialUser: user) { u, p in
-    try store.open(user: u, passphrase: p)
+    if crashOnUnlock { fatalError("deliberate crash (--crash-on-unlock)") }
+    return try store.open(user: u, passphrase: p)
 })
