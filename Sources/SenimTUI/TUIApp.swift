@@ -28,7 +28,13 @@ public enum TUIApp {
         let runner = EffectRunner(configuration: configuration, unlock: unlock, clock: clock)
         var lastTick = model.now
         term.draw(View.render(model), colour: model.usesColour)
+        // What a clock tick alone can change on screen: repaint only when it does (keeps an
+        // idle old laptop idle).
+        func tickVisible(_ m: Model) -> String {
+            "\(m.isLocked)|\(Clock.time(m.now, m.utcOffset))|\(m.unlock.retryAt.map { max(0, $0 - m.now) } ?? -1)|\(m.today)"
+        }
         while !model.quitting {
+            let visibleBefore = tickVisible(model)
             let input = term.read(milliseconds: 250)
             var msgs: [Msg] = []
             switch input {
@@ -56,7 +62,9 @@ public enum TUIApp {
                 }
                 if model.quitting { break }
             }
-            if !model.quitting { term.draw(View.render(model), colour: model.usesColour) }
+            if !model.quitting && (input != nil || tickVisible(model) != visibleBefore) {
+                term.draw(View.render(model), colour: model.usesColour)
+            }
         }
         return 0
     }
