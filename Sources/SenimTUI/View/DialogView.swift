@@ -36,7 +36,8 @@ enum DialogView {
 
     static func builder(_ m: Model, _ b: Builder, _ c: inout Canvas) {
         let qs = m.config.uic.questions
-        let r = frame(&c, width: 66, height: qs.count * 2 + 7, title: m.t("tui.builder.title"))
+        let keyLines = View.wrap(m.t("tui.builder.keys"), width: 60)
+        let r = frame(&c, width: 66, height: qs.count * 2 + 6 + keyLines.count, title: m.t("tui.builder.title"))
         c.put(m.t("tui.builder.intro"), x: r.x + 3, y: r.y + 1, .dim, limit: r.width - 6)
         let labelW = min(30, qs.map { Width.of($0.prompt[m.language]) }.max()! + 2)
         for (i, q) in qs.enumerated() {
@@ -44,19 +45,22 @@ enum DialogView {
             c.put(q.prompt[m.language], x: r.x + 3, y: y, i == b.focus ? .heading : .normal, limit: labelW)
             View.field(m, &c, b.answers[i], x: r.x + 3 + labelW, y: y, width: r.width - 6 - labelW, focused: i == b.focus)
         }
-        let y = r.maxY - 3
+        let y = r.maxY - 2 - keyLines.count
         if let e = b.error {
             c.put(m.text(e), x: r.x + 3, y: y, .error, limit: r.width - 6)
         } else if let code = try? m.config.uic.build(answers: Dictionary(uniqueKeysWithValues: zip(qs.map(\.id), b.answers.map(\.text)))) {
             c.put(m.t("tui.builder.preview", code.code), x: r.x + 3, y: y, .success, limit: r.width - 6)
         }
-        c.put(m.t("tui.builder.keys"), x: r.x + 3, y: r.maxY - 2, .dim, limit: r.width - 6)
+        for (i, l) in keyLines.enumerated() {
+            c.put(l, x: r.x + 3, y: r.maxY - 1 - keyLines.count + i, .dim, limit: r.width - 6)
+        }
     }
 
     static func form(_ m: Model, _ f: Form, _ c: inout Canvas) {
         let labelW = min(28, f.fields.map { Width.of(m.t($0.label)) }.max()! + 2)
         let errorLines = f.error.map { View.wrap(m.text($0), width: 64) } ?? []
-        let r = frame(&c, width: 70, height: f.fields.count * 2 + 5 + errorLines.count, title: m.t(f.title))
+        let keyLines = View.wrap(m.t("tui.form.keys"), width: 64)
+        let r = frame(&c, width: 70, height: f.fields.count * 2 + 4 + errorLines.count + keyLines.count, title: m.t(f.title))
         for (i, field) in f.fields.enumerated() {
             let y = r.y + 2 + i * 2
             let focused = i == f.focus
@@ -75,7 +79,9 @@ enum DialogView {
             c.put(l, x: r.x + 3, y: y, .error, limit: r.width - 6)
             y += 1
         }
-        c.put(m.t("tui.form.keys"), x: r.x + 3, y: r.maxY - 2, .dim, limit: r.width - 6)
+        for (i, l) in keyLines.enumerated() {
+            c.put(l, x: r.x + 3, y: r.maxY - 1 - keyLines.count + i, .dim, limit: r.width - 6)
+        }
     }
 }
 
