@@ -93,6 +93,19 @@ import Testing
         }
     }
 
+    @Test("An id already held with other content: this store's version is kept and counted")
+    func mismatchedDuplicate() throws {
+        let world = SyncWorld.generate(seed: 51, count: 100)
+        var forged = world[10]
+        forged.author = "someone-else"
+        let p = SyncPeers([("a", "almaty-central", world), ("b", "temirtau", [forged, world[11]])])
+        let before = LedgerDigest.of(p.store("a").ledger)
+        let s = try p.send("b", "a", mode: .all)
+        #expect(s.mismatched == 1 && s.eventsKnown == 2 && s.eventsNew == 0)
+        #expect(p.store("a").stored[forged.id] == world[10])
+        #expect(LedgerDigest.of(p.store("a").ledger) == before)
+    }
+
     @Test("The fold the merge relies on ignores order and repeats", arguments: [31, 32] as [UInt64])
     func foldIsASetFunction(seed: UInt64) {
         let world = SyncWorld.generate(seed: seed, count: 800)

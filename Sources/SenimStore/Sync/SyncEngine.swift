@@ -194,8 +194,8 @@ public final class SyncEngine {
         }
         var seen = Set<EventID>()
         var events: [Event] = []
+        // In the store's order: the recipient's fold sorts anyway, and moving events costs.
         for e in local where send.contains(Holdings.Bucket(e)) && seen.insert(e.id).inserted { events.append(e) }
-        events.sort(by: Event.foldsBefore)
         let now = clock()
         let sequence = state.nextSequence
         let contents = BundleContents(bundleID: SyncBundle.randomBytes(16), sequence: sequence,
@@ -230,25 +230,23 @@ public final class SyncEngine {
         }
         progress?(bytes.count + bytes.count / 4, total)
 
-        // Ids already here with other content: kept as they are here, and counted.
-        let local = try loadEvents()
-        var incoming: [EventID: Int] = [:]
-        incoming.reserveCapacity(c.events.count)
-        for (i, e) in c.events.enumerated() { incoming[e.id] = i }
-        var mismatched = 0
-        var drop = Set<EventID>()
-        for e in local {
-            if let i = incoming[e.id] {
-                if c.events[i] != e { mismatched += 1; drop.insert(e.id) }
-            }
-        }
-        let accepted = drop.isEmpty ? c.events : c.events.filter { !drop.contains($0.id) }
-
         let before = store.ledger
         let conflictsBefore = Set(before.referrals.values.lazy.filter(\.conflict).map(\.id))
         let counts: (new: Int, known: Int)
-        do { counts = try store.importEvents(accepted) } catch { throw .store(String(describing: error)) }
+        do { counts = try store.importEvents(c.events) } catch { throw .store(String(describing: error)) }
         let after = store.ledger
+        // Ids that were already here: the store kept its own version. Count those whose content
+        // differs (never in normal use), so that a coordinator can look into it. Only then are
+        // the store's events read.
+        var mismatched = 0
+        if counts.known > 0 {
+            var incoming: [EventID: Int] = [:]
+            incoming.reserveCapacity(c.events.count)
+            for (i, e) in c.events.enumerated() { incoming[e.id] = i }
+            for e in try loadEvents() {
+                if let i = incoming[e.id], c.events[i] != e { mismatched += 1 }
+            }
+        }
 
         // Bookkeeping for the next export and for replay and gap detection.
         state.importedBundles.insert(c.bundleID)
@@ -281,7 +279,7 @@ public final class SyncEngine {
         let conflicts = after.referralList.filter { $0.conflict && !conflictsBefore.contains($0.id) }.map(\.id)
         progress?(total, total)
         return ImportSummary(peer: opened.sender, sequence: c.sequence, createdAt: c.createdAt, site: c.site,
-                             eventsInBundle: c.events.count, eventsNew: counts.new, eventsKnown: counts.known + mismatched,
+                             eventsInBundle: c.events.count, eventsNew: counts.new, eventsKnown: counts.known,
                              clientsNew: after.clientIndex.count - before.clientIndex.count, newConflicts: conflicts,
                              transfersAwaiting: awaiting, missingSequences: missing, mismatched: mismatched,
                              nearDuplicates: near, restoreDetected: restored)

@@ -5,8 +5,9 @@ import SenimCore
 public protocol SyncStore: AnyObject {
     /// Every event in the store (any order).
     func events() throws -> [Event]
-    /// Set union by event id in one durable write; refolds the ledger. Returns how many were
-    /// new and how many the store already had.
+    /// Set union by event id in one durable write; refolds the ledger. An event whose id the
+    /// store already has is ignored (the stored version is kept). Returns how many were new and
+    /// how many the store already had.
     func importEvents(_ events: [Event]) throws -> (new: Int, known: Int)
     /// Encrypted, store-local settings that never sync.
     func localValue(_ key: String) -> [UInt8]?
