@@ -23,6 +23,7 @@ struct InitCommand: ParsableCommand {
         if StoreBridge.exists(at: dir) { throw CLIFailure(Message("cli.store.exists", dir.path), .cannotCreate) }
         let site = point ?? env.configuration.points.points[0].id
         _ = try env.validator.point(site)
+        try PrivacyGuard.require(user)
         guard Validator.isValidUserName(user) else { throw Message("validate.user.name", String(user.prefix(40))) }
         let pass = try global.newPassphrase(file: nil, allowOwn: true, for: user)
         let session = try StoreBridge.create(at: dir, user: user, passphrase: pass, point: site,
