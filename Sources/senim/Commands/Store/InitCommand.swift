@@ -8,7 +8,9 @@ struct InitCommand: ParsableCommand {
         abstract: "Create a new, empty store. The first user is a coordinator.",
         discussion: """
             The new passphrase comes from --passphrase-file or $SENIM_PASSPHRASE, else it is asked \
-            twice on the terminal. The folder must not hold a store already (exit 73).
+            twice on the terminal. The folder must not hold a store already (exit 73). \
+            For tests only: SENIM_KDF=testing makes key derivation cheap (also for `user add`, \
+            `passwd`, `demo`); never use it for a real store.
             """)
 
     @OptionGroup var global: GlobalOptions
