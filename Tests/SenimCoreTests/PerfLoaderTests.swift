@@ -300,3 +300,38 @@ private extension String {
         self == "Ñ" ? "N\u{303}" : self
     }
 }
+
+@Suite struct PerfCodecTests {
+    /// The reader's UTF-8 check accepts exactly what the standard library accepts.
+    @Test func stringValidationAgreesWithTheStandardLibrary() {
+        var g = SplitMix(seed: 99)
+        let interesting: [[UInt8]] = [
+            [0xC0, 0x80], [0xC2, 0x80], [0xE0, 0x9F, 0xBF], [0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF], [0xED, 0xA0, 0x80],
+            [0xEF, 0xBF, 0xBF], [0xF0, 0x8F, 0xBF, 0xBF], [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF],
+            [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0x80], [0xE2, 0x82], Array("Әсел 🙂".utf8),
+        ]
+        var samples = interesting
+        for _ in 0..<20_000 {
+            let n = Int(g.next() % 24)
+            var b: [UInt8] = (0..<n).map { _ in
+                switch g.next() % 4 {
+                case 0: UInt8(truncatingIfNeeded: g.next())
+                case 1: UInt8(0x80 | g.next() % 0x40)
+                case 2: [0xC2, 0xD0, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5][Int(g.next() % 8)]
+                default: UInt8(0x20 + g.next() % 0x5F)
+                }
+            }
+            if g.next() % 3 == 0, let i = interesting.randomElement(using: &g) { b += i }
+            samples.append(b)
+        }
+        for b in samples {
+            var w = BinaryWriter()
+            w.blob(b)   // same layout as a string: length, bytes
+            let viaReader: String? = w.bytes.withUnsafeBytes { raw in
+                var r = BinaryReader(raw)
+                return try? r.string("s")
+            }
+            #expect(viaReader == String(validating: b, as: UTF8.self), "\(b)")
+        }
+    }
+}

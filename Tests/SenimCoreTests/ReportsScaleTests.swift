@@ -130,8 +130,11 @@ import Testing
         let events = Self.synthetic(contacts: 12_000, clients: 900, workers: 7, seed: 99)
         let ledger = LedgerState.fold(events, catalogue: config.catalogue, points: config.points)
         #expect(ledger.clients.contains { $0.mergedInto != nil })
-        for periodText in ["2026", "2026-Q2", "2026-02", "2026-W10", "2026-03-15..2026-08-01"] {
+        for (n, periodText) in ["2026", "2026-Q2", "2026-02", "2026-W10", "2026-03-15..2026-08-01"].enumerated() {
             let period = ReportFixtures.period(periodText)
+            // Per-(client, column) state: flat arrays, or (with the limit at 0) the dictionary.
+            Accumulator.flatPairLimit = n % 2 == 0 ? 2_000_000 : 0
+            defer { Accumulator.flatPairLimit = 2_000_000 }
             for point in [nil, "temirtau", "shymkent-outreach"] {
                 for by in [nil] + Disaggregation.allCases.map(Optional.some) {
                     let r = Reports.compute(ledger: ledger, configuration: config, period: period, point: point, by: by)

@@ -1,14 +1,16 @@
+import Foundation
 import SenimCore
 
 /// Phase-1 micro figures: decode, fold, apply, load, prefix search.
 enum CoreBench {
     static func loaderOnly(contacts n: Int) throws {
         let cfg = try loadConfiguration()
-        let events = TempData.events(contacts: n, catalogue: cfg.catalogue)
-        var w = BinaryWriter(capacity: n * 150)
-        for e in events { EventCodec.encode(e, into: &w) }
-        let bytes = w.bytes
-        for _ in 0..<3 {
+        let (bytes, count) = try BenchData.encoded(contacts: n, cfg)
+        print("events \(count), \(bytes.count) bytes")
+        let summary = try BenchData.generate(contacts: n, cfg) { _ in }
+        print(summary.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        let runs = Int(ProcessInfo.processInfo.environment["RUNS"] ?? "") ?? 3
+        for _ in 0..<runs {
             let c0 = cpuNow()
             let t = try seconds {
                 var l = LedgerLoader(catalogue: cfg.catalogue, points: cfg.points)
@@ -16,14 +18,14 @@ enum CoreBench {
                 _ = l.finish()
             }
             let c = Double(cpuNow() - c0) / 1e9
-            print(String(format: "loader %.3f s (cpu %.3f s), %.3f µs/event", t, c, t * 1e6 / Double(events.count)))
+            print(String(format: "loader %.3f s (cpu %.3f s), %.3f µs/event", t, c, c * 1e6 / Double(count)))
         }
     }
 
     static func run(contacts n: Int) throws {
         let cfg = try loadConfiguration()
         let cat = cfg.catalogue
-        let events = TempData.events(contacts: n, catalogue: cat)
+        let events = try BenchData.events(contacts: n, cfg)
         var w = BinaryWriter(capacity: n * 150)
         for e in events { EventCodec.encode(e, into: &w) }
         let bytes = w.bytes
@@ -45,8 +47,8 @@ enum CoreBench {
         print("fold (pre-decoded, sorted input)   \(String(format: "%.3f s", tFold))  \(perEvent(tFold))")
 
         var shuffled = events
-        var g = TempData.Rng(s: 9)
-        for i in stride(from: shuffled.count - 1, to: 0, by: -1) { shuffled.swapAt(i, g.below(i + 1)) }
+        var g = SystemRandomNumberGenerator()
+        shuffled.shuffle(using: &g)
         let tFoldShuf = bestCPU(1) { _ = LedgerState.fold(shuffled, catalogue: cat, points: cfg.points) }
         print("fold (pre-decoded, shuffled)       \(String(format: "%.3f s", tFoldShuf))  \(perEvent(tFoldShuf))")
         shuffled = []

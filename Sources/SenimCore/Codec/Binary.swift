@@ -125,8 +125,10 @@ public struct BinaryReader {
         let n = try length(field, max: max)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n])
         offset += n
-        guard let s = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else { throw .badUTF8 }
-        return s
+        // Validate here (no generic, unspecialised decoding in the stdlib), then build the
+        // String from bytes known to be valid.
+        guard UTF8Check.isValid(slice) else { throw .badUTF8 }
+        return String(decoding: slice, as: UTF8.self)
     }
 
     public mutating func optionalString(_ field: String) throws(CodecError) -> String? {

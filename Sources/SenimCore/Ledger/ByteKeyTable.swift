@@ -8,6 +8,11 @@
 /// canonical equivalence): a byte-exact hit is always right, and a miss falls back to the
 /// dictionary and then records the spelling here.
 struct ByteKeyTable: Sendable {
+    /// Keys of up to 8 bytes (client codes, most ids): 16-byte slots, four to a cache line.
+    private var shorts: [ShortSlot]
+    private var shortMask: Int
+    private var shortCount = 0
+    /// Longer keys.
     private var slots: [Slot]
     /// The bytes of keys longer than 16 bytes, back to back.
     private var arena: [UInt8] = []
@@ -19,6 +24,12 @@ struct ByteKeyTable: Sendable {
         var x: UInt64
         var y: UInt64
         var count: Int
+    }
+
+    private struct ShortSlot: Sendable {
+        var x: UInt64 = 0
+        /// 0 = empty; else length (16 bits) << 48 | hash tag (16 bits) << 32 | value + 1.
+        var meta: UInt64 = 0
     }
 
     private struct Slot: Sendable {
@@ -35,6 +46,8 @@ struct ByteKeyTable: Sendable {
         while n < capacity * 2 { n <<= 1 }
         slots = [Slot](repeating: Slot(), count: n)
         mask = n - 1
+        shorts = [ShortSlot](repeating: ShortSlot(), count: n)
+        shortMask = n - 1
     }
 
     /// Packs a key with two overlapping loads (no byte loops for 4 bytes or more).
@@ -84,6 +97,79 @@ struct ByteKeyTable: Sendable {
 
     @inline(__always)
     func find(_ key: UnsafeRawBufferPointer, _ k: Packed, hash h: UInt64) -> Int32? {
+        if k.count <= 8 { return findShort(k, hash: h) }
+        return findLong(key, k, hash: h)
+    }
+
+    @inline(__always)
+    private func findShort(_ k: Packed, hash h: UInt64) -> Int32? {
+        // A key of 4…8 bytes is packed as two overlapping words; x and y together with the
+        // length determine it, so fold y into x for the comparison word.
+        let word = Self.shortWord(k)
+        let want = Self.lengthField(k.count) << 48 | (h >> 48) << 32
+        var i = Int(truncatingIfNeeded: h) & shortMask
+        return shorts.withUnsafeBufferPointer { s in
+            while true {
+                let slot = s[i]
+                if slot.meta == 0 { return nil }
+                if slot.meta & 0xFFFF_FFFF_0000_0000 == want && slot.x == word {
+                    return Int32(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
+                }
+                i = (i + 1) & shortMask
+            }
+        }
+    }
+
+    /// The first slot a short key would look at, read early so that a cache miss overlaps
+    /// with other work; `find(_:_:hash:after:)` continues from it.
+    struct Probe {
+        var index: Int
+        var x: UInt64
+        var meta: UInt64
+    }
+
+    @inline(__always)
+    func probe(_ k: Packed, hash h: UInt64) -> Probe {
+        guard k.count <= 8 else { return Probe(index: -1, x: 0, meta: 0) }
+        let i = Int(truncatingIfNeeded: h) & shortMask
+        let s = shorts.withUnsafeBufferPointer { $0[i] }
+        return Probe(index: i, x: s.x, meta: s.meta)
+    }
+
+    @inline(__always)
+    func find(_ key: UnsafeRawBufferPointer, _ k: Packed, hash h: UInt64, after p: Probe) -> Int32? {
+        guard p.index >= 0 else { return findLong(key, k, hash: h) }
+        if p.meta == 0 { return nil }
+        let want = Self.lengthField(k.count) << 48 | (h >> 48) << 32
+        let word = Self.shortWord(k)
+        if p.meta & 0xFFFF_FFFF_0000_0000 == want && p.x == word {
+            return Int32(truncatingIfNeeded: p.meta & 0xFFFF_FFFF) - 1
+        }
+        var i = (p.index + 1) & shortMask
+        return shorts.withUnsafeBufferPointer { s in
+            while true {
+                let slot = s[i]
+                if slot.meta == 0 { return nil }
+                if slot.meta & 0xFFFF_FFFF_0000_0000 == want && slot.x == word {
+                    return Int32(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
+                }
+                i = (i + 1) & shortMask
+            }
+        }
+    }
+
+    /// The key's bytes as one little-endian word (keys of at most 8 bytes).
+    @inline(__always)
+    static func shortWord(_ k: Packed) -> UInt64 {
+        switch k.count {
+        case 8: return k.x
+        case 4...7: return k.x | (k.y << UInt64(8 * (k.count - 4)))   // y's bytes overlap x's tail
+        default: return k.x
+        }
+    }
+
+    @inline(__always)
+    private func findLong(_ key: UnsafeRawBufferPointer, _ k: Packed, hash h: UInt64) -> Int32? {
         let want = Self.lengthField(k.count) << 48 | (h >> 48) << 32
         var i = Int(truncatingIfNeeded: h) & mask
         return slots.withUnsafeBufferPointer { s in
@@ -120,7 +206,16 @@ struct ByteKeyTable: Sendable {
     }
 
     mutating func insert(_ key: UnsafeRawBufferPointer, _ k: Packed, hash h: UInt64, value: Int32) {
-        if (count + 1) * 2 > slots.count { rehash(minimum: slots.count * 2) }
+        count += 1
+        if k.count <= 8 {
+            if (shortCount + 1) * 4 > shorts.count * 3 { rehashShort(minimum: shorts.count * 2) }
+            placeShort(ShortSlot(x: Self.shortWord(k),
+                                 meta: Self.lengthField(k.count) << 48 | (h >> 48) << 32 | UInt64(UInt32(bitPattern: value) &+ 1)),
+                       hash: h)
+            shortCount += 1
+            return
+        }
+        if (count - shortCount + 1) * 2 > slots.count { rehash(minimum: slots.count * 2) }
         var slot = Slot(x: k.x, y: k.y,
                         meta: Self.lengthField(k.count) << 48 | (h >> 48) << 32 | UInt64(UInt32(bitPattern: value) &+ 1))
         if k.count > 16 {
@@ -129,11 +224,35 @@ struct ByteKeyTable: Sendable {
             arena.append(contentsOf: key)
         }
         place(slot, hash: h)
-        count += 1
     }
 
     mutating func reserve(_ n: Int) {
-        if n * 2 > slots.count { rehash(minimum: n * 2) }
+        if n * 4 > shorts.count * 3 { rehashShort(minimum: n * 4 / 3 + 1) }
+    }
+
+    private mutating func placeShort(_ slot: ShortSlot, hash h: UInt64) {
+        var i = Int(truncatingIfNeeded: h) & shortMask
+        while shorts[i].meta != 0 { i = (i + 1) & shortMask }
+        shorts[i] = slot
+    }
+
+    /// The word of a short key back as bytes (for rehashing).
+    private static func unpackShort(_ word: UInt64, count n: Int) -> Packed {
+        var w = word
+        let key = withUnsafeBytes(of: &w) { raw in pack(UnsafeRawBufferPointer(rebasing: raw[0..<n])) }
+        return key
+    }
+
+    private mutating func rehashShort(minimum: Int) {
+        var n = shorts.count
+        while n < minimum { n <<= 1 }
+        let old = shorts
+        shorts = [ShortSlot](repeating: ShortSlot(), count: n)
+        shortMask = n - 1
+        for s in old where s.meta != 0 {
+            let k = Self.unpackShort(s.x, count: Int(s.meta >> 48))
+            placeShort(s, hash: Self.hash(UnsafeRawBufferPointer(start: nil, count: 0), k))
+        }
     }
 
     private mutating func place(_ slot: Slot, hash h: UInt64) {

@@ -302,8 +302,11 @@ public struct LedgerLoader {
         guard kind == 2 else { return nil }
 
         // Contact: parse everything first, resolve and stage only a complete, valid record.
-        guard let client = Self.text(p, &o, end, max: 64),
-              let type = Self.text(p, &o, end, max: 256),
+        guard let client = Self.text(p, &o, end, max: 64) else { return nil }
+        let clientKey = UnsafeRawBufferPointer(start: p + client.start, count: client.count)
+        // Start the client lookup now: its likely cache miss overlaps with parsing the rest.
+        let probe = state.clientProbe(clientKey)
+        guard let type = Self.text(p, &o, end, max: 256),
               let nItems = Self.varint(p, &o, end), nItems <= UInt64(EventCodec.maxItems) else { return nil }
         let nLines = Int(nItems)
         st.reserveSpans(nLines)
@@ -338,7 +341,7 @@ public struct LedgerLoader {
         }
         // Resolve in event order: site, client, items, services, worker, type, outcome.
         let s = Self.resolve(&siteCache, &state.sites, p, site)
-        let ci = state.client(utf8: UnsafeRawBufferPointer(start: p + client.start, count: client.count), uic: nil, at: at, site: s)
+        let ci = state.client(utf8: clientKey, probe: probe, at: at, site: s)
         let itemsStart = Int32(state.contactItems.count + st.lineCount)
         for k in 0..<nLines {
             let item = itemIndex(p, st.itemSpans[k])

@@ -350,6 +350,27 @@ public struct LedgerState: Sendable {
         return newClientSpelling(key, k, hash: h, uic: uic, at: at, site: site)
     }
 
+    /// A client lookup started early (see `ByteKeyTable.probe`).
+    struct ClientProbe {
+        var k: ByteKeyTable.Packed
+        var h: UInt64
+        var p: ByteKeyTable.Probe
+    }
+
+    @inline(__always)
+    func clientProbe(_ key: UnsafeRawBufferPointer) -> ClientProbe {
+        let k = ByteKeyTable.pack(key)
+        let h = ByteKeyTable.hash(key, k)
+        return ClientProbe(k: k, h: h, p: clientBytes.probe(k, hash: h))
+    }
+
+    /// Finishes a probed lookup (the table must not have changed since the probe).
+    @inline(__always)
+    mutating func client(utf8 key: UnsafeRawBufferPointer, probe: ClientProbe, at: Timestamp, site: Int32) -> Int32 {
+        if let i = clientBytes.find(key, probe.k, hash: probe.h, after: probe.p) { return i }
+        return newClientSpelling(key, probe.k, hash: probe.h, uic: nil, at: at, site: site)
+    }
+
     private mutating func newClientSpelling(_ key: UnsafeRawBufferPointer, _ k: ByteKeyTable.Packed, hash: UInt64, uic: UIC?,
                                             at: Timestamp, site: Int32) -> Int32 {
         let uic = uic ?? UIC(normalised: String(decoding: key, as: UTF8.self))

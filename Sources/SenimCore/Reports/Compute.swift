@@ -227,13 +227,18 @@ struct Accumulator {
             }
         }
         if !personal {
-            for (key, p) in pairs {
+            func count(_ key: Int, _ flags: UInt8, _ hits: Int32) {
                 let col = key % nRaw
                 let ci = key / nRaw
                 clientsReached[col] += 1
                 if firstSeen[ci] >= start { clientsNew[col] += 1 }
-                if p.flags & Self.nsFlag != 0 { clientsNS[col] += 1 }
-                if nWindows >= 2 && Int(p.hits) == nWindows { clientsRegular[col] += 1 }
+                if flags & Self.nsFlag != 0 { clientsNS[col] += 1 }
+                if nWindows >= 2 && Int(hits) == nWindows { clientsRegular[col] += 1 }
+            }
+            for (key, p) in pairs { count(key, p.flags, p.hits) }
+            for key in pairMask.indices where pairMask[key] != 0 {
+                let m = pairMask[key]
+                count(key, Self.reachedFlag | (m >> 31 != 0 ? Self.nsFlag : 0), Int32((m & 0x7FFF_FFFF).nonzeroBitCount))
             }
         }
 
@@ -278,19 +283,30 @@ struct Accumulator {
     mutating func column(ofClient c: Int32) -> Int32 {
         let ci = Int(c)
         if clientColumn[ci] >= 0 { return clientColumn[ci] }
-        let uic = ledger.clients[ci].uic
-        let col: Int32
-        switch by {
-        case .sex:
-            if let s = configuration.uic.sex(of: uic), let k = sexKeys.firstIndex(of: s) { col = Int32(k) } else { col = Int32(sexKeys.count) }
-        case .age:
-            col = Int32(Reports.ageGroup(birthYear: configuration.uic.birthYear(of: uic, referenceYear: startYear), referenceYear: startYear))
-        default:
-            col = 0
-        }
+        let col = personColumn(ci)
         clientColumn[ci] = col
         return col
     }
+
+    /// The person-attribute column of a client, computed (not cached).
+    func personColumn(_ c: Int) -> Int32 {
+        let uic = ledger.clients[c].uic
+        switch by {
+        case .sex:
+            if let s = configuration.uic.sex(of: uic), let k = sexKeys.firstIndex(of: s) { return Int32(k) }
+            return Int32(sexKeys.count)
+        case .age:
+            return Int32(Reports.ageGroup(birthYear: configuration.uic.birthYear(of: uic, referenceYear: startYear), referenceYear: startYear))
+        default:
+            return 0
+        }
+    }
+
+    /// Per (client, column) state is kept in flat arrays up to this many entries, in a dictionary beyond.
+    /// (Variable only so that tests can run both paths; either gives the same figures.)
+    nonisolated(unsafe) static var flatPairLimit = 2_000_000
+
+    var pairMask: [UInt32] = []
 
     mutating func contactPass() {
         let lo = ledger.firstContact(atOrAfter: start)
@@ -306,6 +322,32 @@ struct Accumulator {
         let scoped = scopeSite != nil
         let byMode = by
         let windows = Int64(max(nWindows, 1))
+        let recentStart = self.recentStart
+        let start = self.start
+        let nRaw = self.nRaw
+        let canon = self.canon
+        let isNS = self.isNS
+        let isReversal = self.isReversal
+        // Flat per-(client, column) state: one UInt32 each, bits 0…30 the 30-day windows seen,
+        // bit 31 "received needles/syringes". Needs at most 31 windows (periods up to ~2.6 years).
+        let flat = !personal && nRaw * ledger.clients.count <= Self.flatPairLimit && windows <= 31
+
+        // Accumulators are moved out of `self` so that the loop works on uniquely held locals.
+        var contacts = self.contacts; self.contacts = []
+        var overdoses = self.overdoses; self.overdoses = []
+        var reversals = self.reversals; self.reversals = []
+        var rawHasData = self.rawHasData; self.rawHasData = []
+        var itemQty = self.itemQty; self.itemQty = []
+        var distPeriod = self.distPeriod; self.distPeriod = []
+        var distRecent = self.distRecent; self.distRecent = []
+        var flags = self.flags; self.flags = []
+        var lastWindow = self.lastWindow; self.lastWindow = []
+        var windowsHit = self.windowsHit; self.windowsHit = []
+        var clientColumn = self.clientColumn; self.clientColumn = []
+        var reached = self.reached; self.reached = []
+        var pairs = self.pairs; self.pairs = [:]
+        let pairCount = flat ? nRaw * ledger.clients.count : 0
+        var pairMask = [UInt32](repeating: 0, count: pairCount)
 
         for i in lo..<hi {
             let rec = all[i]
@@ -319,7 +361,10 @@ struct Accumulator {
                 c = Int(canon[Int(rec.client)])
                 switch byMode {
                 case nil: col = -1
-                case .sex?, .age?: col = Int(column(ofClient: Int32(c)))
+                case .sex?, .age?:
+                    var cc = clientColumn[c]
+                    if cc < 0 { cc = personColumn(c); clientColumn[c] = cc }
+                    col = Int(cc)
                 case .point?: col = site
                 case .worker?: col = Int(rec.worker)
                 case .type?: col = Int(rec.type)
@@ -341,8 +386,9 @@ struct Accumulator {
                 let line = lines[k]
                 let it = Int(line.item)
                 let q = Int(line.quantity)
-                distPeriod[site * nI + it] += Int64(q)
-                if recent { distRecent[site * nI + it] += Int64(q) }
+                let key = site * nI + it
+                distPeriod[key] += Int64(q)
+                if recent { distRecent[key] += Int64(q) }
                 if inScope {
                     itemQty[total * nI + it] += q
                     if col >= 0 { itemQty[col * nI + it] += q }
@@ -354,18 +400,36 @@ struct Accumulator {
             // Per client (the total, and person-attribute columns).
             var w = Int32((rec.at - start) / Self.windowSeconds)
             if Int64(w) >= windows { w = Int32(windows - 1) }
+            let add = Self.reachedFlag | (gotNS ? Self.nsFlag : 0)
             if flags[c] == 0 { reached.append(Int32(c)) }
-            flags[c] |= Self.reachedFlag | (gotNS ? Self.nsFlag : 0)
+            flags[c] |= add
             if lastWindow[c] != w { lastWindow[c] = w; windowsHit[c] += 1 }
             // Per client and column when a client can be in several columns.
             if !personal {
                 let key = c * nRaw + col
-                var p = pairs[key] ?? Pair(flags: 0, lastWindow: -1, hits: 0)
-                p.flags |= Self.reachedFlag | (gotNS ? Self.nsFlag : 0)
-                if p.lastWindow != w { p.lastWindow = w; p.hits += 1 }
-                pairs[key] = p
+                if flat {
+                    pairMask[key] |= (1 << UInt32(w)) | (gotNS ? 1 << 31 : 0)
+                } else {
+                    var p = pairs[key] ?? Pair(flags: 0, lastWindow: -1, hits: 0)
+                    p.flags |= add
+                    if p.lastWindow != w { p.lastWindow = w; p.hits += 1 }
+                    pairs[key] = p
+                }
             }
         }
+        self.pairMask = pairMask
+
+        self.contacts = contacts
+        self.overdoses = overdoses
+        self.reversals = reversals
+        self.rawHasData = rawHasData
+        self.itemQty = itemQty
+        self.flags = flags
+        self.lastWindow = lastWindow
+        self.windowsHit = windowsHit
+        self.clientColumn = clientColumn
+        self.reached = reached
+        self.pairs = pairs
 
         // Distribution before the period but inside the recent-rate window (short periods).
         if recentStart < start {
@@ -376,9 +440,13 @@ struct Accumulator {
                 for line in ledger.lines(of: rec) { distRecent[site * nI + Int(line.item)] += Int64(line.quantity) }
             }
         }
+        self.distPeriod = distPeriod
+        self.distRecent = distRecent
         // Distribution outside the period, on the shorter side, for opening levels.
         outsideIsBefore = lo <= all.count - hi
         let range = outsideIsBefore ? 0..<lo : hi..<all.count
+        var distOutside = self.distOutside
+        self.distOutside = []
         for i in range {
             let rec = all[i]
             let site = Int(rec.site)
@@ -390,6 +458,7 @@ struct Accumulator {
                 k += 1
             }
         }
+        self.distOutside = distOutside
     }
 
     // MARK: Stock
@@ -409,9 +478,12 @@ struct Accumulator {
         var distributedAfter: Int64 = 0
         var active = false
     }
-    var stock: [Int: StockFigures] = [:]
+    /// By `site * nItems + item`; nil where nothing happened.
+    var stock: [StockFigures?] = []
 
     mutating func stockScans() {
+        var stock = [StockFigures?](repeating: nil, count: nSites * nItems)
+        let writeOffIndex = Dictionary(uniqueKeysWithValues: WriteOffReason.allCases.enumerated().map { ($1, $0) })
         for m in ledger.movements {
             if let s = scopeSite, m.site != s { continue }
             let key = Int(m.site) * nItems + Int(m.item)
@@ -427,31 +499,41 @@ struct Accumulator {
                 case .received: f.received += m.delta
                 case .transferIn: f.transferIn += m.delta
                 case .transferOut: f.transferOut -= m.delta
-                case .writtenOff:
-                    let r = m.reason ?? .other
-                    f.writtenOff[WriteOffReason.allCases.firstIndex(of: r)!] -= m.delta
+                case .writtenOff: f.writtenOff[writeOffIndex[m.reason ?? .other]!] -= m.delta
                 case .adjusted: f.adjusted += m.delta
                 case .distributed: f.distributed -= m.delta
                 }
             }
             stock[key] = f
         }
-        for d in ledger.discrepancies where d.at >= start && d.at < end {
-            if let s = scopeSite, d.site != s { continue }
-            let key = Int(d.site) * nItems + Int(d.item)
-            stock[key, default: StockFigures()].discrepancies += 1
-            stock[key, default: StockFigures()].active = true
+        // Discrepancies are in time order: count those of the period per site and item.
+        let list = ledger.discrepancies
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid].at < start { lo = mid + 1 } else { hi = mid }
+        }
+        var counts = [Int64](repeating: 0, count: nSites * nItems)
+        var i = lo
+        while i < list.count && list[i].at < end {
+            let d = list[i]
+            if scopeSite == nil || d.site == scopeSite! { counts[Int(d.site) * nItems + Int(d.item)] += 1 }
+            i += 1
         }
         for (k, _) in ledger.stock {
             if let s = scopeSite, k.site != s { continue }
             let key = Int(k.site) * nItems + Int(k.item)
             if stock[key] == nil { stock[key] = StockFigures() }
         }
-        for i in 0..<distPeriod.count where distPeriod[i] != 0 {
-            if let s = scopeSite, i / nItems != Int(s) { continue }
-            stock[i, default: StockFigures()].active = true
+        for key in 0..<stock.count where distPeriod[key] != 0 || counts[key] != 0 {
+            if let s = scopeSite, key / nItems != Int(s) { continue }
+            var f = stock[key] ?? StockFigures()
+            f.active = true
+            f.discrepancies = counts[key]
+            stock[key] = f
         }
-        for (key, var f) in stock {
+        for key in 0..<stock.count {
+            guard var f = stock[key] else { continue }
             f.distributed += distPeriod[key]
             let level = ledger.stock[LedgerState.StockKey(site: Int32(key / nItems), item: Int32(key % nItems))]?.level ?? 0
             // level now = opening + changes in the period + changes after it.
@@ -466,6 +548,7 @@ struct Accumulator {
             }
             stock[key] = f
         }
+        self.stock = stock
     }
 
     // MARK: Assembly

@@ -29,7 +29,7 @@ extension Reports {
         if suppress && r.lineList == nil && !r.suppressed {
             r = Suppression.apply(r, upTo: configuration.reporting.suppressCountsUpTo)
         }
-        if !suppress { r.internal = true }
+        // Without suppression the figures stay exact and `internal` (as `compute` left them).
         let renderer = Renderer(report: r, configuration: configuration, language: language)
         switch format {
         case .table: return renderer.output(renderer.table())
