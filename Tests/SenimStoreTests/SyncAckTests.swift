@@ -177,4 +177,17 @@ import Testing
         try p.send("hub", "laptop")
         #expect(try p["laptop"].export(to: "hub", mode: .sinceLast).eventCount == 0)
     }
+
+    @Test("Import progress rises monotonically and ends at total when the merge is done")
+    func progress() throws {
+        let p = SyncPeers([("laptop", "almaty-mobile", SyncWorld.generate(seed: 61, count: 2_000)), ("hub", "almaty-central", [])])
+        let b = try p["laptop"].export(to: "hub", mode: .all)
+        var calls: [(Int, Int)] = []
+        let s = try p["hub"].importBundle(b.bytes) { calls.append(($0, $1)) }
+        #expect(s.eventsNew == 2_000)
+        #expect(calls.count >= 4)   // two chunks, after decoding, at the end
+        #expect(calls.allSatisfy { $0.1 == calls[0].1 && $0.0 <= $0.1 })
+        #expect(calls.map(\.0) == calls.map(\.0).sorted())
+        #expect(calls.last!.0 == calls.last!.1)
+    }
 }
