@@ -20,9 +20,16 @@ final class Terminal {
     private var pairs: [Look: Int16] = [:]
     private var lastCursorVisible = -1
 
+    /// The user's locale if it exists and is UTF-8; otherwise C.UTF-8, so Cyrillic and Kazakh
+    /// still draw when LANG names a locale this machine lacks (e.g. kk_KZ.UTF-8 not generated).
+    static func setUTF8Locale() {
+        if setlocale(LC_ALL, "") != nil, let cs = nl_langinfo(nl_item(CODESET)), String(cString: cs) == "UTF-8" { return }
+        if setlocale(LC_ALL, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "C.UTF-8") }
+    }
+
     /// Starts curses, or returns nil when there is no usable terminal.
     init?() {
-        setlocale(LC_ALL, "")
+        Terminal.setUTF8Locale()
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { return nil }
         senim_install_handlers()
         guard let w = initscr() else { return nil }
