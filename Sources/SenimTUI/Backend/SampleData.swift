@@ -10,7 +10,7 @@ public enum SampleData {
     public static let nearPair = ("ASBO290", "ASBA290")
     public static let mainPoint = "almaty-central"
 
-    public struct Set {
+    public struct Contents {
         public var events: [Event]
         /// Confidential notes: sealed token → plaintext (for `InMemoryStore`).
         public var notes: [[UInt8]: String]
@@ -24,7 +24,7 @@ public enum SampleData {
         UserAccount(name: "dana", role: .psychologist): "dana-pass",
     ]
 
-    public static func make(configuration: Configuration, now: Timestamp, utcOffset: Int, seed: UInt64 = 2026) -> Set {
+    public static func make(configuration: Configuration, now: Timestamp, utcOffset: Int, seed: UInt64 = 2026) -> Contents {
         var rng = Mix(seed: seed)
         var idSource = Mix(seed: seed ^ 0x1D)
         var events: [Event] = []
@@ -142,7 +142,7 @@ public enum SampleData {
         token.append(1)
         notes[token] = "Client wants weekly sessions; prefers mornings."
         _ = add(now - 2 * day, "dana", mainPoint, .referralNoteAdded(ConfidentialNote(referral: referralIDs[2], sealed: token)))
-        return Set(events: events, notes: notes, accounts: accounts)
+        return Contents(events: events, notes: notes, accounts: accounts)
     }
 
     private static func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }

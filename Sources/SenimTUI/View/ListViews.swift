@@ -193,7 +193,7 @@ enum StockView {
     static func levels(_ m: Model, _ c: inout Canvas, _ r: Rect, _ l: LedgerState, _ site: String) {
         let cat = m.config.catalogue
         let nameW = 20, barW = max(8, r.width - 2 - nameW - 8 - 7 - 6 - 16)
-        let cols = [(m.t("tui.stock.col.item"), nameW + 1), (m.t("tui.stock.col.level"), 8), (m.t("tui.stock.col.bar"), barW + 1),
+        let cols = [(m.t("tui.stock.col.item"), nameW + 1), (m.t("tui.stock.col.level"), 8), ("", barW + 1),
                     (m.t("tui.stock.col.low"), 7), (m.t("tui.stock.col.days"), 6), (m.t("tui.stock.col.flags"), 16)]
         ClientsView.header(&c, cols, y: r.y)
         let levels = cat.items.map { l.level(site: site, item: $0.id) }
