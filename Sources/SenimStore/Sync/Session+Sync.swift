@@ -1,0 +1,4 @@
+/// The encrypted store's session is what the sync engine runs on (`SyncEngine(store: session)`):
+/// `events`, `importEvents` (set union, one durable write, refold), encrypted local values,
+/// `ledger`, `role`, `point` and `configuration` are all the session's own.
+extension Session: SyncStore {}
