@@ -109,6 +109,11 @@ struct DemoCommand: ParsableCommand {
         Out.line(env.t("cli.demo.open", dir.path))
         if noTUI { return }
         psy.close()
+        // The TUI takes the whole screen: let the user note a passphrase first.
+        if Terminal.stdinIsTTY && Terminal.stdoutIsTTY {
+            FileHandle.standardOutput.write(Data((env.t("cli.demo.pressEnter") + " ").utf8))
+            _ = readLine()
+        }
         let code = try TUIBridge.run(env: env, store: dir, initialUser: users[1].name)
         if code != 0 { throw ExitCode(code) }
     }
