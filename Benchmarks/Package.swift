@@ -8,15 +8,25 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "Senim", path: ".."),
+        // The same swift-crypto as the store: the decrypt floor and the KDF alone.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // The system's libsqlite3 (libsqlite3-dev, installed by scripts/deps), for side-by-side figures.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // Clock, configuration, data and the core micro-benchmarks (no crypto, no store).
+        .target(name: "BenchCore", dependencies: [.product(name: "SenimCore", package: "Senim")]),
+        // The core figures alone, small enough for valgrind --tool=callgrind.
+        .executableTarget(name: "senim-prof", dependencies: ["BenchCore"]),
         .executableTarget(
             name: "senim-bench",
             dependencies: [
+                "BenchCore",
                 "CSQLite",
                 .product(name: "SenimCore", package: "Senim"),
+                .product(name: "SenimStore", package: "Senim"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
     ],

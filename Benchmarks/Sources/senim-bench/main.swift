@@ -1,18 +1,47 @@
+import BenchCore
 import Foundation
+import SenimCore
 
-let args = CommandLine.arguments.dropFirst()
+let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
-    guard let i = args.firstIndex(of: name), args.index(after: i) < args.endIndex else { return nil }
-    return args[args.index(after: i)]
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
 }
+
+let usage = """
+    usage: senim-bench run [--scales 10000,100000,1000000] [--work DIR] [--saves N]
+           senim-bench core [--contacts N]        decode / fold / load micro figures
+           senim-bench loader [--contacts N]      LedgerLoader alone (for profiling)
+           senim-bench measure --contacts N --work DIR [--saves N]   one scale (child process)
+           senim-bench projected --contacts N     open cost with LedgerLoader in the read path (child process)
+           senim-bench search100k                 prefix search over 100 000 clients (child process)
+           senim-bench save --work DIR --contacts N [--saves N]      saves only (for strace -c)
+    """
+
 do {
+    let work = URL(fileURLWithPath: option("--work") ?? "/tmp/senim-bench")
+    let saves = Int(option("--saves") ?? "") ?? 300
     switch args.first ?? "" {
+    case "run":
+        let scales = (option("--scales") ?? "10000,100000,1000000").split(separator: ",").compactMap { Int($0) }
+        try Run.run(scales: scales, work: work, saves: saves)
+    case "measure":
+        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("measure needs --contacts") }
+        try Measure.run(contacts: n, work: work, saves: saves)
+    case "projected":
+        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("projected needs --contacts") }
+        try Projected.run(contacts: n)
+    case "search100k":
+        try Search100k.run()
+    case "save":
+        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("save needs --contacts") }
+        try SaveOnly.run(contacts: n, work: work, saves: saves, sqlite: args.contains("--sqlite"))
     case "core":
         try CoreBench.run(contacts: Int(option("--contacts") ?? "") ?? 1_000_000)
     case "loader":
         try CoreBench.loaderOnly(contacts: Int(option("--contacts") ?? "") ?? 1_000_000)
     default:
-        print("usage: senim-bench core [--contacts N]")
+        print(usage)
     }
 } catch {
     FileHandle.standardError.write("senim-bench: \(error)\n".data(using: .utf8)!)

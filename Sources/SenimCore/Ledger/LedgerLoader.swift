@@ -33,10 +33,11 @@ public struct LedgerLoader {
 
     /// Parsed and resolved contacts not yet applied (always empty between calls).
     private let stage = Stage()
-    private var siteCache = FieldCache()
-    private var authorCache = FieldCache()
-    private var typeCache = FieldCache()
-    private var itemCache = ItemCache()
+    private var siteCache = IdCache()
+    private var authorCache = IdCache()
+    private var typeCache = IdCache()
+    private var itemCache = IdCache()
+    private var serviceCache = IdCache()
 
     private struct Registration {
         var id: EventID
@@ -67,7 +68,6 @@ public struct LedgerLoader {
         var notes: [(Int32, String)] = []
         /// Registrations staged (events without records of their own).
         var otherEvents = 0
-        var last: (at: Timestamp, id: EventID) = (0, EventID(high: 0, low: 0))
         /// Parsed spans of the record being decoded.
         var itemSpans: UnsafeMutablePointer<Span>
         var quantities: UnsafeMutablePointer<Int32>
@@ -129,15 +129,6 @@ public struct LedgerLoader {
                 services = .allocate(capacity: m)
             }
         }
-    }
-
-    /// Recently seen item ids (direct-mapped by their packed bytes) → item index.
-    private struct ItemCache {
-        static let size = 64
-        var x = [UInt64](repeating: 0, count: size)
-        var y = [UInt64](repeating: 0, count: size)
-        var count = [Int](repeating: -1, count: size)
-        var index = [Int32](repeating: -1, count: size)
     }
 
     public init(catalogue: Catalogue? = nil, points: Points? = nil, expectedEvents: Int = 0) {
@@ -203,10 +194,11 @@ public struct LedgerLoader {
         skipped = []
         late = []
         lastKey = nil
-        siteCache = FieldCache()
-        authorCache = FieldCache()
-        typeCache = FieldCache()
-        itemCache = ItemCache()
+        siteCache = IdCache()
+        authorCache = IdCache()
+        typeCache = IdCache()
+        itemCache = IdCache()
+        serviceCache = IdCache()
         recordsRead = 0
         return result
     }
@@ -228,7 +220,14 @@ public struct LedgerLoader {
     private mutating func general(_ e: Event) {
         switch place(e.at, e.id) {
         case .apply:
-            flush()
+            // Staged contacts must go first when this event touches what they change (the
+            // contact list, stock levels, discrepancies); referrals, merges and users don't.
+            switch e.body {
+            case .contactLogged, .stockReceived, .stockTransferred, .stockTransferReceived, .stockWrittenOff, .stockCounted:
+                flush()
+            case .clientRegistered, .referralIssued, .referralUpdated, .referralNoteAdded, .clientsMerged, .userAdded, .userRemoved:
+                break
+            }
             state.apply(e)
             lastKey = (e.at, e.id)
             switch e.body {
@@ -252,7 +251,7 @@ public struct LedgerLoader {
                           lines: UnsafeBufferPointer(start: st.lines, count: st.lineCount),
                           slots: UnsafeBufferPointer(start: st.slots, count: st.lineCount),
                           services: UnsafeBufferPointer(start: st.services, count: st.serviceCount),
-                          notes: st.notes, events: st.recordCount + st.otherEvents, last: st.last)
+                          notes: st.notes, events: st.recordCount + st.otherEvents, last: lastKey!)
         st.recordCount = 0
         st.lineCount = 0
         st.serviceCount = 0
@@ -295,7 +294,6 @@ public struct LedgerLoader {
             let c = state.client(utf8: UnsafeRawBufferPointer(start: p + uic.start, count: uic.count), uic: nil, at: at, site: s)
             registrations.append(Registration(id: id, at: at, client: c, site: s))
             st.otherEvents += 1
-            st.last = (at, id)
             lastKey = (at, id)
             return o
         }
@@ -344,7 +342,7 @@ public struct LedgerLoader {
         let ci = state.client(utf8: clientKey, probe: probe, at: at, site: s)
         let itemsStart = Int32(state.contactItems.count + st.lineCount)
         for k in 0..<nLines {
-            let item = itemIndex(p, st.itemSpans[k])
+            let item = Self.resolve(&itemCache, &state.items, p, st.itemSpans[k])
             st.lines[st.lineCount] = ItemLine(item: item, quantity: st.quantities[k])
             st.slots[st.lineCount] = state.stagedSlot(s, item)
             st.lineCount += 1
@@ -352,7 +350,7 @@ public struct LedgerLoader {
         let servicesStart = Int32(state.contactServices.count + st.serviceCount)
         for k in 0..<nSv {
             let sv = st.serviceSpans[k]
-            st.services[st.serviceCount] = state.services.intern(utf8: UnsafeRawBufferPointer(start: p + sv.start, count: sv.count))
+            st.services[st.serviceCount] = Self.resolve(&serviceCache, &state.services, p, sv)
             st.serviceCount += 1
         }
         let worker = Self.resolve(&authorCache, &state.workers, p, author)
@@ -369,27 +367,8 @@ public struct LedgerLoader {
             id: id, at: at, client: ci, site: s, worker: worker, type: t, overdose: outcome,
             itemsStart: itemsStart, itemsCount: Int32(nLines), servicesStart: servicesStart, servicesCount: Int32(nSv))
         st.recordCount += 1
-        st.last = (at, id)
         lastKey = (at, id)
         return o
-    }
-
-    /// An item's index through the direct-mapped item cache.
-    @inline(__always)
-    private mutating func itemIndex(_ p: UnsafeRawPointer, _ item: Span) -> Int32 {
-        let bytes = UnsafeRawBufferPointer(start: p + item.start, count: item.count)
-        guard item.count <= 16 else { return state.items.intern(utf8: bytes) }
-        let k = ByteKeyTable.pack(bytes)
-        let slot = Int(truncatingIfNeeded: ((k.x ^ (k.y &* 31)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
-        if itemCache.count[slot] == k.count && itemCache.x[slot] == k.x && itemCache.y[slot] == k.y {
-            return itemCache.index[slot]
-        }
-        let i = state.items.intern(utf8: bytes)
-        itemCache.x[slot] = k.x
-        itemCache.y[slot] = k.y
-        itemCache.count[slot] = k.count
-        itemCache.index[slot] = i
-        return i
     }
 
     /// A varint of at most nine bytes (anything longer goes to the general decoder).
@@ -434,24 +413,32 @@ public struct LedgerLoader {
         }
     }
 
-    /// The last id seen in one field (site, author, type) and its index: they repeat.
-    private struct FieldCache {
-        var a: UInt64 = 0
-        var b: UInt64 = 0
-        var count = -1
-        var index: Int32 = -1
+    /// Ids recently seen in one field (site, author, type, item, service) and their indices,
+    /// direct-mapped by their packed bytes: the same few ids repeat record after record.
+    private struct IdCache {
+        static let size = 32
+        var x = [UInt64](repeating: 0, count: size)
+        var y = [UInt64](repeating: 0, count: size)
+        var count = [Int](repeating: -1, count: size)
+        var index = [Int32](repeating: -1, count: size)
     }
 
-    /// The interned index of the id at `s`, through the field's one-entry cache.
+    /// The interned index of the id at `s`, through the field's cache.
     @inline(__always)
-    private static func resolve(_ cache: inout FieldCache, _ interner: inout Interner,
+    private static func resolve(_ cache: inout IdCache, _ interner: inout Interner,
                                 _ p: UnsafeRawPointer, _ s: Span) -> Int32 {
         let bytes = UnsafeRawBufferPointer(start: p + s.start, count: s.count)
         guard s.count <= 16 else { return interner.intern(utf8: bytes) }
         let k = ByteKeyTable.pack(bytes)
-        if s.count == cache.count && k.x == cache.a && k.y == cache.b { return cache.index }
+        let slot = Int(truncatingIfNeeded: ((k.x &+ k.y &* 0x2545_F491_4F6C_DD1D) &* 0x9E37_79B9_7F4A_7C15) >> 59)
+        let hit = cache.x.withUnsafeBufferPointer { $0[slot] } == k.x && cache.y.withUnsafeBufferPointer { $0[slot] } == k.y
+            && cache.count.withUnsafeBufferPointer { $0[slot] } == s.count
+        if hit { return cache.index.withUnsafeBufferPointer { $0[slot] } }
         let i = interner.intern(utf8: bytes)
-        cache = FieldCache(a: k.x, b: k.y, count: s.count, index: i)
+        cache.x[slot] = k.x
+        cache.y[slot] = k.y
+        cache.count[slot] = s.count
+        cache.index[slot] = i
         return i
     }
 

@@ -93,10 +93,11 @@ struct DemoCommand: ParsableCommand {
         let summary = try SyntheticData.generate(plan, configuration: env.configuration, batchSize: 50_000,
                                                  seal: { try psy.sealNote($0) }) { batch in
             let upToNow = batch.filter { $0.at <= Timestamp(now.timeIntervalSince1970) }
-            _ = try psy.importEvents(upToNow)
+            _ = try psy.bulkImport(upToNow)
             done += upToNow.lazy.filter { if case .contactLogged = $0.body { true } else { false } }.count
             bar.update(done)
         }
+        // The session closes next; the next open folds the store, so no fold here.
         bar.finish()
         if json && noTUI {
             return try Out.json(JSONDemo(store: dir.path, users: users, events: psy.eventCount, contacts: summary.contacts))

@@ -2,7 +2,7 @@ import Foundation
 import SenimCore
 
 /// Finds the repository's Config/ (walking up from the working directory, then from this file).
-func loadConfiguration() throws -> Configuration {
+public func loadConfiguration() throws -> Configuration {
     func find(from start: URL) -> URL? {
         var dir = start
         for _ in 0..<8 {
@@ -21,7 +21,7 @@ func loadConfiguration() throws -> Configuration {
         list: { try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent($0).path) })
 }
 
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
+public struct BenchError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
 }

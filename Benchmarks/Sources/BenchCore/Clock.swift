@@ -4,35 +4,35 @@ import Glibc
 #endif
 
 /// Monotonic time in nanoseconds.
-@inline(__always) func now() -> UInt64 {
+@inline(__always) public func now() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
 /// CPU time of the calling thread in nanoseconds (less disturbed by other processes).
-@inline(__always) func cpuNow() -> UInt64 {
+@inline(__always) public func cpuNow() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
 /// Runs `body` and returns seconds taken.
-@inline(__always) func seconds(_ body: () throws -> Void) rethrows -> Double {
+@inline(__always) public func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t0 = now()
     try body()
     return Double(now() - t0) / 1e9
 }
 
 /// Best of `runs` (seconds of wall time).
-func best(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
+public func best(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
     var b = Double.infinity
     for _ in 0..<runs { b = min(b, try seconds(body)) }
     return b
 }
 
 /// Best of `runs` in thread CPU seconds (for micro figures on a busy machine).
-func bestCPU(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
+public func bestCPU(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
     var b = Double.infinity
     for _ in 0..<runs {
         let t0 = cpuNow()
@@ -43,7 +43,7 @@ func bestCPU(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
 }
 
 /// Peak resident set (VmHWM) and current (VmRSS) in bytes, from /proc/self/status.
-func memoryStatus() -> (peak: Int, current: Int) {
+public func memoryStatus() -> (peak: Int, current: Int) {
     guard let f = fopen("/proc/self/status", "r") else { return (0, 0) }
     defer { fclose(f) }
     var peak = 0, current = 0
@@ -56,3 +56,6 @@ func memoryStatus() -> (peak: Int, current: Int) {
     }
     return (peak, current)
 }
+
+/// Flushes standard output (progress lines reach the terminal or the parent at once).
+public func flushOut() { fflush(nil) }

@@ -2,13 +2,13 @@ import SenimCore
 
 /// The benchmark's data: `senim dev seed`'s generator (SenimCore/Synthetic) with a fixed seed
 /// and a fixed end date, ten years of a busy programme (all trust points in Config/).
-enum BenchData {
-    static let seed: UInt64 = 2026
+public enum BenchData {
+    public static let seed: UInt64 = 2026
     /// 2026-05-28 (fixed, so every run sees the same events).
-    static let end: Timestamp = 1_780_000_000
-    static let days = 3_650
+    public static let end: Timestamp = 1_780_000_000
+    public static let days = 3_650
 
-    static func staff(_ cfg: Configuration) -> [SyntheticPlan.Staff] {
+    public static func staff(_ cfg: Configuration) -> [SyntheticPlan.Staff] {
         var staff: [SyntheticPlan.Staff] = [
             .init(name: "coordinator", role: .coordinator, site: cfg.points.points[0].id),
             .init(name: "psychologist", role: .psychologist, site: cfg.points.points[0].id),
@@ -19,18 +19,18 @@ enum BenchData {
         return staff
     }
 
-    static func plan(contacts: Int, _ cfg: Configuration) -> SyntheticPlan {
+    public static func plan(contacts: Int, _ cfg: Configuration) -> SyntheticPlan {
         SyntheticPlan(seed: seed, start: end - Timestamp(days) * 86_400, days: days, contacts: contacts,
                       clients: SyntheticPlan.defaultClients(forContacts: contacts), staff: staff(cfg), device: DeviceID(0x5E41))
     }
 
     /// Streams the events in batches (fold order).
-    static func generate(contacts: Int, _ cfg: Configuration, batch: (inout [Event]) throws -> Void) throws -> SyntheticSummary {
+    public static func generate(contacts: Int, _ cfg: Configuration, batch: (inout [Event]) throws -> Void) throws -> SyntheticSummary {
         try SyntheticData.generate(plan(contacts: contacts, cfg), configuration: cfg, batchSize: 65_536, batch: batch)
     }
 
     /// All events encoded back to back (`EventCodec` records), without keeping the events.
-    static func encoded(contacts: Int, _ cfg: Configuration) throws -> (bytes: [UInt8], events: Int) {
+    public static func encoded(contacts: Int, _ cfg: Configuration) throws -> (bytes: [UInt8], events: Int) {
         var w = BinaryWriter(capacity: contacts * 140 + 4096)
         var n = 0
         _ = try generate(contacts: contacts, cfg) { events in
@@ -40,7 +40,7 @@ enum BenchData {
         return (w.bytes, n)
     }
 
-    static func events(contacts: Int, _ cfg: Configuration) throws -> [Event] {
+    public static func events(contacts: Int, _ cfg: Configuration) throws -> [Event] {
         var all: [Event] = []
         _ = try generate(contacts: contacts, cfg) { all.append(contentsOf: $0) }
         return all

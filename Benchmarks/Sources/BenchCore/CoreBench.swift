@@ -2,8 +2,8 @@ import Foundation
 import SenimCore
 
 /// Phase-1 micro figures: decode, fold, apply, load, prefix search.
-enum CoreBench {
-    static func loaderOnly(contacts n: Int) throws {
+public enum CoreBench {
+    public static func loaderOnly(contacts n: Int) throws {
         let cfg = try loadConfiguration()
         let (bytes, count) = try BenchData.encoded(contacts: n, cfg)
         print("events \(count), \(bytes.count) bytes")
@@ -22,7 +22,7 @@ enum CoreBench {
         }
     }
 
-    static func run(contacts n: Int) throws {
+    public static func run(contacts n: Int) throws {
         let cfg = try loadConfiguration()
         let cat = cfg.catalogue
         let events = try BenchData.events(contacts: n, cfg)

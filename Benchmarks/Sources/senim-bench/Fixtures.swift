@@ -1,0 +1,69 @@
+import BenchCore
+import Foundation
+import SenimCore
+import SenimStore
+
+/// Counts durability barriers (fsync/fdatasync of files and directories) the store asks for.
+final class CountingFileOperations: FileOperations, @unchecked Sendable {
+    let inner: any FileOperations
+    private let lock = NSLock()
+    private var _syncs = 0
+    private var _dirSyncs = 0
+    init(_ inner: any FileOperations) { self.inner = inner }
+
+    var syncs: Int { lock.withLock { _syncs + _dirSyncs } }
+
+    func open(_ path: String, _ mode: OpenMode) throws -> Int32 { try inner.open(path, mode) }
+    func close(_ fd: Int32) { inner.close(fd) }
+    func read(_ fd: Int32, count: Int, at offset: Int) throws -> [UInt8] { try inner.read(fd, count: count, at: offset) }
+    func write(_ fd: Int32, _ bytes: [UInt8], at offset: Int) throws { try inner.write(fd, bytes, at: offset) }
+    func sync(_ fd: Int32) throws { lock.withLock { _syncs += 1 }; try inner.sync(fd) }
+    func truncate(_ fd: Int32, to length: Int) throws { try inner.truncate(fd, to: length) }
+    func size(_ fd: Int32) throws -> Int { try inner.size(fd) }
+    func rename(_ from: String, _ to: String) throws { try inner.rename(from, to) }
+    func unlink(_ path: String) throws { try inner.unlink(path) }
+    func secureDirectory(_ path: String) throws { try inner.secureDirectory(path) }
+    func syncDirectory(_ path: String) throws { lock.withLock { _dirSyncs += 1 }; try inner.syncDirectory(path) }
+    func exists(_ path: String) -> Bool { inner.exists(path) }
+    func list(_ path: String) throws -> [String] { try inner.list(path) }
+    func lock(_ fd: Int32, path: String) throws -> LockOutcome { try inner.lock(fd, path: path) }
+}
+
+/// The stores and SQLite databases a run measures, built once per scale and kept in the
+/// work directory (rebuilt when the generator settings change).
+enum Fixtures {
+    static let user = "coordinator"
+    static let passphrase = "benchmark passphrase: long enough"
+    static let version = "v1-seed\(BenchData.seed)-days\(BenchData.days)"
+
+    static func storeDir(_ work: URL, _ n: Int) -> URL { work.appendingPathComponent("store-\(n)") }
+    static func sqlitePath(_ work: URL, _ n: Int) -> String { work.appendingPathComponent("sqlite-\(n).db").path }
+    static func marker(_ work: URL, _ n: Int) -> URL { work.appendingPathComponent("ready-\(n)") }
+
+    static func isReady(_ work: URL, _ n: Int) -> Bool {
+        (try? String(contentsOf: marker(work, n), encoding: .utf8)) == version
+    }
+
+    /// Seeds a store with `n` contacts (like `senim dev seed`), compacts it into a snapshot
+    /// (a long-lived store opens from one), and writes the same rows into SQLite.
+    static func prepare(_ work: URL, _ n: Int, _ cfg: Configuration, log: (String) -> Void) throws {
+        if isReady(work, n) { return }
+        let fm = FileManager.default
+        try? fm.removeItem(at: marker(work, n))
+        try? fm.removeItem(at: storeDir(work, n))
+        for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: sqlitePath(work, n) + suffix) }
+        try fm.createDirectory(at: work, withIntermediateDirectories: true)
+        log("preparing \(n) contacts: seeding a store…")
+        let t0 = now()
+        let s = try Session.create(at: storeDir(work, n), user: user, passphrase: passphrase,
+                                   point: cfg.points.points[0].id, configuration: cfg)
+        let summary = try BenchData.generate(contacts: n, cfg) { events in _ = try s.importEvents(events) }
+        try s.compact()
+        log(String(format: "  %d events in %.1f s; writing SQLite…", summary.events, Double(now() - t0) / 1e9))
+        let t1 = now()
+        try Relational.build(path: sqlitePath(work, n), from: s.ledger, configuration: cfg)
+        s.close()
+        log(String(format: "  SQLite in %.1f s", Double(now() - t1) / 1e9))
+        try version.write(to: marker(work, n), atomically: true, encoding: .utf8)
+    }
+}

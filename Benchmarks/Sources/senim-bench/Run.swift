@@ -1,0 +1,169 @@
+import BenchCore
+import Foundation
+import SenimCore
+
+/// The whole benchmark: fixtures, one child process per scale, the table and the targets.
+enum Run {
+    struct Target {
+        var name: String
+        var value: String
+        var pass: Bool?
+    }
+
+    static func machine() -> String {
+        func read(_ p: String) -> String { (try? String(contentsOfFile: p, encoding: .utf8)) ?? "" }
+        let cpu = read("/proc/cpuinfo").split(separator: "\n").first { $0.hasPrefix("model name") }
+            .map { $0.split(separator: ":", maxSplits: 1).last!.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+        let mem = read("/proc/meminfo").split(separator: "\n").first { $0.hasPrefix("MemTotal") }
+            .map { Int($0.split(separator: " ").dropFirst().first ?? "0") ?? 0 } ?? 0
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let kernel = read("/proc/sys/kernel/osrelease").trimmingCharacters(in: .whitespacesAndNewlines)
+        let load = read("/proc/loadavg").split(separator: " ").prefix(3).joined(separator: " ")
+        return "\(cpu), \(cores) cores, \(mem / 1024) MB RAM, Linux \(kernel); load average at start \(load)"
+    }
+
+    static func child(_ args: [String]) throws -> [String: Double] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        var results: [String: Double] = [:]
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let f = line.split(separator: " ")
+            if f.count == 3, f[0] == "RESULT", let v = Double(f[2]) { results[String(f[1])] = v } else { print("  | \(line)") }
+        }
+        guard p.terminationStatus == 0 else { throw BenchError("child \(args.joined(separator: " ")) failed (\(p.terminationStatus))") }
+        return results
+    }
+
+    static func run(scales: [Int], work: URL, saves: Int) throws {
+        let cfg = try loadConfiguration()
+        print("Senim benchmark — \(Date())")
+        print("machine: \(machine())")
+        print("data: SenimCore/Synthetic, seed \(BenchData.seed), \(BenchData.days) days ending 2026-05-28, all trust points; work dir \(work.path)")
+        for n in scales {
+            try Fixtures.prepare(work, n, cfg) { print($0); flushOut() }
+        }
+        var by: [Int: [String: Double]] = [:]
+        for n in scales {
+            print("measuring \(n) contacts (fresh process)…"); flushOut()
+            var r = try child(["measure", "--contacts", "\(n)", "--work", work.path, "--saves", "\(saves)"])
+            print("  loading the same events through LedgerLoader (fresh process)…"); flushOut()
+            r.merge(try child(["projected", "--contacts", "\(n)"])) { a, _ in a }
+            by[n] = r
+        }
+        print("measuring prefix search over 100 000 clients (fresh process)…"); flushOut()
+        let search = try child(["search100k"])
+        table(scales, by, search)
+    }
+
+    static func fmt(_ v: Double?, _ unit: String, scale: Double = 1, digits: Int = 1) -> String {
+        guard let v, v.isFinite else { return "—" }
+        return String(format: "%.\(digits)f \(unit)", v * scale)
+    }
+
+    static func table(_ scales: [Int], _ by: [Int: [String: Double]], _ search: [String: Double]) {
+        let cols = scales.map { n in n >= 1_000_000 ? "\(n / 1_000_000) M" : "\(n / 1000) k" }
+        func row(_ label: String, _ f: ([String: Double]) -> String) {
+            var line = label.padding(toLength: 44, withPad: " ", startingAt: 0)
+            for n in scales { line += f(by[n] ?? [:]).padding(toLength: 16, withPad: " ", startingAt: 0) }
+            print(line)
+        }
+        func ratio(_ a: Double?, _ b: Double?) -> String {
+            guard let a, let b, b > 0 else { return "—" }
+            return String(format: "%.2f×", a / b)
+        }
+        print("")
+        row("contacts", { _ in "" }); print(String(repeating: "-", count: 44 + 16 * scales.count))
+        var header = "".padding(toLength: 44, withPad: " ", startingAt: 0)
+        for c in cols { header += c.padding(toLength: 16, withPad: " ", startingAt: 0) }
+        print(header)
+        row("events / clients", { "\(Int($0["events"] ?? 0)) / \(Int($0["clients"] ?? 0))" })
+        row("store size", { fmt($0["store_bytes"], "MB", scale: 1 / 1_048_576) })
+        print("Open")
+        row("  KDF alone (scrypt N=2^17, r=8)", { fmt($0["kdf_s"], "ms", scale: 1e3, digits: 0) })
+        row("  unlock + read + decrypt + load (−KDF)", { fmt($0["load_s"], "ms", scale: 1e3, digits: 0) })
+        row("  first dashboard", { fmt($0["dashboard_s"], "ms", scale: 1e3, digits: 1) })
+        row("  open without KDF (load + dashboard)", { fmt(openTime($0), "ms", scale: 1e3, digits: 0) })
+        row("  floor: read + decrypt same bytes", { fmt($0["floor_s"], "ms", scale: 1e3, digits: 0) })
+        row("  open / floor", { ratio(openTime($0), $0["floor_s"]) })
+        row("Peak resident memory after open", { fmt($0["rss_peak_mb"], "MB", digits: 0) })
+        row("  resident after open", { fmt($0["rss_now_mb"], "MB", digits: 0) })
+        print("Open with LedgerLoader in the store's read path (projected)")
+        row("  LedgerLoader over the same records", { fmt($0["loader_s"], "ms", scale: 1e3, digits: 0) })
+        row("  per event", { r in fmt(r["loader_s"].map { $0 / max(1, r["loader_events"] ?? 1) }, "µs", scale: 1e6, digits: 3) })
+        row("  floor + loader + dashboard", { fmt(projectedOpen($0), "ms", scale: 1e3, digits: 0) })
+        row("  projected / floor", { ratio(projectedOpen($0), $0["floor_s"]) })
+        row("  peak resident (plaintext + state)", { fmt($0["loader_rss_peak_mb"], "MB", digits: 0) })
+        row("  ledger state alone", { fmt($0["loader_rss_state_mb"], "MB", digits: 0) })
+        print("Full-year indicator report (2025)")
+        row("  Senim Reports.compute", { fmt($0["report_s"], "ms", scale: 1e3) })
+        row("  SQLite GROUP BY queries", { fmt($0["report_sqlite_s"], "ms", scale: 1e3) })
+        row("  Senim / SQLite", { ratio($0["report_s"], $0["report_sqlite_s"]) })
+        print("Durable save of one contact")
+        row("  Senim Session.save median / p99", { "\(fmt($0["save_ms_median"], "", digits: 2))/ \(fmt($0["save_ms_p99"], "ms", digits: 2))" })
+        row("  SQLite insert+commit median / p99", { "\(fmt($0["sqlite_save_ms_median"], "", digits: 2))/ \(fmt($0["sqlite_save_ms_p99"], "ms", digits: 2))" })
+        row("  Senim / SQLite (median)", { ratio($0["save_ms_median"], $0["sqlite_save_ms_median"]) })
+        row("  fsync per save (Senim)", { fmt($0["save_fsyncs"], "", digits: 2) })
+        print("Search as you type (this scale's clients)")
+        row("  median / p99 per keystroke", { "\(fmt($0["search_ms_median"], "", scale: 1e3, digits: 1))/ \(fmt($0["search_ms_p99"], "µs", scale: 1e3, digits: 1))" })
+        print("TUI frame (update + render into the canvas)")
+        row("  home screen median / p99", { "\(fmt($0["frame_home_ms_median"], "", digits: 2))/ \(fmt($0["frame_home_ms_p99"], "ms", digits: 2))" })
+        row("  new-contact screen median / p99", { "\(fmt($0["frame_contact_ms_median"], "", digits: 2))/ \(fmt($0["frame_contact_ms_p99"], "ms", digits: 2))" })
+        print(String(format: "Search over %.0f clients: median %.1f µs, p99 %.1f µs, max %.1f µs per keystroke",
+                     search["s100k_clients"] ?? 0, (search["s100k_ms_median"] ?? .nan) * 1e3,
+                     (search["s100k_ms_p99"] ?? .nan) * 1e3, (search["s100k_ms_max"] ?? .nan) * 1e3))
+
+        // Targets, judged at the largest scale.
+        let big = by[scales.max() ?? 0] ?? [:]
+        var t: [Target] = []
+        let fsyncs = scales.compactMap { by[$0]?["save_fsyncs"] }
+        t.append(Target(name: "1 fsync per save", value: fsyncs.map { String(format: "%.2f", $0) }.joined(separator: ", "),
+                        pass: fsyncs.isEmpty ? nil : fsyncs.allSatisfy { $0 == 1 }))
+        if let a = big["save_ms_median"], let b = big["sqlite_save_ms_median"] {
+            t.append(Target(name: "save ≤ 1.0× SQLite (median)", value: String(format: "%.2f×", a / b), pass: a <= b))
+        }
+        if let o = openTime(big), let f = big["floor_s"] {
+            t.append(Target(name: "open ≤ 1.0 s (without KDF)", value: String(format: "%.0f ms", o * 1e3), pass: o <= 1.0))
+            t.append(Target(name: "open ≤ 3× read+decrypt floor", value: String(format: "%.2f× (floor %.0f ms)", o / f, f * 1e3),
+                            pass: o <= 3 * f))
+        } else {
+            t.append(Target(name: "open (needs the first dashboard)", value: "not measured", pass: nil))
+        }
+        if let r = big["report_s"], let q = big["report_sqlite_s"] {
+            t.append(Target(name: "year report ≤ 200 ms", value: String(format: "%.0f ms", r * 1e3), pass: r <= 0.2))
+            t.append(Target(name: "year report ≤ 0.5× SQLite", value: String(format: "%.2f× (SQLite %.0f ms)", r / q, q * 1e3),
+                            pass: r <= 0.5 * q))
+        }
+        if let s = search["s100k_ms_p99"] {
+            t.append(Target(name: "search ≤ 2 ms per keystroke (p99, 100 k clients)", value: String(format: "%.3f ms", s), pass: s <= 2))
+        }
+        for (k, name) in [("frame_home_ms_p99", "home frame ≤ 5 ms (p99)"), ("frame_contact_ms_p99", "new-contact frame ≤ 5 ms (p99)")] {
+            if let f = big[k] { t.append(Target(name: name, value: String(format: "%.2f ms", f), pass: f <= 5)) } else {
+                t.append(Target(name: name, value: "not measured (SenimTUI API missing)", pass: nil))
+            }
+        }
+        if let m = big["rss_peak_mb"] {
+            t.append(Target(name: "≤ 300 MB resident at the largest scale", value: String(format: "%.0f MB", m), pass: m <= 300))
+        }
+        print("\nTargets (largest scale: \(cols.last ?? "-"))")
+        for x in t {
+            let mark = x.pass.map { $0 ? "PASS" : "MISS" } ?? "----"
+            print("  [\(mark)] \(x.name.padding(toLength: 48, withPad: " ", startingAt: 0)) \(x.value)")
+        }
+    }
+
+    static func projectedOpen(_ r: [String: Double]) -> Double? {
+        guard let l = r["loader_s"], let f = r["floor_s"] else { return nil }
+        return f + l + (r["dashboard_s"] ?? 0)
+    }
+
+    static func openTime(_ r: [String: Double]) -> Double? {
+        guard let l = r["load_s"] else { return nil }
+        return l + (r["dashboard_s"] ?? 0)
+    }
+}
