@@ -41,11 +41,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test-only: the TUI over synthetic in-memory data, for the tmux end-to-end script.
+        .executableTarget(name: "senim-tui-harness", dependencies: ["SenimTUI", "SenimCore", "SenimStore"]),
         // Test helper: a store writer the crash tests kill with SIGKILL (not installed).
         .executableTarget(name: "senim-store-torture", dependencies: ["SenimStore", "SenimCore"]),
         .testTarget(name: "SenimCoreTests", dependencies: ["SenimCore"]),
         .testTarget(name: "SenimStoreTests", dependencies: ["SenimStore", "SenimCore"]),
-        .testTarget(name: "SenimTUITests", dependencies: ["SenimTUI", "SenimCore", "SenimStore"]),
+        .testTarget(name: "SenimTUITests", dependencies: ["SenimTUI", "SenimCore", "SenimStore"], exclude: ["Snapshots"]),
         .testTarget(name: "SenimCLITests", dependencies: ["SenimCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -42,6 +42,9 @@ enum CLI {
     /// passphrase prompt; English messages unless `env` says otherwise.
     @discardableResult
     static func run(_ args: [String], env: [String: String] = [:], stdin: String? = nil) throws -> Result {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw CLIError("\(binary.path) is missing: run `swift build` before `swift test` (scripts/test does)")
+        }
         let p = Process()
         let setsid = "/usr/bin/setsid"
         if FileManager.default.isExecutableFile(atPath: setsid) {

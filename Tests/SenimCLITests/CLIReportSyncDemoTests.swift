@@ -43,6 +43,9 @@ import Testing
         let peers = try almaty.run(["sync", "peers", "--json"]).json()
         let list = try #require(peers["peers"] as? [[String: Any]])
         #expect(list.count == 1 && list[0]["name"] as? String == "temirtau")
+        #expect(Set(list[0].keys) == ["name", "key", "fingerprint", "bundlesSent", "acknowledged", "bundlesImported",
+                                      "missing", "lastExportAt", "lastImportAt"])
+        #expect(list[0]["key"] as? String == String(t) && list[0]["lastExportAt"] is NSNull)
         let bundle = almaty.dir.deletingLastPathComponent().appendingPathComponent("b-\(UUID().uuidString).senim")
         defer { try? FileManager.default.removeItem(at: bundle) }
         let ex = try almaty.run(["sync", "export", "--to", "temirtau", "--out", bundle.path])

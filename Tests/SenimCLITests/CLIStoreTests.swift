@@ -62,9 +62,11 @@ import Testing
         let denied = try s.run(["user", "remove", "saule"], as: "aigerim")
         #expect(denied.status == 77)
         #expect(denied.err.contains("worker") && denied.err.contains("manageUsers"))
-        // Bad name: refused input.
+        // Bad name: refused input; a name that is an IIN is refused too, masked.
         let bad = try s.run(["user", "add", "no spaces please", "--role", "worker", "--new-passphrase-file", "/dev/null"])
         #expect(bad.status == 65)
+        let iin = try s.run(["user", "add", validIIN(), "--role", "worker", "--new-passphrase-file", "/dev/null"])
+        #expect(iin.status == 65 && iin.err.contains("IIN") && !iin.err.contains(validIIN()))
         // passwd: the old passphrase stops working, the new one works.
         let file = s.dir.deletingLastPathComponent().appendingPathComponent("np-\(UUID().uuidString)")
         try "a brand new passphrase\n".write(to: file, atomically: true, encoding: .utf8)

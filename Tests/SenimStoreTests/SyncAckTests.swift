@@ -7,26 +7,28 @@ import Testing
 @Suite struct SyncAckTests {
     static let t0: Timestamp = 1_780_000_000
 
-    static func contact(_ n: UInt64, day: Int64, device: UInt64 = 0xA1, site: String = "almaty-mobile") -> Event {
-        Event(id: EventID(high: n, low: n &* 31), at: t0 + Timestamp(day) * 86_400 + Timestamp(n % 1000), author: "aigerim",
+    /// A contact in holdings week `week` (counted from t0's week).
+    static func contact(_ n: UInt64, week: Int64, device: UInt64 = 0xA1, site: String = "almaty-mobile") -> Event {
+        Event(id: EventID(high: n, low: n &* 31), at: t0 + week * Holdings.period + Timestamp(n % 1000), author: "aigerim",
               device: DeviceID(device), site: site,
               body: .contactLogged(Contact(client: UIC(normalised: "MAIV185"), type: "mobile",
                                            items: [ItemQuantity(item: "needle", quantity: 2)])))
     }
 
-    static func days(_ range: Range<UInt64>, perDay: UInt64 = 5, device: UInt64 = 0xA1) -> [Event] {
-        range.flatMap { d in (0..<perDay).map { contact(device << 32 | d * 100 + $0, day: Int64(d), device: device) } }
+    /// `perWeek` contacts in each week of `range`: one holdings bucket per week.
+    static func weeks(_ range: Range<UInt64>, perWeek: UInt64 = 5, device: UInt64 = 0xA1) -> [Event] {
+        range.flatMap { w in (0..<perWeek).map { contact(device << 32 | w * 100 + $0, week: Int64(w), device: device) } }
     }
 
     @Test("A second export with nothing new carries no events; new events send only their day")
     func nothingTwice() throws {
-        let p = SyncPeers([("laptop", "almaty-mobile", Self.days(0..<10)), ("hub", "almaty-central", [])])
+        let p = SyncPeers([("laptop", "almaty-mobile", Self.weeks(0..<10)), ("hub", "almaty-central", [])])
         let first = try p["laptop"].export(to: "hub", mode: .sinceLast)
         #expect(first.eventCount == 50)
         let second = try p["laptop"].export(to: "hub", mode: .sinceLast)
         #expect(second.eventCount == 0)
-        // One new contact on day 3: the day-3 bucket (6 events) goes again, nothing else.
-        p.store("laptop").append([Self.contact(0xA1 << 32 | 999_999, day: 3)])
+        // One new contact in week 3: the week-3 bucket (6 events) goes again, nothing else.
+        p.store("laptop").append([Self.contact(0xA1 << 32 | 999_999, week: 3)])
         let third = try p["laptop"].export(to: "hub", mode: .sinceLast)
         #expect(third.eventCount == 6)
         // --all sends everything whatever was sent before.
@@ -41,9 +43,9 @@ import Testing
 
     @Test("After the peer's summary arrives, events it already holds are not sent")
     func summaryPreventsResend() throws {
-        let shared = Self.days(0..<5)
-        let p = SyncPeers([("laptop", "almaty-mobile", shared + Self.days(5..<8)), ("hub", "almaty-central", shared)])
-        // The hub reports what it holds; the laptop then sends only days 5–7.
+        let shared = Self.weeks(0..<5)
+        let p = SyncPeers([("laptop", "almaty-mobile", shared + Self.weeks(5..<8)), ("hub", "almaty-central", shared)])
+        // The hub reports what it holds; the laptop then sends only weeks 5–7.
         try p.send("hub", "laptop")
         let b = try p["laptop"].export(to: "hub", mode: .sinceLast)
         #expect(b.eventCount == 15)
@@ -55,15 +57,15 @@ import Testing
 
     @Test("A lost bundle is sent again once the peer acknowledges a later one")
     func lostBundleRecovers() throws {
-        let p = SyncPeers([("laptop", "almaty-mobile", Self.days(0..<4)), ("hub", "almaty-central", [])])
+        let p = SyncPeers([("laptop", "almaty-mobile", Self.weeks(0..<4)), ("hub", "almaty-central", [])])
         let lost = try p["laptop"].export(to: "hub", mode: .sinceLast)   // #1, never arrives
         #expect(lost.eventCount == 20)
-        p.store("laptop").append(Self.days(4..<6))
-        let s2 = try p.send("laptop", "hub")                               // #2: only days 4–5
+        p.store("laptop").append(Self.weeks(4..<6))
+        let s2 = try p.send("laptop", "hub")                               // #2: only weeks 4–5
         #expect(s2.eventsNew == 10 && s2.missingSequences == [1])
-        // The hub answers: it acknowledges #2 and its summary lacks days 0–3.
+        // The hub answers: it acknowledges #2 and its summary lacks weeks 0–3.
         let back = try p.send("hub", "laptop")
-        #expect(back.eventsInBundle == 0)   // the hub knows from #2 that the laptop has days 4–5
+        #expect(back.eventsInBundle == 0)   // the hub knows from #2 that the laptop has weeks 4–5
         let again = try p["laptop"].export(to: "hub", mode: .sinceLast)
         #expect(again.eventCount == 20)
         _ = try p["hub"].importBundle(again.bytes)
@@ -77,7 +79,7 @@ import Testing
 
     @Test("Relaying through a hub: each laptop gets the other's events, none of its own back")
     func relay() throws {
-        let a = Self.days(0..<3, device: 0xA1), b = Self.days(0..<3, device: 0xB2)
+        let a = Self.weeks(0..<3, device: 0xA1), b = Self.weeks(0..<3, device: 0xB2)
         let p = SyncPeers([("a", "almaty-mobile", a), ("b", "temirtau", b), ("hub", "almaty-central", [])])
         try p.send("a", "hub")
         try p.send("b", "hub")
@@ -93,7 +95,7 @@ import Testing
 
     @Test("If writing the bundle fails, nothing is recorded as sent")
     func writeFailure() throws {
-        let p = SyncPeers([("laptop", "almaty-mobile", Self.days(0..<2)), ("hub", "almaty-central", [])])
+        let p = SyncPeers([("laptop", "almaty-mobile", Self.weeks(0..<2)), ("hub", "almaty-central", [])])
         let before = p.store("laptop").snapshot
         struct Full: Error {}
         #expect(throws: SyncError.self) {
@@ -108,7 +110,7 @@ import Testing
 
     @Test("A store restored from an old backup notices and numbers its bundles past the peer's acknowledgement")
     func restoredStore() throws {
-        let p = SyncPeers([("laptop", "almaty-mobile", Self.days(0..<2)), ("hub", "almaty-central", [])])
+        let p = SyncPeers([("laptop", "almaty-mobile", Self.weeks(0..<2)), ("hub", "almaty-central", [])])
         let saved = p.store("laptop").local
         try p.send("laptop", "hub")
         try p.send("laptop", "hub")
@@ -124,10 +126,10 @@ import Testing
 
     @Test("Sync metadata survives an encode/decode round trip; damaged metadata is reported, not trusted")
     func metadataRoundTrip() throws {
-        let p = SyncPeers([("laptop", "almaty-mobile", Self.days(0..<3)), ("hub", "almaty-central", Self.days(1..<2, device: 0xB2))])
+        let p = SyncPeers([("laptop", "almaty-mobile", Self.weeks(0..<3)), ("hub", "almaty-central", Self.weeks(1..<2, device: 0xB2))])
         try p.send("laptop", "hub")
         try p.send("hub", "laptop")
-        p.store("laptop").append(Self.days(3..<4))
+        p.store("laptop").append(Self.weeks(3..<4))
         _ = try p["laptop"].export(to: "hub", mode: .sinceLast)
         let raw = p.store("laptop").local[PeerState.key("hub")]!
         let state = try PeerState.decode(raw, key: "k")
@@ -143,7 +145,7 @@ import Testing
 
     @Test("Holdings digests are order-independent and differ when one event differs")
     func holdings() {
-        let events = Self.days(0..<20)
+        let events = Self.weeks(0..<20)
         let h = Holdings(events: events)
         #expect(Holdings(events: events.reversed()) == h)
         #expect(Holdings(events: events + events.prefix(7)) == h)
@@ -153,8 +155,39 @@ import Testing
         let h2 = Holdings(events: other)
         #expect(h2 != h)
         #expect(h2.buckets.filter { h.buckets[$0.key] != $0.value }.count == 1)
-        // Days before 1970 and far-off timestamps fall into their own buckets without trapping.
-        #expect(Holdings.Bucket.day(of: -1) == -1 && Holdings.Bucket.day(of: -86_400) == -1 && Holdings.Bucket.day(of: -86_401) == -2)
-        #expect(Holdings.Bucket.day(of: .min) < 0 && Holdings.Bucket.day(of: .max) > 0)
+        // Weeks before 1970 and far-off timestamps fall into their own buckets without trapping.
+        #expect(Holdings.Bucket.week(of: -1) == -1 && Holdings.Bucket.week(of: -604_800) == -1)
+        #expect(Holdings.Bucket.week(of: -604_801) == -2 && Holdings.Bucket.week(of: 604_799) == 0)
+        #expect(Holdings.Bucket.week(of: .min) < 0 && Holdings.Bucket.week(of: .max) > 0)
+    }
+
+    @Test("Per-peer metadata over the size limit forgets holdings, then sent buckets: bundles grow, nothing is lost")
+    func metadataSizeLimit() throws {
+        let p = SyncPeers([("laptop", "almaty-mobile", Self.weeks(0..<40)), ("hub", "almaty-central", Self.weeks(0..<40, device: 0xB2))])
+        p["laptop"].maxPeerStateSize = 200
+        try p.send("hub", "laptop")
+        let first = try p["laptop"].export(to: "hub", mode: .sinceLast)
+        let state = try p["laptop"].peerState("hub")
+        #expect(state.peerHoldings == nil && state.sent.isEmpty && state.nextSequence == 2 && state.importedSequences == [1])
+        // Without the bookkeeping every event goes again; with it, only what the hub lacks.
+        #expect(first.eventCount == 400)
+        _ = try p["hub"].importBundle(first.bytes)
+        #expect(Set(p.store("hub").stored.keys) == Set(p.store("laptop").stored.keys))
+        p["laptop"].maxPeerStateSize = 900_000
+        try p.send("hub", "laptop")
+        #expect(try p["laptop"].export(to: "hub", mode: .sinceLast).eventCount == 0)
+    }
+
+    @Test("Import progress rises monotonically and ends at total when the merge is done")
+    func progress() throws {
+        let p = SyncPeers([("laptop", "almaty-mobile", SyncWorld.generate(seed: 61, count: 2_000)), ("hub", "almaty-central", [])])
+        let b = try p["laptop"].export(to: "hub", mode: .all)
+        var calls: [(Int, Int)] = []
+        let s = try p["hub"].importBundle(b.bytes) { calls.append(($0, $1)) }
+        #expect(s.eventsNew == 2_000)
+        #expect(calls.count >= 4)   // two chunks, after decoding, at the end
+        #expect(calls.allSatisfy { $0.1 == calls[0].1 && $0.0 <= $0.1 })
+        #expect(calls.map(\.0) == calls.map(\.0).sorted())
+        #expect(calls.last!.0 == calls.last!.1)
     }
 }

@@ -141,7 +141,7 @@ import Testing
         state.importedSequences = [1, 2, 5]
         state.importedBundles = [Array(repeating: 1, count: 16)]
         state.peerHoldings = Holdings(events: SyncWorld.generate(seed: 9, count: 50))
-        state.sent[Holdings.Bucket(device: DeviceID(3), day: 20_000)] = .init(sequence: 4, digest: .init(count: 2, sumA: 3, sumB: 4))
+        state.sent[Holdings.Bucket(device: DeviceID(3), week: 2_900)] = .init(sequence: 4, digest: .init(count: 2, sumA: 3, sumB: 4))
         let raw = state.encode()
         #expect(try PeerState.decode(raw, key: "k") == state)
         let trust = TrustList.encode([TrustedPeer(name: "a", key: sender.publicKey), TrustedPeer(name: "b", key: recipient.publicKey)])

@@ -10,6 +10,9 @@ import Testing
         #expect(line.hasPrefix("senim1:") && line.count == 98 && !line.contains(" ") && !line.contains("\n"))
         #expect(try SyncIdentity.parsePublicLine(line) == id.publicKey)
         #expect(try PeerKey.parse("  \(line)\n") == id.publicKey)
+        // Wrapped by a messenger: the line broken in the middle.
+        let wrapped = String(line.prefix(40)) + "\n  " + String(line.dropFirst(40))
+        #expect(try PeerKey.parse(wrapped) == id.publicKey)
         #expect(id.publicKey.fingerprint.count == 19)
         #expect(try SyncIdentity(serialized: id.serialized).publicKey == id.publicKey)
         #expect(SyncIdentity().publicLine != line)

@@ -60,4 +60,30 @@ import Testing
           re-import of all-known events (export --all + import)  \(String(format: "%.3f", again)) s
         """)
     }
+
+    @Test("Measure: import of 100,000 events into a real encrypted store", .enabled(if: enabled))
+    func importIntoSession() throws {
+        let n = Int(ProcessInfo.processInfo.environment["SENIM_MEASURE_EVENTS"] ?? "") ?? 100_000
+        let events = SyncWorld.generate(seed: 2027, count: n)
+        let sender = SyncIdentity()
+        TestSupport.fastKDF()
+        let dir = TestSupport.tempDirectory("sync-measure")
+        defer { TestSupport.cleanup(dir) }
+        let session = try Session.create(at: dir, user: "gulnara", passphrase: "measure pass", point: "almaty-central",
+                                         configuration: TestSupport.configuration, kdf: TestSupport.kdf)
+        defer { session.close() }
+        let engine = SyncEngine(session: session)
+        try engine.trust(name: "laptop", key: sender.publicLine)
+        let me = try engine.identity()
+        let bundle = try SyncBundle.seal(events: events, sender: sender, recipient: me.publicKey)
+        var wall = DispatchTime.now().uptimeNanoseconds
+        var summary: ImportSummary?
+        let cpu = try Self.seconds { summary = try engine.importBundle(bundle) }
+        wall = DispatchTime.now().uptimeNanoseconds - wall
+        #expect(summary?.eventsNew == n)
+        print("""
+        sync measurement, \(n) events into an encrypted store (journal write with fsync, refold):
+          import  \(String(format: "%.3f", cpu)) s CPU, \(String(format: "%.3f", Double(wall) / 1e9)) s wall  (\(Int(Double(n) / (Double(wall) / 1e9))) events/s wall)
+        """)
+    }
 }

@@ -2,28 +2,35 @@ import SenimCore
 
 /// A compact description of a set of events, used to decide what a peer still lacks.
 ///
-/// Events fall into buckets by (the device that first wrote them, the UTC day of `at`).
-/// Each bucket is summarised by its event count and two 64-bit sums of a mixing function of
-/// the event ids (order-independent: the same set gives the same digest whatever the order).
-/// Two stores whose bucket digests are equal hold the same events in that bucket.
+/// Events fall into buckets by (the device that first wrote them, the week of `at`: UTC
+/// seconds divided by 604,800, rounded down). Each bucket is summarised by its event count and
+/// two 64-bit sums of a mixing function of the event ids (order-independent: the same set gives
+/// the same digest whatever the order). Two stores whose bucket digests are equal hold the same
+/// events in that bucket. Weeks keep the summary small (about 30 bytes per device per week, so
+/// 20 devices over 5 years are about 160 KB) at the cost of re-sending a week's events of a
+/// device when one of them is new.
 public struct Holdings: Sendable, Equatable {
+    /// Seconds per bucket period (one week).
+    public static let period: Int64 = 7 * 86_400
+
     public struct Bucket: Hashable, Comparable, Sendable {
         public var device: DeviceID
-        public var day: Int64
-        public init(device: DeviceID, day: Int64) {
+        /// Weeks since 1970-01-01 (a Thursday), negative before.
+        public var week: Int64
+        public init(device: DeviceID, week: Int64) {
             self.device = device
-            self.day = day
+            self.week = week
         }
         public init(_ e: Event) {
             device = e.device
-            day = Self.day(of: e.at)
+            week = Self.week(of: e.at)
         }
-        /// Floor division: days before 1970 are negative.
-        public static func day(of t: Timestamp) -> Int64 {
-            t >= 0 ? t / 86_400 : (t + 1) / 86_400 - 1
+        /// Floor division: weeks before 1970 are negative; never traps.
+        public static func week(of t: Timestamp) -> Int64 {
+            t >= 0 ? t / Holdings.period : (t + 1) / Holdings.period - 1
         }
         public static func < (a: Bucket, b: Bucket) -> Bool {
-            a.device != b.device ? a.device < b.device : a.day < b.day
+            a.device != b.device ? a.device < b.device : a.week < b.week
         }
     }
 
@@ -79,14 +86,14 @@ public struct Holdings: Sendable, Equatable {
 
     // MARK: Encoding (inside bundles and in peer metadata)
 
-    /// `count varint` then per bucket in (device, day) order: device fixed64, day zig-zag,
+    /// `count varint` then per bucket in (device, week) order: device fixed64, week zig-zag,
     /// count varint, sumA fixed64, sumB fixed64.
     func encode(into w: inout BinaryWriter) {
         w.varint(UInt64(buckets.count))
         for k in buckets.keys.sorted() {
             let d = buckets[k]!
             w.fixed64(k.device.rawValue)
-            w.int(k.day)
+            w.int(k.week)
             w.varint(d.count)
             w.fixed64(d.sumA)
             w.fixed64(d.sumB)
@@ -105,7 +112,7 @@ public struct Holdings: Sendable, Equatable {
         b.reserveCapacity(Int(n))
         var previous: Bucket?
         for _ in 0..<Int(n) {
-            let k = Bucket(device: DeviceID(try r.fixed64()), day: try r.int())
+            let k = Bucket(device: DeviceID(try r.fixed64()), week: try r.int())
             if let p = previous, !(p < k) { throw .badTag(field: "bucket order", value: 0) }
             previous = k
             b[k] = Digest(count: try r.varint(), sumA: try r.fixed64(), sumB: try r.fixed64())

@@ -106,7 +106,7 @@ struct PeerState: Equatable {
         for k in sent.keys.sorted() {
             let s = sent[k]!
             w.fixed64(k.device.rawValue)
-            w.int(k.day)
+            w.int(k.week)
             w.varint(s.sequence)
             w.varint(s.digest.count)
             w.fixed64(s.digest.sumA)
@@ -150,7 +150,7 @@ struct PeerState: Equatable {
                 let ns = try r.varint()
                 guard ns <= UInt64(r.remaining / 19) else { throw .truncated }
                 for _ in 0..<Int(ns) {
-                    let k = Holdings.Bucket(device: DeviceID(try r.fixed64()), day: try r.int())
+                    let k = Holdings.Bucket(device: DeviceID(try r.fixed64()), week: try r.int())
                     let seq = try r.varint()
                     s.sent[k] = Sent(sequence: seq, digest: Holdings.Digest(count: try r.varint(), sumA: try r.fixed64(),
                                                                              sumB: try r.fixed64()))

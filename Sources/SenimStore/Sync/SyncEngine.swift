@@ -77,6 +77,11 @@ public final class SyncEngine {
     public let store: any SyncStore
     let clock: () -> Timestamp
 
+    /// The largest per-peer metadata value written. The encrypted store takes local values up to
+    /// 1 MiB; past this size the engine forgets the peer's holdings, then its record of what was
+    /// sent: both only save re-sending, so forgetting them costs larger bundles, never data.
+    public var maxPeerStateSize = 900_000
+
     public init(store: any SyncStore, clock: @escaping () -> Timestamp = { Timestamp(Date().timeIntervalSince1970) }) {
         self.store = store
         self.clock = clock
@@ -206,7 +211,7 @@ public final class SyncEngine {
         state.nextSequence += 1
         for b in send { state.sent[b] = PeerState.Sent(sequence: sequence, digest: holdings.buckets[b]!) }
         state.lastExportAt = now
-        try self.write(PeerState.key(peer), state.encode())
+        try savePeerState(peer, state)
         return ExportSummary(peer: peer, sequence: sequence, eventCount: events.count, byteCount: bytes.count)
     }
 
@@ -270,7 +275,7 @@ public final class SyncEngine {
         // What the peer's holdings already reflect needs no belief of ours any more.
         state.sent = state.sent.filter { $0.value.sequence > state.acknowledgedByPeer }
         state.lastImportAt = clock()
-        try write(PeerState.key(opened.sender), state.encode())
+        try savePeerState(opened.sender, state)
 
         let newClients = after.clients.lazy.filter { before.clientIndex[$0.uic] == nil }.map(\.uic)
         let near = NearDuplicates.find(in: after, formula: store.configuration.uic, only: Set(newClients))
@@ -303,6 +308,20 @@ public final class SyncEngine {
 
     func loadEvents() throws(SyncError) -> [Event] {
         do { return try store.events() } catch { throw .store(String(describing: error)) }
+    }
+
+    func savePeerState(_ name: String, _ state: PeerState) throws(SyncError) {
+        var s = state
+        var bytes = s.encode()
+        if bytes.count > maxPeerStateSize {
+            s.peerHoldings = nil
+            bytes = s.encode()
+        }
+        if bytes.count > maxPeerStateSize {
+            s.sent = [:]
+            bytes = s.encode()
+        }
+        try write(PeerState.key(name), bytes)
     }
 
     func write(_ key: String, _ value: [UInt8]?) throws(SyncError) {

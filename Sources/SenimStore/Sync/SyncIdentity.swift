@@ -44,9 +44,10 @@ public struct PeerKey: Hashable, Sendable {
         Array(SHA256.hash(data: checkLabel + body).prefix(4))
     }
 
-    /// Reads a line printed by `SyncIdentity.publicLine` (surrounding spaces ignored).
+    /// Reads a line printed by `SyncIdentity.publicLine`. Whitespace anywhere is ignored (a
+    /// messenger may wrap a long line).
     public static func parse(_ line: String) throws(SyncError) -> PeerKey {
-        let t = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = String(line.filter { !$0.isWhitespace })
         guard t.hasPrefix(linePrefix) else { throw .badKey(reason: "it does not start with \(linePrefix)") }
         guard let raw = Base64URL.decode(String(t.dropFirst(linePrefix.count))) else {
             throw .badKey(reason: "it contains characters that are not base64url")

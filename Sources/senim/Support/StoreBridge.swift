@@ -72,6 +72,3 @@ extension Session: StoreSession {
         try changePassphrase(to: newPassphrase, kdf: testingKDF ? .testing : nil)
     }
 }
-
-/// The sync engine works on any store that offers these; the session does.
-extension Session: SyncStore {}

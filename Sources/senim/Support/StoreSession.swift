@@ -21,6 +21,9 @@ protocol StoreSession: AnyObject {
     func save(_ events: [Event]) throws
     /// Adds events authored elsewhere (sync, synthetic data) without the author check.
     func importEvents(_ events: [Event]) throws -> (new: Int, known: Int)
+    /// Bulk loading of synthetic data: durable appends without folding, then one fold.
+    func bulkImport(_ events: [Event]) throws -> Int
+    func finishBulkImport() throws
     func sealNote(_ plaintext: String) throws -> [UInt8]
     func openNote(_ sealed: [UInt8]) throws -> String
     func addUser(name: String, role: Role, passphrase: String, testingKDF: Bool) throws

@@ -1,11 +1,12 @@
 import Foundation
 import SenimCore
+import SenimTUI
 
-/// The one place that starts the TUI (`SenimTUI.TUIApp.run`).
-///
-/// WAITING FOR SenimTUI.TUIApp (not on main yet): refuses with `cli.unavailable` (exit 70).
+/// The one place that starts the TUI (`SenimTUI.TUIApp.run`): the unlock screen opens the
+/// store in `store` with the typed user name and passphrase, and again after every lock.
 enum TUIBridge {
     static func run(env: CLIEnvironment, store: URL, initialUser: String?) throws -> Int32 {
-        throw CLIFailure(Message("cli.unavailable", "SenimTUI.TUIApp"), .software)
+        TUIApp.run(storeDirectory: store, configuration: env.configuration, language: env.language,
+                   initialUser: initialUser)
     }
 }

@@ -56,6 +56,7 @@ enum Passphrases {
 enum Terminal {
     static var stderrIsTTY: Bool { isatty(2) == 1 }
     static var stdoutIsTTY: Bool { isatty(1) == 1 }
+    static var stdinIsTTY: Bool { isatty(0) == 1 }
 }
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal.

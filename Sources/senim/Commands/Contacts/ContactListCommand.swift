@@ -31,8 +31,6 @@ struct ContactListCommand: ParsableCommand {
         }
     }
 
-    struct JSONContacts: Encodable { var contacts: [JSONModel.Contact] }
-
     func run() throws {
         try global.withSession { env, s in
             let l = s.ledger
@@ -41,7 +39,7 @@ struct ContactListCommand: ParsableCommand {
             var site: Int32?
             if let point {
                 _ = try s.validator.point(point)
-                guard let i = l.sites.lookup(point) else { return try emit([], env) }
+                guard let i = l.sites.lookup(point) else { return try emit(0, env) { _ in fatalError("no contacts") } }
                 site = i
             }
             var indices: [Int]
@@ -56,25 +54,29 @@ struct ContactListCommand: ParsableCommand {
             }
             if let site { indices = indices.filter { l.contacts[$0].site == site } }
             if limit > 0 && indices.count > limit { indices = Array(indices.suffix(limit)) }
-            try emit(indices.map { JSONModel.contact(l, index: $0) }, env)
+            try emit(indices.count, env) { JSONModel.contact(l, index: indices[$0]) }
         }
     }
 
-    private func emit(_ list: [JSONModel.Contact], _ env: CLIEnvironment) throws {
-        if output.json { return try Out.json(JSONContacts(contacts: list)) }
-        Self.printTable(list, env: env)
+    private func emit(_ count: Int, _ env: CLIEnvironment, _ contact: (Int) -> JSONModel.Contact) throws {
+        if output.json { return try Out.jsonList(key: "contacts", count: count, element: contact) }
+        Self.printTable(count: count, env: env, contact)
     }
 
     static func printTable(_ list: [JSONModel.Contact], env: CLIEnvironment) {
-        var t = Table([env.t("cli.col.id"), env.t("cli.col.time"), env.t("cli.col.point"), env.t("cli.col.code"),
+        printTable(count: list.count, env: env) { list[$0] }
+    }
+
+    static func printTable(count: Int, env: CLIEnvironment, _ contact: (Int) -> JSONModel.Contact) {
+        let headers = [env.t("cli.col.id"), env.t("cli.col.time"), env.t("cli.col.point"), env.t("cli.col.code"),
                        env.t("cli.col.worker"), env.t("cli.col.type"), env.t("cli.col.items"), env.t("cli.col.services"),
-                       env.t("cli.col.overdose"), env.t("cli.col.note")])
-        for c in list {
+                       env.t("cli.col.overdose"), env.t("cli.col.note")]
+        Table.stream(headers, count: count) { i in
+            let c = contact(i)
             let at = Dates.parseInstant(c.at).map { Dates.local(Timestamp($0.timeIntervalSince1970)) } ?? c.at
-            t.add([String(c.id.prefix(8)), at, c.point, c.client, c.worker, c.type, Render.items(c.items),
-                   c.services.joined(separator: ", "), c.overdose ?? "", c.note ?? ""])
+            return [String(c.id.prefix(8)), at, c.point, c.client, c.worker, c.type, Render.items(c.items),
+                    c.services.joined(separator: ", "), c.overdose ?? "", c.note ?? ""]
         }
-        Out.line(t.render())
-        Out.line(env.t("cli.count.contacts", String(list.count)))
+        Out.line(env.t("cli.count.contacts", String(count)))
     }
 }

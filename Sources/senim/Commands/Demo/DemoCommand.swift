@@ -93,10 +93,11 @@ struct DemoCommand: ParsableCommand {
         let summary = try SyntheticData.generate(plan, configuration: env.configuration, batchSize: 50_000,
                                                  seal: { try psy.sealNote($0) }) { batch in
             let upToNow = batch.filter { $0.at <= Timestamp(now.timeIntervalSince1970) }
-            _ = try psy.importEvents(upToNow)
+            _ = try psy.bulkImport(upToNow)
             done += upToNow.lazy.filter { if case .contactLogged = $0.body { true } else { false } }.count
             bar.update(done)
         }
+        // The session closes next; the next open folds the store, so no fold here.
         bar.finish()
         if json && noTUI {
             return try Out.json(JSONDemo(store: dir.path, users: users, events: psy.eventCount, contacts: summary.contacts))
@@ -108,6 +109,11 @@ struct DemoCommand: ParsableCommand {
         Out.line(env.t("cli.demo.open", dir.path))
         if noTUI { return }
         psy.close()
+        // The TUI takes the whole screen: let the user note a passphrase first.
+        if Terminal.stdinIsTTY && Terminal.stdoutIsTTY {
+            FileHandle.standardOutput.write(Data((env.t("cli.demo.pressEnter") + " ").utf8))
+            _ = readLine()
+        }
         let code = try TUIBridge.run(env: env, store: dir, initialUser: users[1].name)
         if code != 0 { throw ExitCode(code) }
     }

@@ -17,6 +17,7 @@ struct SyncTrustCommand: ParsableCommand {
 
     func run() throws {
         try global.withSession { env, s in
+            try PrivacyGuard.require(name)
             Out.line(try SyncBridge.trust(s, name: name, key: key, env: env))
         }
     }

@@ -1,0 +1,122 @@
+import SenimCore
+
+/// Everything in memory: for tests, snapshots and the tmux harness. Not a store: nothing is
+/// written anywhere and nothing is encrypted. "Sealed" notes are opaque tokens that only this
+/// object resolves (the plaintext is never in the bytes).
+public final class InMemoryStore {
+    public let configuration: Configuration
+    public let point: String
+    public private(set) var events: [Event]
+    /// Time source for event contexts; tests pass a fixed clock.
+    public var clock: () -> Timestamp
+    /// Makes the next `save` fail with this error (fault injection in tests).
+    public var failNextSave: (any Error)?
+    var accounts: [String: (role: Role, passphrase: String)]
+    var notes: [[UInt8]: String] = [:]
+    var nextID: UInt64
+    let device = DeviceID(0x5E_41_30)
+
+    public init(configuration: Configuration, point: String, events: [Event] = [],
+                accounts: [UserAccount: String], clock: @escaping () -> Timestamp, firstID: UInt64 = 1 << 40) {
+        self.configuration = configuration
+        self.point = point
+        self.events = events
+        self.clock = clock
+        self.nextID = firstID
+        self.accounts = Dictionary(uniqueKeysWithValues: accounts.map { ($0.key.name, ($0.key.role, $0.value)) })
+    }
+
+    /// Opens a session, or throws `tui.unlock.wrong` like a store refusing a passphrase.
+    public func open(user: String, passphrase: String) throws -> InMemoryBackend {
+        guard let a = accounts[user], a.passphrase == passphrase else { throw Message("tui.unlock.wrong") }
+        return InMemoryBackend(store: self, user: user, role: a.role)
+    }
+
+    func append(_ new: [Event]) { events += new }
+}
+
+/// An unlocked session on an `InMemoryStore`.
+public final class InMemoryBackend: TUIBackend {
+    public let store: InMemoryStore
+    public private(set) var ledger: LedgerState
+    public let user: String
+    public let role: Role
+    public var point: String { store.point }
+    public var notices: [Message] = []
+
+    public init(store: InMemoryStore, user: String, role: Role) {
+        self.store = store
+        self.user = user
+        self.role = role
+        ledger = LedgerState.fold(store.events, catalogue: store.configuration.catalogue, points: store.configuration.points)
+    }
+
+    /// A single-user backend over `events` (tests).
+    public convenience init(configuration: Configuration, user: String, role: Role, point: String,
+                            events: [Event] = [], clock: @escaping () -> Timestamp) {
+        let s = InMemoryStore(configuration: configuration, point: point, events: events,
+                              accounts: [UserAccount(name: user, role: role): ""], clock: clock)
+        self.init(store: s, user: user, role: role)
+    }
+
+    public func context(site: String, at: Timestamp) -> Validator.Context {
+        store.nextID += 2
+        return Validator.Context(author: user, role: role, device: store.device, site: site, at: at,
+                                 id: EventID(high: 0x7E57, low: store.nextID))
+    }
+
+    public func save(_ new: [Event]) throws {
+        if let e = store.failNextSave {
+            store.failNextSave = nil
+            throw e
+        }
+        for e in new { try Policy.require(role, Policy.action(for: e.body)) }
+        store.append(new)
+        for e in new where !ledger.append(e) {
+            ledger = LedgerState.fold(store.events, catalogue: store.configuration.catalogue,
+                                      points: store.configuration.points)
+            break
+        }
+    }
+
+    public func sealNote(_ text: String) throws -> [UInt8] {
+        try Policy.require(role, .writeConfidentialNotes)
+        store.nextID += 1
+        var token: [UInt8] = Array("sealed:".utf8)
+        var n = store.nextID
+        for _ in 0..<8 { token.append(UInt8(n & 0xFF)); n >>= 8 }
+        store.notes[token] = text
+        return token
+    }
+
+    public func openNote(_ sealed: [UInt8]) throws -> String {
+        try Policy.require(role, .readConfidentialNotes)
+        guard let t = store.notes[sealed] else { throw Message("tui.error.noteUnreadable") }
+        return t
+    }
+
+    public func userAccounts() throws -> [UserAccount] {
+        store.accounts.map { UserAccount(name: $0.key, role: $0.value.role) }.sorted { $0.name < $1.name }
+    }
+
+    public func addUser(name: String, role: Role, passphrase: String) throws {
+        try Policy.require(self.role, .manageUsers)
+        guard Validator.isValidUserName(name) else { throw Message("validate.user.name", name) }
+        guard store.accounts[name] == nil else { throw Message("tui.users.exists", name) }
+        store.accounts[name] = (role, passphrase)
+        let ctx = context(site: point, at: store.clock())
+        try save([Event(id: ctx.id, at: ctx.at, author: user, device: ctx.device, site: point, body: .userAdded(name: name, role: role))])
+    }
+
+    public func removeUser(_ name: String) throws {
+        try Policy.require(role, .manageUsers)
+        guard name != user else { throw Message("tui.users.removeSelf") }
+        guard store.accounts.removeValue(forKey: name) != nil else { throw Message("tui.users.unknown", name) }
+        let ctx = context(site: point, at: store.clock())
+        try save([Event(id: ctx.id, at: ctx.at, author: user, device: ctx.device, site: point, body: .userRemoved(name: name))])
+    }
+
+    public func changePassphrase(to passphrase: String) throws {
+        store.accounts[user]?.passphrase = passphrase
+    }
+}

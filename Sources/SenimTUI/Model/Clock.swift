@@ -1,0 +1,94 @@
+import Foundation
+import SenimCore
+
+/// Calendar arithmetic on plain numbers (no Foundation calendar, no clock): the runtime
+/// passes the time and the local UTC offset in.
+public enum Clock {
+    /// Local day number (days since 1970-01-01) of a UTC timestamp.
+    public static func day(_ t: Timestamp, _ utcOffset: Int) -> DayNumber {
+        DayNumber(floorDiv(t + Int64(utcOffset), 86_400))
+    }
+
+    /// UTC timestamp of local midnight starting `day`.
+    public static func start(of day: DayNumber, _ utcOffset: Int) -> Timestamp {
+        Int64(day) * 86_400 - Int64(utcOffset)
+    }
+
+    public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        a >= 0 ? a / b : -((-a + b - 1) / b)
+    }
+
+    /// (year, month 1…12, day 1…31) of a day number (proleptic Gregorian).
+    public static func civil(_ day: DayNumber) -> (year: Int, month: Int, day: Int) {
+        let z = Int(day) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    /// Day number of a civil date.
+    public static func dayNumber(year: Int, month: Int, day: Int) -> DayNumber {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return DayNumber(era * 146_097 + doe - 719_468)
+    }
+
+    public static func isoDate(_ day: DayNumber) -> String {
+        let c = civil(day)
+        return "\(c.year)-\(two(c.month))-\(two(c.day))"
+    }
+
+    /// "DD.MM" — the short date used in lists.
+    public static func shortDate(_ day: DayNumber) -> String {
+        let c = civil(day)
+        return "\(two(c.day)).\(two(c.month))"
+    }
+
+    public static func time(_ t: Timestamp, _ utcOffset: Int) -> String {
+        let s = Int((t + Int64(utcOffset)) - Int64(day(t, utcOffset)) * 86_400)
+        return "\(two(s / 3600)):\(two(s / 60 % 60))"
+    }
+
+    /// Parses "YYYY-MM-DD" (also "DD.MM.YYYY"); nil if it is not a real date.
+    public static func parseDate(_ text: String) -> DayNumber? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        var y = 0, m = 0, d = 0
+        let dash = t.split(separator: "-", omittingEmptySubsequences: false)
+        let dot = t.split(separator: ".", omittingEmptySubsequences: false)
+        if dash.count == 3, dash[0].count == 4, let a = Int(dash[0]), let b = Int(dash[1]), let c = Int(dash[2]) {
+            (y, m, d) = (a, b, c)
+        } else if dot.count == 3, dot[2].count == 4, let a = Int(dot[0]), let b = Int(dot[1]), let c = Int(dot[2]) {
+            (y, m, d) = (c, b, a)
+        } else {
+            return nil
+        }
+        guard (1900...2200).contains(y), (1...12).contains(m), (1...31).contains(d) else { return nil }
+        let n = dayNumber(year: y, month: m, day: d)
+        let back = civil(n)
+        return back.month == m && back.day == d ? n : nil
+    }
+
+    /// First day of the month `monthsBack` months before the month containing `day`, and the
+    /// first day of the month after it.
+    public static func month(containing day: DayNumber, monthsBack: Int) -> (start: DayNumber, end: DayNumber, year: Int, month: Int) {
+        let c = civil(day)
+        var idx = c.year * 12 + (c.month - 1) - monthsBack
+        let y = idx / 12, m = idx % 12 + 1
+        let start = dayNumber(year: y, month: m, day: 1)
+        idx += 1
+        let end = dayNumber(year: idx / 12, month: idx % 12 + 1, day: 1)
+        return (start, end, y, m)
+    }
+
+    private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+}

@@ -1,0 +1,63 @@
+import SenimCore
+
+/// A record the user asked to save, as data. `update` checks it against a provisional
+/// context (so errors show at once); the runtime turns it into events with the store's real
+/// context (time, event id, device) and saves them.
+public enum Draft: Hashable, Sendable {
+    case contact(ContactDraft)
+    case receive(item: String, quantity: Int, lot: String?, expires: DayNumber?)
+    case transfer(item: String, quantity: Int, to: String)
+    case writeOff(item: String, quantity: Int, reason: WriteOffReason)
+    case count(item: String, counted: Int)
+    case confirmTransfer(EventID)
+    case issueReferral(client: String, service: String, due: DayNumber?, note: String?)
+    case updateReferral(EventID, status: ReferralStatus, note: String?)
+    /// The plaintext is sealed by the runtime through the backend, never stored as is.
+    case confidentialNote(EventID, text: String)
+
+    /// The events this draft becomes, or the reason it is refused.
+    public func events(validator v: Validator, ledger: LedgerState, ctx: Validator.Context,
+                       seal: (String) throws -> [UInt8]) throws -> [Event] {
+        let known: (UIC) -> Bool = { ledger.client($0) != nil }
+        switch self {
+        case .contact(let d):
+            let input = Validator.ContactInput(
+                client: d.client, type: d.type, packs: d.packs, items: d.items.map { ($0.item, Int($0.quantity)) },
+                services: d.services, overdose: d.overdose, note: d.note)
+            return try v.contact(input, ctx: ctx, known: known,
+                                 nearDuplicates: { v.formula.nearDuplicates(of: $0, among: ledger.clientIndex.keys) },
+                                 newClient: d.newClient)
+        case .receive(let item, let q, let lot, let expires):
+            return [try v.receive(item: item, quantity: q, lot: lot, expires: expires, ctx: ctx)]
+        case .transfer(let item, let q, let to):
+            return [try v.transfer(item: item, quantity: q, to: to, ctx: ctx)]
+        case .writeOff(let item, let q, let reason):
+            return [try v.writeOff(item: item, quantity: q, reason: reason, ctx: ctx)]
+        case .count(let item, let q):
+            return [try v.count(item: item, counted: q, ctx: ctx)]
+        case .confirmTransfer(let id):
+            guard let t = ledger.transfers[id], t.inTransit else { throw Message("tui.stock.transferGone") }
+            guard ledger.sites[t.to] == ctx.site else { throw Message("tui.stock.transferNotHere") }
+            return [try v.confirmTransfer(t, ledger: ledger, ctx: ctx)]
+        case .issueReferral(let client, let service, let due, let note):
+            return [try v.issueReferral(client: client, service: service, due: due, note: note, ctx: ctx, known: known)]
+        case .updateReferral(let id, let status, let note):
+            return [try v.updateReferral(ledger.referrals[id], idText: id.short, status: status, note: note, ctx: ctx)]
+        case .confidentialNote(let id, let text):
+            return [try v.confidentialNote(ledger.referrals[id], idText: id.short, plaintext: text, ctx: ctx, seal: seal)]
+        }
+    }
+}
+
+/// The new-contact form's content, ready for the validator.
+public struct ContactDraft: Hashable, Sendable {
+    public var client: String
+    public var type: String
+    public var packs: [String]
+    /// Final quantities of every item handed out (they replace the packs' quantities).
+    public var items: [ItemQuantity]
+    public var services: [String]
+    public var overdose: String?
+    public var note: String?
+    public var newClient: Bool
+}

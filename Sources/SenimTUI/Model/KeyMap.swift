@@ -1,0 +1,189 @@
+import SenimCore
+
+/// What a key does. Each command has a short label for the function-key bar
+/// (`tui.bar.<name>`) and a sentence for the help screen (`tui.cmd.<name>`).
+public enum Command: String, Hashable, Sendable, CaseIterable {
+    case help, quit, lock, home, back
+    case goContact, goClients, goReferrals, goStock, goReports, goUsers, goSettings
+    case up, down, pageUp, pageDown, top, bottom, open
+    case nextField, prevField
+    case save, builder, clear, more, less, moreTen, lessTen, toggle, pack, cycleNext, cyclePrev
+    case search, contactFor, referFor
+    case filter, dueFilter, updateStatus, addNote, newReferral
+    case nextTab, receive, transfer, writeOff, count, arrived, nextSite
+    case prevPeriod, nextPeriod, periodKind, typePeriod, export
+    case addUser, removeUser, passphrase
+
+    public var name: String { rawValue }
+}
+
+/// One row of the key table.
+public struct Binding: Hashable, Sendable {
+    public var keys: [Key]
+    public var command: Command
+    /// Whether the binding's non-printable keys (F-keys, Ctrl, arrows, Enter, Esc) work while
+    /// a text field has the focus. Printable keys never do: they go into the field.
+    public var inField: Bool
+    /// Shown on the function-key bar (only for bindings whose first key is a function key).
+    public var onBar: Bool
+
+    public init(_ keys: [Key], _ command: Command, inField: Bool? = nil, onBar: Bool = true) {
+        self.keys = keys
+        self.command = command
+        self.inField = inField ?? true
+        self.onBar = onBar
+    }
+
+    public var functionKey: Int? {
+        if case .function(let n) = keys.first { return n }
+        return nil
+    }
+}
+
+/// The single table that maps keys to commands per screen. The function-key bar and the
+/// help screen are generated from it.
+public enum KeyMap {
+    /// The panic key combination that works everywhere, even inside text fields: Ctrl-L
+    /// ("L" for lock). F12 does the same.
+    public static let panicKeys: [Key] = [.function(12), .ctrl("l")]
+
+    static let global: [Binding] = [
+        Binding([.function(1), .char("?")], .help),
+        Binding([.escape], .back, onBar: false),
+        Binding([.function(9)], .home),
+        Binding([.function(10), .char("q"), .ctrl("c")], .quit),
+        Binding(panicKeys, .lock),
+    ]
+
+    static let lists: [Binding] = [
+        Binding([.up, .char("k")], .up, onBar: false),
+        Binding([.down, .char("j")], .down, onBar: false),
+        Binding([.pageUp], .pageUp, onBar: false),
+        Binding([.pageDown], .pageDown, onBar: false),
+        Binding([.home, .char("g")], .top, onBar: false),
+        Binding([.end, .char("G")], .bottom, onBar: false),
+    ]
+
+    /// The bindings in effect on `screen` for `role`, screen-specific ones first.
+    public static func bindings(_ screen: ScreenID, role: Role?, catalogue: Catalogue? = nil,
+                                detailOpen: Bool = false) -> [Binding] {
+        let coordinator = role == .coordinator
+        var b: [Binding] = []
+        switch screen {
+        case .home:
+            b = [
+                Binding([.function(2), .char("n")], .goContact),
+                Binding([.function(3), .char("c")], .goClients),
+                Binding([.function(4), .char("r")], .goReferrals),
+                Binding([.function(5), .char("s")], .goStock),
+                Binding([.function(6), .char("p")], .goReports),
+            ]
+            if coordinator { b.append(Binding([.function(7), .char("u")], .goUsers)) }
+            b.append(Binding([.function(8), .char("o")], .goSettings))
+        case .contact:
+            b = [
+                Binding([.function(2)], .save),
+                Binding([.enter], .open, onBar: false),
+                Binding([.function(3)], .builder),
+                Binding([.function(4)], .clear),
+                Binding([.tab], .nextField, onBar: false),
+                Binding([.backTab], .prevField, onBar: false),
+                Binding([.up, .char("k")], .up, onBar: false),
+                Binding([.down, .char("j")], .down, onBar: false),
+                Binding([.char("+"), .right], .more, inField: false, onBar: false),
+                Binding([.char("-"), .left], .less, inField: false, onBar: false),
+                Binding([.pageUp], .moreTen, onBar: false),
+                Binding([.pageDown], .lessTen, onBar: false),
+                Binding([.char(" ")], .toggle, inField: false, onBar: false),
+            ]
+            if let catalogue, !catalogue.packs.isEmpty {
+                b.append(Binding(catalogue.packs.compactMap { $0.key.first.map(Key.char) }, .pack, inField: false, onBar: false))
+            }
+        case .clients:
+            b = [
+                Binding([.enter], .open, onBar: false),
+                Binding([.char("/")], .search, inField: false, onBar: false),
+                Binding([.function(2)], .contactFor),
+                Binding([.function(3)], .referFor),
+            ] + lists
+        case .referrals:
+            b = [
+                Binding([.enter], .open, onBar: false),
+                Binding([.function(2)], .updateStatus),
+            ]
+            if role == .psychologist { b.append(Binding([.function(3)], .addNote)) }
+            b += [
+                Binding([.function(4), .char("f")], .filter),
+                Binding([.function(5), .char("d")], .dueFilter),
+                Binding([.function(6)], .newReferral),
+            ] + lists
+        case .stock:
+            if coordinator {
+                b = [
+                    Binding([.function(2)], .receive),
+                    Binding([.function(3)], .transfer),
+                    Binding([.function(4)], .writeOff),
+                    Binding([.function(5)], .count),
+                ]
+            }
+            b += [
+                Binding([.function(6)], .arrived),
+                Binding([.function(7), .tab], .nextTab),
+            ]
+            if coordinator { b.append(Binding([.function(8)], .nextSite)) }
+            b += lists
+        case .reports:
+            b = [
+                Binding([.left, .char("[")], .prevPeriod, onBar: false),
+                Binding([.right, .char("]")], .nextPeriod, onBar: false),
+                Binding([.function(3)], .periodKind),
+                Binding([.function(4)], .typePeriod),
+            ]
+            if role.map({ Policy.allows($0, .exportReports) }) ?? false {
+                b.insert(Binding([.function(2)], .export), at: 0)
+            }
+            if coordinator { b.append(Binding([.function(8)], .nextSite)) }
+            b += lists
+        case .users:
+            if coordinator {
+                b = [
+                    Binding([.function(2)], .addUser),
+                    Binding([.function(8), .delete], .removeUser),
+                ]
+            }
+            b += [Binding([.function(3)], .passphrase)] + lists
+        case .settings:
+            b = [
+                Binding([.right, .enter, .char(" "), .char("+")], .cycleNext, inField: false, onBar: false),
+                Binding([.left, .char("-")], .cyclePrev, inField: false, onBar: false),
+                Binding([.function(3)], .passphrase),
+            ] + lists
+        }
+        if screen != .home {
+            // On the home screen Esc does nothing; F9 is "home" everywhere else.
+            return b + global
+        }
+        return b + global.filter { $0.command != .home && $0.command != .back }
+    }
+
+    /// The command for `key`, or nil. `inField` is true while a text field has the focus.
+    public static func command(for key: Key, in bindings: [Binding], inField: Bool) -> Command? {
+        for b in bindings where b.keys.contains(key) {
+            if inField && (key.isPrintable || !b.inField) { continue }
+            return b.command
+        }
+        return nil
+    }
+
+    /// Function-key bar entries: (key number, command), in key order.
+    public static func bar(_ bindings: [Binding]) -> [(Int, Command)] {
+        var seen = Set<Int>()
+        var out: [(Int, Command)] = []
+        for b in bindings where b.onBar {
+            for k in b.keys {
+                if case .function(let n) = k, seen.insert(n).inserted { out.append((n, b.command)) }
+            }
+        }
+        return out.sorted { $0.0 < $1.0 }
+    }
+}

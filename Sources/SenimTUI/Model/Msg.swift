@@ -1,0 +1,55 @@
+import SenimCore
+
+/// Everything that can happen to the TUI: keys, resizes, clock ticks and the results of
+/// effects the runtime carried out.
+public enum Msg: Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+    /// The wall clock (seconds since 1970 UTC); arrives at least once a second.
+    case tick(Timestamp)
+    case unlocked(SessionInfo)
+    case unlockFailed(Message)
+    /// A draft was saved; `ledger` is the store's state afterwards.
+    case saved(Draft, ledger: LedgerState)
+    case failed(Message)
+    case notesOpened(EventID, [String])
+    case usersLoaded([UserAccount])
+    /// A user-management effect succeeded; `ledger` is the store's state afterwards.
+    case usersChanged(Message, [UserAccount], ledger: LedgerState)
+    /// An effect without data of its own succeeded (export written, passphrase changed).
+    case done(Message)
+}
+
+/// Side effects `update` asks for. The runtime (`EffectRunner`) performs them and answers
+/// with a `Msg`.
+public enum Effect: Hashable, Sendable {
+    case unlock(user: String, passphrase: String)
+    case save(Draft)
+    /// Forget the session (close the store) and clear the screen.
+    case lock
+    case quit
+    case openNotes(EventID)
+    case loadUsers
+    case addUser(name: String, role: Role, passphrase: String)
+    case removeUser(String)
+    case changePassphrase(String)
+    /// Write `content` to a new file named `fileName` in the current directory; `notes` are
+    /// shown with the result (already in the user's language).
+    case export(fileName: String, content: String, notes: [String])
+}
+
+/// What the model learns when a store unlocks.
+public struct SessionInfo: Sendable {
+    public var user: String
+    public var role: Role
+    public var point: String
+    public var ledger: LedgerState
+    public var notices: [Message]
+    public init(user: String, role: Role, point: String, ledger: LedgerState, notices: [Message] = []) {
+        self.user = user
+        self.role = role
+        self.point = point
+        self.ledger = ledger
+        self.notices = notices
+    }
+}

@@ -1,0 +1,141 @@
+import SenimCore
+
+/// Read-only questions the screens ask of the ledger. Pure functions of their inputs.
+public enum Queries {
+    /// Indices of contacts at `site` on local day `day`, newest first.
+    public static func contacts(_ l: LedgerState, site: String, day: DayNumber, utcOffset: Int) -> [Int] {
+        guard let s = l.sites.lookup(site) else { return [] }
+        let from = Clock.start(of: day, utcOffset), to = Clock.start(of: day + 1, utcOffset)
+        var out: [Int] = []
+        var i = l.firstContact(atOrAfter: from)
+        while i < l.contacts.count, l.contacts[i].at < to {
+            if l.contacts[i].site == s { out.append(i) }
+            i += 1
+        }
+        return out.reversed()
+    }
+
+    public struct Alert: Hashable, Sendable {
+        public enum Kind: Hashable, Sendable {
+            case low(level: Int64, threshold: Int)
+            case out
+            case expiring(quantity: Int64, expires: DayNumber)
+            case expired(quantity: Int64, expires: DayNumber)
+            case discrepancy(count: Int, shortfall: Int64)
+            case inTransit(quantity: Int64, from: String)
+        }
+        public var item: String
+        public var kind: Kind
+    }
+
+    /// Days before expiry at which a lot is flagged.
+    public static let expiryWarningDays: DayNumber = 60
+
+    /// Stock alerts at `site`: low or empty, lots expiring soon or expired, discrepancies,
+    /// transfers on their way here.
+    public static func alerts(_ l: LedgerState, catalogue: Catalogue, site: String, today: DayNumber) -> [Alert] {
+        var out: [Alert] = []
+        for item in catalogue.items {
+            guard let lvl = l.level(site: site, item: item.id) else { continue }
+            if lvl.level <= 0, lvl.discrepancies == 0 {
+                out.append(Alert(item: item.id, kind: .out))
+            } else if let t = item.lowStock, lvl.level < Int64(t), lvl.level > 0 {
+                out.append(Alert(item: item.id, kind: .low(level: lvl.level, threshold: t)))
+            }
+            for lot in lvl.lots {
+                guard let e = lot.expires, lot.remaining > 0 else { continue }
+                if e < today {
+                    out.append(Alert(item: item.id, kind: .expired(quantity: lot.remaining, expires: e)))
+                } else if e - today <= expiryWarningDays {
+                    out.append(Alert(item: item.id, kind: .expiring(quantity: lot.remaining, expires: e)))
+                }
+            }
+            if lvl.discrepancies > 0 {
+                out.append(Alert(item: item.id, kind: .discrepancy(count: lvl.discrepancies, shortfall: lvl.shortfall)))
+            }
+        }
+        if let s = l.sites.lookup(site) {
+            for t in l.transfersInTransit where t.to == s {
+                out.append(Alert(item: l.items[t.item], kind: .inTransit(quantity: t.quantity, from: l.sites[t.from])))
+            }
+        }
+        return out
+    }
+
+    /// Open referrals, due first (no due date last), then by issue time.
+    public static func referrals(_ l: LedgerState, filter: ReferralFilter, due: DueFilter, today: DayNumber) -> [ReferralRecord] {
+        let list = l.referralList.filter { r in
+            switch filter {
+            case .open: if r.status.isClosed { return false }
+            case .all: break
+            default: if r.status.rawValue != filter.rawValue { return false }
+            }
+            switch due {
+            case .any: return true
+            case .overdue: return (r.due.map { $0 < today } ?? false) && !r.status.isClosed
+            case .week: return r.due.map { $0 >= today && $0 < today + 7 } ?? false
+            }
+        }
+        return list.sorted { a, b in
+            let da = a.due ?? .max, db = b.due ?? .max
+            return da != db ? da < db : a.issuedAt < b.issuedAt
+        }
+    }
+
+    /// Open referrals due today or earlier (the home screen's follow-up list). Psychologists
+    /// see referrals to psychological services first.
+    public static func referralsDue(_ l: LedgerState, today: DayNumber, role: Role) -> [ReferralRecord] {
+        let open = referrals(l, filter: .open, due: .any, today: today).filter { ($0.due ?? .max) <= today + 1 }
+        guard role == .psychologist else { return open }
+        let psy: Set<String> = ["peer-psychologist", "mental-health", "narcologist"]
+        return open.filter { psy.contains($0.service) } + open.filter { !psy.contains($0.service) }
+    }
+
+    /// Clients whose code contains the normalised search text (all clients if it is empty),
+    /// most recently seen first.
+    public static func clients(_ l: LedgerState, search: String) -> [ClientRecord] {
+        let q = Letters.normaliseCode(search)
+        var out = l.clients.filter { $0.mergedInto == nil && (q.isEmpty || $0.uic.code.contains(q)) }
+        out.sort { $0.lastSeen != $1.lastSeen ? $0.lastSeen > $1.lastSeen : $0.uic < $1.uic }
+        return out
+    }
+
+    /// Items handed out at `site` in the `days` days before `now`.
+    public static func distributed(_ l: LedgerState, site: String, item: String, days: Int, now: Timestamp) -> Int64 {
+        guard let s = l.sites.lookup(site), let it = l.items.lookup(item) else { return 0 }
+        var total: Int64 = 0
+        var i = l.firstContact(atOrAfter: now - Int64(days) * 86_400)
+        while i < l.contacts.count, l.contacts[i].at <= now {
+            let c = l.contacts[i]
+            if c.site == s { for line in l.lines(of: c) where line.item == it { total += Int64(line.quantity) } }
+            i += 1
+        }
+        return total
+    }
+
+    /// Days the current level lasts at the last 30 days' rate; nil when nothing was handed out.
+    public static func daysLeft(level: Int64, distributedIn30Days d: Int64) -> Int? {
+        guard d > 0 else { return nil }
+        return Int(max(0, level) * 30 / d)
+    }
+
+    /// Movements at `site`, newest first, including contacts' distributions summed per day.
+    public static func movements(_ l: LedgerState, site: String) -> [StockMovement] {
+        guard let s = l.sites.lookup(site) else { return [] }
+        return l.movements.filter { $0.site == s }.reversed()
+    }
+
+    /// A one-line summary of a contact's items: pack names if the contact used packs, else
+    /// the first items.
+    public static func itemsSummary(_ l: LedgerState, _ c: ContactRecord, catalogue: Catalogue, language: Language) -> String {
+        var parts: [String] = []
+        for line in l.lines(of: c) {
+            let name = catalogue.item(l.items[line.item])?.names[language] ?? l.items[line.item]
+            parts.append("\(name) \(line.quantity)")
+        }
+        for s in l.services(of: c) {
+            parts.append(catalogue.service(l.services[s])?.names[language] ?? l.services[s])
+        }
+        return parts.joined(separator: ", ")
+    }
+}

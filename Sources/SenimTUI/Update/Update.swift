@@ -1,0 +1,357 @@
+import Foundation
+import SenimCore
+
+/// The pure state transition: a message in, the new model and the effects to perform out.
+/// No I/O, no clock, no randomness: time arrives as `.tick`, results of effects as messages.
+public enum Update {
+    public static func update(_ m: inout Model, _ msg: Msg) -> [Effect] {
+        switch msg {
+        case .tick(let t):
+            m.now = t
+            if m.session != nil, m.autoLockMinutes > 0, t - m.lastActivity >= Int64(m.autoLockMinutes) * 60 {
+                return lock(&m, Status(Message("tui.lock.auto", String(m.autoLockMinutes)), .info))
+            }
+            return []
+        case .resize(let w, let h):
+            m.width = max(0, w)
+            m.height = max(0, h)
+            return []
+        case .key(let k):
+            m.lastActivity = m.now
+            return key(&m, k)
+        case .unlocked(let info):
+            unlocked(&m, info)
+            return []
+        case .unlockFailed(let message):
+            m.unlock.busy = false
+            m.unlock.failures += 1
+            let d = UnlockState.delay(afterFailures: m.unlock.failures)
+            m.unlock.retryAt = d > 0 ? m.now + Int64(d) : nil
+            m.unlock.error = message
+            m.unlock.passphrase.clear()
+            m.unlock.focus = 1
+            return []
+        case .saved(let draft, let ledger):
+            m.session?.ledger = ledger
+            return saved(&m, draft)
+        case .failed(let message):
+            m.unlock.busy = false
+            if case .form(var f)? = m.dialog {
+                f.error = message
+                m.dialog = .form(f)
+            } else {
+                m.status = Status(message, .error)
+            }
+            return []
+        case .notesOpened(let id, let notes):
+            m.referrals.notes[id] = notes
+            return []
+        case .usersLoaded(let list):
+            m.users.accounts = list
+            m.users.selection = min(m.users.selection, max(0, list.count - 1))
+            return []
+        case .usersChanged(let message, let list, let ledger):
+            m.session?.ledger = ledger
+            m.users.accounts = list
+            m.users.selection = min(m.users.selection, max(0, list.count - 1))
+            if case .form? = m.dialog { m.dialog = nil }
+            m.status = Status(message, .success)
+            return []
+        case .done(let message):
+            if case .form? = m.dialog { m.dialog = nil }
+            m.status = Status(message, .success)
+            return []
+        }
+    }
+
+    // MARK: Session
+
+    static func unlocked(_ m: inout Model, _ info: SessionInfo) {
+        m.session = info
+        m.unlock = UnlockState(user: info.user)
+        m.unlock.focus = 1
+        resetScreens(&m)
+        m.screen = .home
+        if let n = info.notices.first {
+            m.status = Status(n, .warning)
+        } else {
+            m.status = Status(Message("tui.unlock.welcome", info.user), .success)
+        }
+    }
+
+    /// Everything a locked screen must not keep: the session, forms, opened notes, dialogs.
+    static func resetScreens(_ m: inout Model) {
+        let type = m.session.flatMap { s in
+            m.config.catalogue.contactTypes.firstIndex { $0.id == m.validator.defaultContactType(s.point) }
+        } ?? 0
+        m.contact = ContactForm(catalogue: m.config.catalogue, type: type)
+        m.clients = ClientsState()
+        m.referrals = ReferralsState()
+        m.stock = StockState()
+        m.reports = ReportsState()
+        m.users = UsersState()
+        m.settings = SettingsState()
+        m.dialog = nil
+        m.help = nil
+    }
+
+    static func lock(_ m: inout Model, _ status: Status) -> [Effect] {
+        let user = m.session?.user ?? m.unlock.user.text
+        let failures = m.unlock.failures, retryAt = m.unlock.retryAt
+        m.session = nil
+        resetScreens(&m)
+        m.screen = .home
+        m.unlock = UnlockState(user: user)
+        m.unlock.failures = failures
+        m.unlock.retryAt = retryAt
+        m.status = status
+        return [.lock]
+    }
+
+    static func quit(_ m: inout Model) -> [Effect] {
+        if m.session != nil, m.contact.isDirty {
+            m.dialog = .confirm(Confirm(title: Message("tui.confirm.quit.title"),
+                                        lines: [Message("tui.confirm.quit.unsaved")], action: .quit, yesFocused: false))
+            return []
+        }
+        m.quitting = true
+        return [.quit]
+    }
+
+    // MARK: Keys
+
+    static func key(_ m: inout Model, _ k: Key) -> [Effect] {
+        if KeyMap.panicKeys.contains(k) {
+            return lock(&m, Status(Message("tui.lock.done"), .info))
+        }
+        if m.tooSmall {
+            if k == .function(10) || k == .ctrl("c") { m.quitting = true; return [.quit] }
+            return []
+        }
+        if m.session == nil { return unlockKey(&m, k) }
+        if let h = m.help {
+            switch k {
+            case .up, .char("k"): m.help = max(0, h - 1)
+            case .down, .char("j"): m.help = h + 1
+            case .pageUp: m.help = max(0, h - 10)
+            case .pageDown: m.help = h + 10
+            case .function(10), .ctrl("c"): m.help = nil; return quit(&m)
+            default: m.help = nil
+            }
+            return []
+        }
+        if let d = m.dialog { return dialogKey(&m, d, k) }
+        m.status = nil
+        return Screens.key(&m, k)
+    }
+
+    static func unlockKey(_ m: inout Model, _ k: Key) -> [Effect] {
+        if m.unlock.busy { return [] }
+        switch k {
+        case .function(10), .ctrl("c"):
+            m.quitting = true
+            return [.quit]
+        case .tab, .backTab, .up, .down:
+            m.unlock.focus = 1 - m.unlock.focus
+        case .enter:
+            if m.unlock.focus == 0 {
+                if !m.unlock.user.isEmpty { m.unlock.focus = 1 }
+                return []
+            }
+            let user = m.unlock.user.text.trimmingCharacters(in: .whitespaces)
+            guard !user.isEmpty else {
+                m.unlock.error = Message("tui.unlock.needUser")
+                m.unlock.focus = 0
+                return []
+            }
+            guard !m.unlock.passphrase.isEmpty else {
+                m.unlock.error = Message("tui.unlock.needPassphrase")
+                return []
+            }
+            if let r = m.unlock.retryAt, m.now < r {
+                m.unlock.error = Message("tui.unlock.wait", String(r - m.now))
+                m.unlock.passphrase.clear()
+                return []
+            }
+            let pass = m.unlock.passphrase.text
+            m.unlock.passphrase.clear()
+            m.unlock.busy = true
+            m.unlock.error = nil
+            m.status = nil
+            return [.unlock(user: user, passphrase: pass)]
+        case .escape:
+            if m.unlock.focus == 1 { m.unlock.passphrase.clear() } else { m.unlock.user.clear() }
+        default:
+            if m.unlock.focus == 0 { _ = m.unlock.user.handle(k) } else { _ = m.unlock.passphrase.handle(k) }
+            m.unlock.error = nil
+        }
+        return []
+    }
+
+    // MARK: Dialogs
+
+    static func dialogKey(_ m: inout Model, _ d: Dialog, _ k: Key) -> [Effect] {
+        switch d {
+        case .confirm(var c):
+            switch k {
+            case .char("y"), .char("Y"), .char("д"), .char("Д"), .char("и"), .char("И"):
+                m.dialog = nil
+                return confirmed(&m, c.action)
+            case .char("n"), .char("N"), .char("н"), .char("Н"), .char("ж"), .char("Ж"), .escape, .function(10):
+                m.dialog = nil
+                return declined(&m, c.action)
+            case .enter:
+                m.dialog = nil
+                return c.yesFocused ? confirmed(&m, c.action) : declined(&m, c.action)
+            case .left, .right, .tab, .backTab, .char("h"), .char("l"):
+                c.yesFocused.toggle()
+                m.dialog = .confirm(c)
+            default:
+                break
+            }
+            return []
+        case .builder(var b):
+            let questions = m.config.uic.questions
+            switch k {
+            case .escape:
+                m.dialog = nil      // the answers are dropped with the dialog
+                m.status = Status(Message("tui.builder.cancelled"))
+            case .tab, .down:
+                b.focus = (b.focus + 1) % questions.count
+                m.dialog = .builder(b)
+            case .backTab, .up:
+                b.focus = (b.focus + questions.count - 1) % questions.count
+                m.dialog = .builder(b)
+            case .enter where b.focus < questions.count - 1:
+                b.focus += 1
+                m.dialog = .builder(b)
+            case .enter, .function(2):
+                var answers: [String: String] = [:]
+                for (q, a) in zip(questions, b.answers) { answers[q.id] = a.text }
+                do {
+                    let u = try m.config.uic.build(answers: answers)
+                    m.dialog = nil
+                    m.contact.code.text = u.code
+                    Screens.codeEdited(&m)
+                    m.status = Status(Message("tui.builder.built", u.code), .info)
+                    return Screens.resolveCode(&m)
+                } catch {
+                    b.error = error.message
+                    if let i = questions.firstIndex(where: { q in
+                        switch error {
+                        case .missingAnswer(let id), .noLetters(let id): return q.id == id
+                        case .unknownSex: return q.kind == .sex
+                        case .badYear: return q.kind == .year
+                        }
+                    }) { b.focus = i }
+                    m.dialog = .builder(b)
+                }
+            default:
+                if b.answers.indices.contains(b.focus), b.answers[b.focus].handle(k) { b.error = nil }
+                m.dialog = .builder(b)
+            }
+            return []
+        case .form(var f):
+            switch k {
+            case .escape:
+                m.dialog = nil
+                m.status = Status(Message("tui.form.cancelled"))
+                return []
+            case .tab, .down:
+                f.focus = (f.focus + 1) % f.fields.count
+            case .backTab, .up:
+                f.focus = (f.focus + f.fields.count - 1) % f.fields.count
+            case .enter where f.focus < f.fields.count - 1:
+                f.focus += 1
+            case .enter, .function(2):
+                m.dialog = .form(f)
+                return Forms.submit(&m, f)
+            default:
+                guard f.fields.indices.contains(f.focus) else { break }
+                switch f.fields[f.focus].value {
+                case .choice(let cs, let i):
+                    switch k {
+                    case .right, .char(" "), .char("+"), .char("l"):
+                        f.fields[f.focus].value = .choice(cs, (i + 1) % max(1, cs.count))
+                    case .left, .char("-"), .char("h"):
+                        f.fields[f.focus].value = .choice(cs, (i + cs.count - 1) % max(1, cs.count))
+                    default:
+                        break
+                    }
+                case .text(var t, let numeric):
+                    if numeric, case .char(let c) = k, !(c.isASCII && c.isNumber) { break }
+                    if t.handle(k) { f.error = nil }
+                    f.fields[f.focus].value = .text(t, numeric: numeric)
+                }
+            }
+            m.dialog = .form(f)
+            return []
+        }
+    }
+
+    static func confirmed(_ m: inout Model, _ a: ConfirmAction) -> [Effect] {
+        switch a {
+        case .newClient(let u):
+            m.contact.resolved = u
+            m.contact.isNew = true
+            m.contact.code.text = u.code
+            m.contact.matches = []
+            m.contact.section = .items
+            m.status = Status(Message("tui.contact.newClient.ok", u.code), .info)
+            return []
+        case .quit:
+            m.quitting = true
+            return [.quit]
+        case .discardContact(let then):
+            m.contact = ContactForm(catalogue: m.config.catalogue, type: m.contact.type)
+            m.screen = then
+            return []
+        case .removeUser(let name):
+            return [.removeUser(name)]
+        }
+    }
+
+    static func declined(_ m: inout Model, _ a: ConfirmAction) -> [Effect] {
+        if case .newClient = a {
+            m.contact.section = .code
+            m.status = Status(Message("tui.contact.newClient.no"))
+        }
+        return []
+    }
+
+    // MARK: Saved
+
+    static func saved(_ m: inout Model, _ d: Draft) -> [Effect] {
+        var effects: [Effect] = []
+        switch d {
+        case .contact(let c):
+            let total = c.items.reduce(0) { $0 + Int($1.quantity) }
+            let type = m.contact.type
+            m.contact = ContactForm(catalogue: m.config.catalogue, type: type)
+            m.status = Status(Message(c.newClient ? "tui.contact.savedNew" : "tui.contact.saved", c.client, String(total)), .success)
+        case .receive(let item, let q, _, _):
+            m.status = Status(Message("tui.stock.received", itemName(m, item), String(q)), .success)
+        case .transfer(let item, let q, let to):
+            m.status = Status(Message("tui.stock.transferred", itemName(m, item), String(q), pointName(m, to)), .success)
+        case .writeOff(let item, let q, _):
+            m.status = Status(Message("tui.stock.writtenOff", itemName(m, item), String(q)), .success)
+        case .count(let item, let q):
+            m.status = Status(Message("tui.stock.counted", itemName(m, item), String(q)), .success)
+        case .confirmTransfer:
+            m.status = Status(Message("tui.stock.arrived"), .success)
+        case .issueReferral(let client, _, _, _):
+            m.status = Status(Message("tui.referrals.issued", client), .success)
+        case .updateReferral(_, let status, _):
+            m.status = Status(Message("tui.referrals.updated", m.t("tui.status.\(status.rawValue)")), .success)
+        case .confidentialNote(let id, _):
+            m.referrals.notes[id] = nil
+            if m.referrals.detail == id { effects.append(.openNotes(id)) }
+            m.status = Status(Message("tui.referrals.noteSaved"), .success)
+        }
+        if case .form? = m.dialog { m.dialog = nil }
+        return effects
+    }
+
+    static func itemName(_ m: Model, _ id: String) -> String { m.config.catalogue.item(id)?.names[m.language] ?? id }
+    static func pointName(_ m: Model, _ id: String) -> String { m.config.points.point(id)?.names[m.language] ?? id }
+}

@@ -1,0 +1,347 @@
+import SenimCore
+
+enum ClientsView {
+    static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
+        guard let s = m.session else { return }
+        if let u = m.clients.card {
+            card(m, &c, r, u, s.ledger)
+            return
+        }
+        let list = Queries.clients(s.ledger, search: m.clients.search.text)
+        let label = m.t("tui.clients.search")
+        c.put(" " + label, x: 0, y: r.y, m.clients.searching ? .heading : .normal)
+        View.field(m, &c, m.clients.search, x: Width.of(label) + 2, y: r.y, width: 14, focused: m.clients.searching)
+        c.put(m.t("tui.clients.count", String(list.count)), x: Width.of(label) + 18, y: r.y, .dim)
+        let cols = [(m.t("tui.clients.col.code"), 10), (m.t("tui.clients.col.first"), 12), (m.t("tui.clients.col.last"), 12),
+                    (m.t("tui.clients.col.contacts"), 9), (m.t("tui.clients.col.referrals"), 10), (m.t("tui.clients.col.profile"), 20)]
+        header(&c, cols, y: r.y + 1)
+        let open = openReferrals(s.ledger)
+        let rows = r.height - 2
+        let start = View.scroll(selection: m.clients.selection, visible: rows, count: list.count)
+        if list.isEmpty { c.put("  " + m.t("tui.clients.none"), x: 0, y: r.y + 2, .dim) }
+        for row in 0..<min(rows, max(0, list.count - start)) {
+            let rec = list[start + row]
+            let sel = start + row == m.clients.selection
+            let values = [rec.uic.code, Clock.isoDate(Clock.day(rec.firstSeen, m.utcOffset)),
+                          Clock.isoDate(Clock.day(rec.lastSeen, m.utcOffset)), String(rec.contacts),
+                          String(open[rec.uic] ?? 0), profile(m, rec.uic)]
+            line(&c, View.marker(sel), values, cols.map(\.1), y: r.y + 2 + row, sel ? .selected : .normal)
+        }
+    }
+
+    static func openReferrals(_ l: LedgerState) -> [UIC: Int] {
+        var out: [UIC: Int] = [:]
+        for r in l.referrals.values where !r.status.isClosed { out[r.client, default: 0] += 1 }
+        return out
+    }
+
+    /// Sex and age group read from the code itself (nothing else about a client exists).
+    static func profile(_ m: Model, _ u: UIC) -> String {
+        var parts: [String] = []
+        if let sex = m.config.uic.sex(of: u) { parts.append(m.t("tui.sex.\(sex)")) }
+        let year = Clock.civil(m.today).year
+        if let born = m.config.uic.birthYear(of: u, referenceYear: year) {
+            parts.append(m.t(year - born < 25 ? "tui.age.under25" : "tui.age.over25"))
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    static func header(_ c: inout Canvas, _ cols: [(String, Int)], y: Int) {
+        var x = 2
+        for (title, w) in cols {
+            c.put(Width.pad(title, to: w - 1), x: x, y: y, .heading, limit: max(0, min(w - 1, c.width - x)))
+            x += w
+        }
+    }
+
+    static func line(_ c: inout Canvas, _ marker: String, _ values: [String], _ widths: [Int], y: Int, _ attr: Attr) {
+        if attr == .selected { c.fill(x: 0, y: y, width: c.width, height: 1, .selected) }
+        c.put(marker, x: 0, y: y, attr)
+        var x = 2
+        for (v, w) in zip(values, widths) {
+            c.put(Width.pad(v, to: w - 1), x: x, y: y, attr, limit: max(0, min(w - 1, c.width - x)))
+            x += w
+        }
+    }
+
+    static func card(_ m: Model, _ c: inout Canvas, _ r: Rect, _ u: UIC, _ l: LedgerState) {
+        guard let rec = l.client(u) else { return }
+        c.put(" " + m.t("tui.card.title", u.code, profile(m, u)), x: 0, y: r.y, .heading, limit: r.width)
+        let first = Clock.isoDate(Clock.day(rec.firstSeen, m.utcOffset))
+        let seen = View.wrap(m.t("tui.card.seen", first, View.pointName(m, l.sites[rec.firstSite]), String(rec.contacts),
+                                 Clock.isoDate(Clock.day(rec.lastSeen, m.utcOffset))), width: r.width - 2)
+        for (i, line) in seen.prefix(2).enumerated() { c.put(" " + line, x: 0, y: r.y + 1 + i, .normal, limit: r.width) }
+        var lines: [(String, Attr)] = []
+        let refs = l.referralList.filter { $0.client == u }
+        lines.append((m.t("tui.card.referrals", String(refs.count)), .heading))
+        for ref in refs.reversed() {
+            let due = ref.due.map(Clock.isoDate) ?? "—"
+            let overdue = !ref.status.isClosed && (ref.due ?? .max) < m.today
+            lines.append(("  \(Clock.isoDate(Clock.day(ref.issuedAt, m.utcOffset)))  \(Width.pad(View.serviceName(m, ref.service), to: 26)) "
+                          + "\(Width.pad(m.t("tui.status.\(ref.status.rawValue)"), to: 14)) \(m.t("tui.card.due", due))"
+                          + (ref.conflict ? "  ⚠ " + m.t("tui.referrals.conflict") : ""),
+                          overdue || ref.conflict ? .warning : .normal))
+        }
+        let contacts = l.contacts(of: u)
+        lines.append(("", .normal))
+        lines.append((m.t("tui.card.contacts", String(contacts.count)), .heading))
+        for i in contacts.reversed() {
+            let ct = l.contacts[i]
+            let when = "\(Clock.isoDate(Clock.day(ct.at, m.utcOffset))) \(Clock.time(ct.at, m.utcOffset))"
+            var text = "  \(when)  \(Width.pad(View.pointName(m, l.sites[ct.site]), to: 18)) "
+                + Queries.itemsSummary(l, ct, catalogue: m.config.catalogue, language: m.language)
+            if ct.overdose >= 0 {
+                let o = m.config.catalogue.overdoseOutcome(l.outcomes[ct.overdose])?.names[m.language] ?? l.outcomes[ct.overdose]
+                text += "  ⚑ " + m.t("tui.card.overdose", o)
+            }
+            lines.append((text, ct.overdose >= 0 ? .warning : .normal))
+            if let note = l.contactNotes[Int32(i)] {
+                lines.append(("      “" + note + "”", .dim))
+            }
+        }
+        let rows = r.height - 3
+        let start = min(m.clients.cardScroll, max(0, lines.count - rows))
+        for (row, ln) in lines.dropFirst(start).prefix(rows).enumerated() {
+            c.put(ln.0, x: 1, y: r.y + 3 + row, ln.1, limit: r.width - 2)
+        }
+    }
+}
+
+enum ReferralsView {
+    static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
+        guard let s = m.session else { return }
+        let list = Screens.referralList(m)
+        if let id = m.referrals.detail, let ref = s.ledger.referrals[id] {
+            detail(m, &c, r, ref)
+            return
+        }
+        c.put(" " + m.t("tui.referrals.filters", m.t("tui.filter.\(m.referrals.filter.rawValue)"),
+                       m.t("tui.due.\(m.referrals.due.rawValue)"), String(list.count)), x: 0, y: r.y, .normal, limit: r.width)
+        let cols = [(m.t("tui.referrals.col.id"), 10), (m.t("tui.referrals.col.client"), 9), (m.t("tui.referrals.col.service"), 26),
+                    (m.t("tui.referrals.col.status"), 14), (m.t("tui.referrals.col.due"), 12), ("", 7)]
+        ClientsView.header(&c, cols, y: r.y + 1)
+        let rows = r.height - 2
+        let start = View.scroll(selection: m.referrals.selection, visible: rows, count: list.count)
+        if list.isEmpty { c.put("  " + m.t("tui.referrals.empty"), x: 0, y: r.y + 2, .dim) }
+        for row in 0..<min(rows, max(0, list.count - start)) {
+            let ref = list[start + row]
+            let sel = start + row == m.referrals.selection
+            let overdue = !ref.status.isClosed && (ref.due ?? .max) < m.today
+            let flags = (ref.conflict ? "⚠" : "") + (overdue ? "!" : "")
+            let values = [ref.id.short, ref.client.code, View.serviceName(m, ref.service),
+                          m.t("tui.status.\(ref.status.rawValue)"), ref.due.map(Clock.isoDate) ?? "—", flags]
+            ClientsView.line(&c, View.marker(sel), values, cols.map(\.1), y: r.y + 2 + row,
+                             sel ? .selected : (overdue || ref.conflict) ? .warning : .normal)
+        }
+    }
+
+    static func detail(_ m: Model, _ c: inout Canvas, _ r: Rect, _ ref: ReferralRecord) {
+        var lines: [(String, Attr)] = []
+        lines.append((m.t("tui.referral.title", ref.id.short, ref.client.code, View.serviceName(m, ref.service)), .heading))
+        lines.append((m.t("tui.referral.issued", Clock.isoDate(Clock.day(ref.issuedAt, m.utcOffset)), ref.issuedBy,
+                          View.pointName(m, ref.site), ref.due.map(Clock.isoDate) ?? "—"), .normal))
+        lines.append((m.t("tui.referral.status", m.t("tui.status.\(ref.status.rawValue)")), .normal))
+        if ref.conflict {
+            lines.append(("⚠ " + m.t("tui.referral.conflict"), .warning))
+        }
+        if let n = ref.note { lines.append((m.t("tui.referral.note", n), .normal)) }
+        lines.append(("", .normal))
+        lines.append((m.t("tui.referral.history", String(ref.history.count)), .heading))
+        for h in ref.history {
+            let when = "\(Clock.isoDate(Clock.day(h.at, m.utcOffset))) \(Clock.time(h.at, m.utcOffset))"
+            lines.append(("  \(when)  \(Width.pad(h.author, to: 10)) \(Width.pad(m.t("tui.status.\(h.status.rawValue)"), to: 14)) \(h.note ?? "")", .normal))
+        }
+        // Confidential notes: only peer psychologists see that they exist at all.
+        if let role = m.role, Policy.allows(role, .readConfidentialNotes) {
+            lines.append(("", .normal))
+            lines.append((m.t("tui.referral.confidential", String(ref.confidentialNotes.count)), .heading))
+            if let notes = m.referrals.notes[ref.id] {
+                for (i, n) in notes.enumerated() {
+                    let at = i < ref.confidentialNoteTimes.count ? Clock.isoDate(Clock.day(ref.confidentialNoteTimes[i], m.utcOffset)) : ""
+                    for (j, w) in View.wrap(n, width: r.width - 16).enumerated() {
+                        lines.append(((j == 0 ? "  \(at)  " : String(repeating: " ", count: 14)) + w, .normal))
+                    }
+                }
+            } else if !ref.confidentialNotes.isEmpty {
+                lines.append(("  " + m.t("tui.referral.notesLoading"), .dim))
+            }
+        }
+        for (row, ln) in lines.prefix(r.height).enumerated() {
+            c.put(" " + ln.0, x: 0, y: r.y + row, ln.1, limit: r.width)
+        }
+    }
+}
+
+enum StockView {
+    static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
+        guard let s = m.session else { return }
+        let site = Screens.stockSite(m)
+        var x = 1
+        x += c.put(m.t("tui.stock.point", View.pointName(m, site)) + "  ", x: x, y: r.y, .normal)
+        for tab in StockTab.allCases {
+            let on = tab == m.stock.tab
+            x += c.put((on ? "[" : " ") + m.t("tui.stock.tab.\(tab.rawValue)") + (on ? "]" : " "), x: x, y: r.y, on ? .selected : .dim) + 1
+        }
+        let body = Rect(x: 0, y: r.y + 1, width: r.width, height: r.height - 1)
+        switch m.stock.tab {
+        case .levels: levels(m, &c, body, s.ledger, site)
+        case .movements: movements(m, &c, body, s.ledger, site)
+        case .transit: transit(m, &c, body, s.ledger)
+        }
+    }
+
+    static func levels(_ m: Model, _ c: inout Canvas, _ r: Rect, _ l: LedgerState, _ site: String) {
+        let cat = m.config.catalogue
+        let nameW = 20, barW = max(8, r.width - 2 - nameW - 8 - 7 - 6 - 16)
+        let cols = [(m.t("tui.stock.col.item"), nameW + 1), (m.t("tui.stock.col.level"), 8), ("", barW + 1),
+                    (m.t("tui.stock.col.low"), 7), (m.t("tui.stock.col.days"), 6), (m.t("tui.stock.col.flags"), 16)]
+        ClientsView.header(&c, cols, y: r.y)
+        let levels = cat.items.map { l.level(site: site, item: $0.id) }
+        let scale = max(1, levels.map { $0?.level ?? 0 }.max() ?? 1, cat.items.compactMap(\.lowStock).max().map(Int64.init) ?? 1)
+        let rows = r.height - 1
+        let start = View.scroll(selection: m.stock.selection, visible: rows, count: cat.items.count)
+        for row in 0..<min(rows, cat.items.count - start) {
+            let i = start + row
+            let item = cat.items[i]
+            let level = levels[i]?.level ?? 0
+            let lots = levels[i]?.lots ?? []
+            let discrepancies = levels[i]?.discrepancies ?? 0
+            let sel = i == m.stock.selection
+            let low = item.lowStock.map { level < Int64($0) } ?? false
+            let used = Queries.distributed(l, site: site, item: item.id, days: 30, now: m.now)
+            let days = Queries.daysLeft(level: level, distributedIn30Days: used).map(String.init) ?? "—"
+            var flags: [String] = []
+            if low { flags.append(m.t("tui.stock.flag.low")) }
+            if let e = lots.compactMap(\.expires).min(), e - m.today <= Queries.expiryWarningDays {
+                flags.append(m.t(e < m.today ? "tui.stock.flag.expired" : "tui.stock.flag.expires", Clock.shortDate(e)))
+            }
+            if discrepancies > 0 { flags.append(m.t("tui.stock.flag.discrepancy")) }
+            let y = r.y + 1 + row
+            let attr: Attr = sel ? .selected : low ? .warning : .normal
+            if sel { c.fill(x: 0, y: y, width: c.width, height: 1, .selected) }
+            c.put(View.marker(sel), x: 0, y: y, attr)
+            c.put(Width.pad(item.names[m.language], to: nameW), x: 2, y: y, attr)
+            c.put(Width.pad(String(level), to: 7, .right), x: 2 + nameW + 1, y: y, attr)
+            c.meter(x: 2 + nameW + 9, y: y, columns: barW, fraction: Double(max(0, level)) / Double(scale), low ? .meterLow : .meterFull)
+            c.put(Width.pad(item.lowStock.map(String.init) ?? "", to: 6, .right), x: 2 + nameW + 10 + barW, y: y, attr)
+            c.put(Width.pad(days, to: 5, .right), x: 2 + nameW + 17 + barW, y: y, attr)
+            c.put(flags.joined(separator: " "), x: 2 + nameW + 23 + barW, y: y, low || !flags.isEmpty ? (sel ? .selected : .warning) : attr,
+                  limit: r.width - (2 + nameW + 23 + barW))
+        }
+    }
+
+    static func movements(_ m: Model, _ c: inout Canvas, _ r: Rect, _ l: LedgerState, _ site: String) {
+        let list = Queries.movements(l, site: site)
+        let cols = [(m.t("tui.stock.col.when"), 17), (m.t("tui.stock.col.kind"), 16), (m.t("tui.stock.col.item"), 21),
+                    (m.t("tui.stock.col.change"), 9), (m.t("tui.stock.col.by"), 15)]
+        ClientsView.header(&c, cols, y: r.y)
+        if list.isEmpty { c.put("  " + m.t("tui.stock.noMovements"), x: 0, y: r.y + 1, .dim) }
+        let rows = r.height - 1
+        let start = View.scroll(selection: m.stock.selection, visible: rows, count: list.count)
+        for row in 0..<min(rows, max(0, list.count - start)) {
+            let mv = list[start + row]
+            let sel = start + row == m.stock.selection
+            let when = "\(Clock.isoDate(Clock.day(mv.at, m.utcOffset))) \(Clock.time(mv.at, m.utcOffset))"
+            var kind = m.t("tui.movement.\(mv.kind.rawValue)")
+            if let reason = mv.reason { kind += " (" + m.t("tui.reason.\(reason.rawValue)") + ")" }
+            let values = [when, kind, View.itemName(m, l.items[mv.item]), (mv.delta > 0 ? "+" : "") + String(mv.delta), l.workers[mv.author]]
+            ClientsView.line(&c, View.marker(sel), values, cols.map(\.1), y: r.y + 1 + row, sel ? .selected : .normal)
+        }
+    }
+
+    static func transit(_ m: Model, _ c: inout Canvas, _ r: Rect, _ l: LedgerState) {
+        let list = Screens.transitList(m)
+        let cols = [(m.t("tui.stock.col.sent"), 12), (m.t("tui.stock.col.from"), 22), (m.t("tui.stock.col.to"), 22),
+                    (m.t("tui.stock.col.item"), 14), (m.t("tui.stock.col.qty"), 7)]
+        ClientsView.header(&c, cols, y: r.y)
+        if list.isEmpty { c.put("  " + m.t("tui.stock.noTransit"), x: 0, y: r.y + 1, .dim) }
+        for (row, t) in list.prefix(r.height - 1).enumerated() {
+            let sel = row == m.stock.selection
+            let values = [Clock.isoDate(Clock.day(t.at, m.utcOffset)), View.pointName(m, l.sites[t.from]),
+                          View.pointName(m, l.sites[t.to]), View.itemName(m, l.items[t.item]), String(t.quantity)]
+            ClientsView.line(&c, View.marker(sel), values, cols.map(\.1), y: r.y + 1 + row, sel ? .selected : .normal)
+        }
+    }
+}
+
+enum ReportsView {
+    static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
+        guard m.session != nil, let report = ReportScreen.report(m) else { return }
+        let period = ReportScreen.period(m)
+        let scope = ReportScreen.scope(m).map { View.pointName(m, $0) } ?? m.t("tui.reports.allPoints")
+        c.put(" " + m.t("tui.reports.title", period.label, m.t("tui.period.\(period.kind.rawValue)"), scope),
+              x: 0, y: r.y, .heading, limit: r.width)
+        if ReportScreen.exact(m) {
+            c.put(" " + m.t("tui.reports.exact"), x: 0, y: r.y + 1, .warning, limit: r.width)
+        } else {
+            c.put(" " + m.t("tui.reports.suppressed", String(m.config.reporting.suppressCountsUpTo), m.config.reporting.marker),
+                  x: 0, y: r.y + 1, .dim, limit: r.width)
+        }
+        let leftW = r.width * 64 / 100, rightW = r.width - leftW
+        let h = r.height - 2
+        c.box(x: 0, y: r.y + 2, width: leftW, height: h, title: m.t("tui.reports.indicators"))
+        let lines = ReportScreen.lines(m, report)
+        let rows = h - 2
+        let start = View.scroll(selection: m.reports.selection, visible: rows, count: lines.count)
+        for row in 0..<min(rows, max(0, lines.count - start)) {
+            let i = start + row
+            let y = r.y + 3 + row
+            switch lines[i] {
+            case .title(let t):
+                c.put(Width.truncate(t, to: leftW - 3), x: 2, y: y, .heading)
+            case .row(let label, let value, let suppressed):
+                let sel = i == m.reports.selection
+                let line = View.marker(sel) + " " + Width.pad(label, to: leftW - 15) + Width.pad(value, to: 10, .right)
+                c.put(line, x: 1, y: y, sel ? .selected : suppressed ? .dim : .normal, limit: leftW - 2)
+            }
+        }
+        let trend = ReportScreen.trend(m)
+        c.box(x: leftW, y: r.y + 2, width: rightW, height: min(h, trend.count + 2), title: m.t("tui.reports.trend"))
+        let maxN = max(1, trend.map(\.contacts).max() ?? 1)
+        let barW = max(4, rightW - 4 - 8 - 6)
+        for (row, t) in trend.enumerated() where row < h - 2 {
+            let y = r.y + 3 + row
+            c.put(t.label, x: leftW + 2, y: y, .normal, limit: 7)
+            c.meter(x: leftW + 10, y: y, columns: barW, fraction: Double(t.contacts) / Double(maxN))
+            c.put(Width.pad(String(t.contacts), to: 5, .right), x: leftW + 10 + barW, y: y, .normal)
+        }
+    }
+}
+
+enum UsersView {
+    static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
+        guard let s = m.session else { return }
+        let cols = [(m.t("tui.users.col.name"), 24), (m.t("tui.users.col.role"), 24), ("", 20)]
+        c.put(" " + m.t("tui.users.count", String(m.users.accounts.count)), x: 0, y: r.y, .normal)
+        ClientsView.header(&c, cols, y: r.y + 1)
+        for (row, u) in m.users.accounts.prefix(r.height - 2).enumerated() {
+            let sel = row == m.users.selection
+            ClientsView.line(&c, View.marker(sel), [u.name, m.t("role.\(u.role.rawValue)"), u.name == s.user ? m.t("tui.users.you") : ""],
+                             cols.map(\.1), y: r.y + 2 + row, sel ? .selected : .normal)
+        }
+    }
+}
+
+enum SettingsView {
+    static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
+        let languageNames: [Language: String] = [.en: "English", .ru: "Русский", .kk: "Қазақша"]
+        let rows: [(String, String)] = [
+            (m.t("tui.settings.language"), languageNames[m.language]!),
+            (m.t("tui.settings.colour"), m.t(m.usesColour ? "tui.settings.on" : "tui.settings.off")),
+            (m.t("tui.settings.autolock"), m.t("tui.settings.minutes", String(m.autoLockMinutes))),
+        ]
+        let labelW = rows.map { Width.of($0.0) }.max()! + 3
+        for (i, row) in rows.enumerated() {
+            let sel = i == m.settings.selection
+            c.put(View.marker(sel) + " " + row.0, x: 1, y: r.y + 1 + i * 2, sel ? .heading : .normal)
+            c.put("‹ \(row.1) ›", x: labelW + 3, y: r.y + 1 + i * 2, sel ? .selected : .normal)
+        }
+        var y = r.y + 8
+        for key in ["tui.settings.panicInfo", "tui.settings.passInfo", "tui.settings.noColorInfo"] {
+            for l in View.wrap(m.t(key), width: r.width - 4) {
+                c.put(l, x: 2, y: y, .dim)
+                y += 1
+            }
+        }
+    }
+}

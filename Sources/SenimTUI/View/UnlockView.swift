@@ -1,0 +1,130 @@
+import SenimCore
+
+enum UnlockView {
+    static func paint(_ m: Model, _ c: inout Canvas) {
+        c.fill(x: 0, y: 0, width: c.width, height: 1, .title)
+        c.put(" Senim │ \(m.t("tui.unlock.title"))", x: 0, y: 0, .title)
+        let w = min(60, c.width - 4), h = 11
+        let x = (c.width - w) / 2, y = max(1, (c.height - h) / 2 - 1)
+        c.box(x: x, y: y, width: w, height: h, title: m.t("tui.unlock.box"))
+        let labelW = max(Width.of(m.t("tui.unlock.user")), Width.of(m.t("tui.unlock.passphrase"))) + 2
+        let fx = x + 3 + labelW, fw = w - 6 - labelW
+        c.put(m.t("tui.unlock.user"), x: x + 3, y: y + 2, m.unlock.focus == 0 ? .heading : .normal)
+        View.field(m, &c, m.unlock.user, x: fx, y: y + 2, width: fw, focused: m.unlock.focus == 0 && !m.unlock.busy)
+        c.put(m.t("tui.unlock.passphrase"), x: x + 3, y: y + 4, m.unlock.focus == 1 ? .heading : .normal)
+        View.field(m, &c, m.unlock.passphrase, x: fx, y: y + 4, width: fw, focused: m.unlock.focus == 1 && !m.unlock.busy)
+        var line = y + 6
+        if m.unlock.busy {
+            c.put(m.t("tui.unlock.busy"), x: x + 3, y: line, .warning, limit: w - 6)
+        } else if let r = m.unlock.retryAt, m.now < r {
+            c.put(m.t("tui.unlock.wait", String(r - m.now)), x: x + 3, y: line, .warning, limit: w - 6)
+        } else {
+            c.put(m.t("tui.unlock.help"), x: x + 3, y: line, .dim, limit: w - 6)
+        }
+        line += 1
+        if let e = m.unlock.error {
+            for l in View.wrap(m.text(e), width: w - 6).prefix(2) {
+                c.put(l, x: x + 3, y: line, .error)
+                line += 1
+            }
+        }
+        if let s = m.status {
+            c.put(" " + m.text(s.message), x: 0, y: c.height - 2, .status, exactly: c.width)
+        }
+        c.fill(x: 0, y: c.height - 1, width: c.width, height: 1, .barLabel)
+        c.put("10", x: 0, y: c.height - 1, .barKey)
+        c.put(Width.pad(m.t("tui.bar.quit"), to: 6), x: 2, y: c.height - 1, .barLabel)
+    }
+}
+
+enum HomeView {
+    static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
+        guard let s = m.session else { return }
+        let l = s.ledger
+        let today = Queries.contacts(l, site: s.point, day: m.today, utcOffset: m.utcOffset)
+        let clients = Set(today.map { l.canonical(l.contacts[$0].client) })
+        let dayStart = Clock.start(of: m.today, m.utcOffset)
+        let newClients = l.clients.filter { $0.firstSeen >= dayStart && $0.firstSite == l.sites.lookup(s.point) }.count
+        c.put(" " + m.t("tui.home.today", Clock.isoDate(m.today), String(today.count), String(clients.count), String(newClients)),
+              x: 0, y: r.y, .heading, limit: r.width)
+
+        let leftW = r.width * 54 / 100, rightW = r.width - leftW
+        let top = r.y + 1, bottom = r.maxY
+        let contactsH = max(4, (bottom - top) / 2 + 1)
+        // Today's contacts.
+        c.box(x: 0, y: top, width: leftW, height: contactsH, title: m.t("tui.home.contacts"))
+        let inner = leftW - 4
+        if today.isEmpty {
+            c.put(m.t("tui.home.noContacts"), x: 2, y: top + 1, .dim, limit: inner)
+        }
+        for (row, i) in today.prefix(contactsH - 2).enumerated() {
+            let ct = l.contacts[i]
+            let time = Clock.time(ct.at, m.utcOffset)
+            let code = l.clients[Int(ct.client)].uic.code
+            var summary = Queries.itemsSummary(l, ct, catalogue: m.config.catalogue, language: m.language)
+            if ct.overdose >= 0 { summary = "⚑ " + summary }
+            c.put("\(time) \(Width.pad(code, to: 8)) \(summary)", x: 2, y: top + 1 + row, .normal, limit: inner)
+        }
+        if today.count > contactsH - 2 {
+            c.put(m.t("tui.home.more", String(today.count - (contactsH - 2))), x: leftW - 14, y: top + contactsH - 1, .dim, limit: 12)
+        }
+        // Referrals due.
+        let refTop = top + contactsH
+        let refH = bottom - refTop
+        let due = Queries.referralsDue(l, today: m.today, role: s.role)
+        if refH >= 3 {
+            c.box(x: 0, y: refTop, width: leftW, height: refH, title: m.t("tui.home.referralsDue", String(due.count)))
+            if due.isEmpty { c.put(m.t("tui.home.noReferrals"), x: 2, y: refTop + 1, .dim, limit: inner) }
+            for (row, ref) in due.prefix(refH - 2).enumerated() {
+                let overdue = (ref.due ?? .max) < m.today
+                let when = ref.due.map(Clock.shortDate) ?? "  —  "
+                let flag = ref.conflict ? "⚠" : overdue ? "!" : " "
+                let text = "\(flag)\(when) \(Width.pad(ref.client.code, to: 8)) \(View.serviceName(m, ref.service))"
+                c.put(text, x: 2, y: refTop + 1 + row, overdue || ref.conflict ? .warning : .normal, limit: inner)
+            }
+        }
+        // Stock alerts.
+        let alerts = Queries.alerts(l, catalogue: m.config.catalogue, site: s.point, today: m.today)
+        let menuItems = menu(m)
+        let menuH = menuItems.count + 2
+        let alertsH = max(3, bottom - top - menuH)
+        c.box(x: leftW, y: top, width: rightW, height: alertsH, title: m.t("tui.home.alerts", String(alerts.count)))
+        if alerts.isEmpty { c.put(m.t("tui.home.noAlerts"), x: leftW + 2, y: top + 1, .dim, limit: rightW - 4) }
+        for (row, a) in alerts.prefix(alertsH - 2).enumerated() {
+            let t = alertText(m, a)
+            c.put(t.text, x: leftW + 2, y: top + 1 + row, t.attr, limit: rightW - 4)
+        }
+        // Menu.
+        let menuTop = top + alertsH
+        c.box(x: leftW, y: menuTop, width: rightW, height: bottom - menuTop, title: m.t("tui.home.menu"))
+        for (row, item) in menuItems.enumerated() where menuTop + 1 + row < bottom - 1 {
+            c.put(item.key, x: leftW + 2, y: menuTop + 1 + row, .hotkey)
+            c.put(item.label, x: leftW + 2 + Width.of(item.key) + 1, y: menuTop + 1 + row, .normal, limit: rightW - 6 - Width.of(item.key))
+        }
+    }
+
+    static func menu(_ m: Model) -> [(key: String, label: String)] {
+        KeyMap.bindings(.home, role: m.role).compactMap { b in
+            guard b.command.name.hasPrefix("go"), let letter = b.keys.first(where: \.isPrintable), let f = b.functionKey else { return nil }
+            return ("\(letter.name)/F\(f)", m.t("tui.cmd.\(b.command.name)"))
+        }
+    }
+
+    static func alertText(_ m: Model, _ a: Queries.Alert) -> (text: String, attr: Attr) {
+        let name = View.itemName(m, a.item)
+        switch a.kind {
+        case .low(let level, let threshold):
+            return (m.t("tui.alert.low", name, String(level), String(threshold)), .warning)
+        case .out:
+            return (m.t("tui.alert.out", name), .error)
+        case .expiring(let q, let e):
+            return (m.t("tui.alert.expiring", name, String(q), Clock.shortDate(e)), .warning)
+        case .expired(let q, let e):
+            return (m.t("tui.alert.expired", name, String(q), Clock.shortDate(e)), .error)
+        case .discrepancy(let n, let short):
+            return (m.t("tui.alert.discrepancy", name, String(n), String(short)), .warning)
+        case .inTransit(let q, let from):
+            return (m.t("tui.alert.inTransit", name, String(q), View.pointName(m, from)), .normal)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import SenimCore
+import Testing
+@testable import SenimTUI
+
+/// 80×24 text snapshots of every screen in every language. Golden files live in
+/// Tests/SenimTUITests/Snapshots/<screen>.<lang>.txt; regenerate with
+/// `SENIM_UPDATE_SNAPSHOTS=1 swift test --filter SnapshotTests` and review the diff.
+@Suite struct SnapshotTests {
+    static let screens = [
+        "unlock", "unlock-wrong", "home", "home-coordinator", "home-psychologist",
+        "contact-empty", "contact-filled", "contact-new-client", "contact-builder", "contact-note-iin",
+        "clients", "client-card", "referrals", "referral-detail-psychologist", "referral-update-form",
+        "stock-levels", "stock-movements", "stock-transit", "stock-receive-form",
+        "reports", "users", "user-remove-confirm", "settings", "help-contact", "quit-confirm", "too-small",
+    ]
+
+    static func setUp(_ name: String, _ d: inout Driver) {
+        switch name {
+        case "unlock": break
+        case "unlock-wrong":
+            d.press(Key.typing("nope") + [.enter])
+        case "home": d.login()
+        case "home-coordinator": d.login("bolat")
+        case "home-psychologist": d.login("dana")
+        case "contact-empty":
+            d.login(); d.press(.function(2))
+        case "contact-filled":
+            d.login(); d.press(.function(2)); d.type("MAIV"); d.press([.enter, .char("1"), .char("5"), .down, .char("+"), .tab, .char(" "), .tab, .right, .tab, .tab])
+            d.type("Asked about OAT")
+        case "contact-new-client":
+            d.login(); d.press(.function(2)); d.type("ASBE290"); d.press(.enter)
+        case "contact-builder":
+            d.login(); d.press(.function(2)); d.press(.function(3)); d.type("Мадина"); d.press(.tab); d.type("Әлихан"); d.press(.tab); d.type("ж")
+        case "contact-note-iin":
+            d.login(); d.press(.function(2)); d.type("MAIV"); d.press([.enter, .char("1"), .tab, .tab, .tab, .tab]); d.type("ИИН 900101300126"); d.press(.enter)
+        case "clients":
+            d.login(); d.press(.function(3))
+        case "client-card":
+            d.login(); d.press(.function(3)); d.press(.char("/")); d.type("MAIV"); d.press([.enter, .enter])
+        case "referrals":
+            d.login(); d.press(.function(4)); d.press(.function(4))
+        case "referral-detail-psychologist":
+            d.login("dana"); d.press(.function(4))
+            let list = Screens.referralList(d.model)
+            let i = list.firstIndex { $0.service == "peer-psychologist" }!
+            d.press(Array(repeating: Key.down, count: i) + [.enter])
+        case "referral-update-form":
+            d.login(); d.press(.function(4)); d.press(.function(2))
+        case "stock-levels":
+            d.login("bolat"); d.press(.function(5))
+        case "stock-movements":
+            d.login("bolat"); d.press(.function(5)); d.press(.function(7))
+        case "stock-transit":
+            d.login("bolat"); d.press(.function(5)); d.press([.function(7), .function(7)])
+        case "stock-receive-form":
+            d.login("bolat"); d.press(.function(5)); d.press([.down, .down, .function(2)]); d.type("500")
+        case "reports":
+            d.login("bolat"); d.press(.function(6))
+        case "users":
+            d.login("bolat"); d.press(.function(7))
+        case "user-remove-confirm":
+            d.login("bolat"); d.press(.function(7)); d.press([.function(8)])
+        case "settings":
+            d.login(); d.press(.function(8))
+        case "help-contact":
+            d.login(); d.press(.function(2)); d.press(.function(1))
+        case "quit-confirm":
+            d.login(); d.press(.function(2)); d.type("MAIV"); d.press(.function(10))
+        case "too-small":
+            d.login(); d.send(.resize(width: 60, height: 20))
+        default:
+            Issue.record("no set-up for \(name)")
+        }
+    }
+
+    static let directory: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    static let updating = ProcessInfo.processInfo.environment["SENIM_UPDATE_SNAPSHOTS"] == "1"
+
+    @Test(arguments: screens, Language.allCases)
+    func snapshot(_ name: String, _ language: Language) throws {
+        var d = Driver(language: language)
+        Self.setUp(name, &d)
+        let canvas = d.canvas
+        let text = canvas.text + "\n"
+        // Every row fits the terminal exactly (wide characters counted twice).
+        for y in 0..<canvas.height {
+            #expect(Width.of(canvas.row(y)) == canvas.width, "row \(y) of \(name).\(language) is not \(canvas.width) columns")
+        }
+        #expect(!text.contains("tui."), "an untranslated key shows in \(name).\(language)")
+        let file = Self.directory.appendingPathComponent("\(name).\(language.rawValue).txt")
+        if Self.updating {
+            try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let golden = try? String(contentsOf: file, encoding: .utf8) else {
+            Issue.record("missing snapshot \(file.lastPathComponent): run with SENIM_UPDATE_SNAPSHOTS=1")
+            return
+        }
+        if golden != text {
+            let a = golden.split(separator: "\n", omittingEmptySubsequences: false)
+            let b = text.split(separator: "\n", omittingEmptySubsequences: false)
+            var diff = ""
+            for i in 0..<max(a.count, b.count) {
+                let x = i < a.count ? String(a[i]) : "", y = i < b.count ? String(b[i]) : ""
+                if x != y { diff += "line \(i + 1):\n  want: \(x)\n  got:  \(y)\n" }
+            }
+            Issue.record("snapshot \(file.lastPathComponent) differs:\n\(diff)")
+        }
+    }
+}
