@@ -14,25 +14,30 @@ enum Projected {
         let before = memoryStatus()
         var loader = LedgerLoader(catalogue: cfg.catalogue, points: cfg.points)
         var loading: UInt64 = 0
+        var loadingCPU: UInt64 = 0
         var bytes = 0
         let wall = try seconds {
             while let head = try h.read(upToCount: 4), head.count == 4 {
                 let len = Int(head.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
                 guard let chunk = try h.read(upToCount: len), chunk.count == len else { throw BenchError("truncated chunk") }
                 bytes += len
-                let t0 = now()
+                let t0 = now(), c0 = cpuNow()
                 try chunk.withUnsafeBytes { try loader.load(encoded: $0) }
                 loading += now() - t0
+                loadingCPU += cpuNow() - c0
             }
-            let t0 = now()
+            let t0 = now(), c0 = cpuNow()
             let state = loader.finish()
             loading += now() - t0
+            loadingCPU += cpuNow() - c0
             Measure.emit("loader_events", Double(state.eventCount))
             let after = memoryStatus()
             Measure.emit("loader_rss_peak_mb", Double(after.peak) / 1_048_576)
-            Measure.emit("loader_rss_state_mb", Double(after.current - before.current) / 1_048_576)
+            Measure.emit("loader_rss_now_mb", Double(after.current) / 1_048_576)
+            _ = before
         }
         Measure.emit("loader_s", Double(loading) / 1e9)
+        Measure.emit("loader_cpu_s", Double(loadingCPU) / 1e9)
         Measure.emit("loader_wall_s", wall)
         Measure.emit("loader_plaintext_mb", Double(bytes) / 1_048_576)
     }
