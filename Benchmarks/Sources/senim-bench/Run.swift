@@ -82,7 +82,7 @@ enum Run {
         /// Wall time, and this thread's CPU time in brackets.
         func wc(_ r: [String: Double], _ key: String, digits: Int = 0) -> String {
             guard let v = r[key] else { return "—" }
-            let c = r[key.replacingOccurrences(of: "_s", with: "_cpu_s")]
+            let c = r[String(key.dropLast(2)) + "_cpu_s"]
             let f = "%.\(digits)f"
             return String(format: f, v * 1e3) + (c.map { " (" + String(format: f, $0 * 1e3) + ")" } ?? "") + " ms"
         }
