@@ -12,7 +12,9 @@ enum Projected {
             throw BenchError("missing \(Fixtures.eventsPath(work, n)): run the benchmark's prepare step")
         }
         let before = memoryStatus()
-        var loader = LedgerLoader(catalogue: cfg.catalogue, points: cfg.points)
+        // The store knows its files' sizes before reading them: capacities up front.
+        let size = (try? FileManager.default.attributesOfItem(atPath: Fixtures.eventsPath(work, n))[.size] as? Int) ?? 0
+        var loader = LedgerLoader(catalogue: cfg.catalogue, points: cfg.points, expectedEvents: (size ?? 0) / 140)
         var loading: UInt64 = 0
         var loadingCPU: UInt64 = 0
         var bytes = 0
