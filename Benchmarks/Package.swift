@@ -25,6 +25,7 @@ let package = Package(
                 "CSQLite",
                 .product(name: "SenimCore", package: "Senim"),
                 .product(name: "SenimStore", package: "Senim"),
+                .product(name: "SenimTUI", package: "Senim"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]

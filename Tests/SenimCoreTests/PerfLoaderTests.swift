@@ -28,6 +28,8 @@ import SenimCore
         check("transfers", a.transfers, b.transfers)
         check("referrals", a.referrals, b.referrals)
         check("referralOrder", a.referralOrder, b.referralOrder)
+        check("referralList", a.referralList, b.referralList)
+        check("referralList is referrals in issue order", a.referralList, a.referralOrder.compactMap { a.referrals[$0] })
         check("users", a.users, b.users)
         check("eventCount", a.eventCount, b.eventCount)
         check("last.at", a.last?.at, b.last?.at)

@@ -24,6 +24,14 @@ import Glibc
     return Double(now() - t0) / 1e9
 }
 
+/// Runs `body`; returns wall seconds and this thread's CPU seconds.
+public func timed(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+    let c0 = cpuNow()
+    let t0 = now()
+    try body()
+    return (Double(now() - t0) / 1e9, Double(cpuNow() - c0) / 1e9)
+}
+
 /// Best of `runs` (seconds of wall time).
 public func best(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
     var b = Double.infinity

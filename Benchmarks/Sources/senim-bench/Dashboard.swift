@@ -1,10 +1,74 @@
 import BenchCore
+import Foundation
 import SenimCore
 import SenimStore
+import SenimTUI
 
-/// The TUI side (home screen = first dashboard, new-contact screen), through SenimTUI's
-/// public model/update/view API. SenimTUI has not landed yet: these report nothing.
+/// The TUI through SenimTUI's public model / update / view API, painted into its canvas (no
+/// terminal): the first dashboard after unlocking, then frames of the home and new-contact
+/// screens (update + render), at a 120×40 terminal.
 enum Dashboard {
-    static func firstFrame(session: Session, configuration: Configuration) throws -> Double? { nil }
-    static func frames(session: Session, configuration: Configuration, emit: (String, Double) -> Void) throws {}
+    /// "Now" for the screens: a working afternoon near the end of the synthetic data, so the
+    /// home screen has today's contacts, due referrals and stock alerts to show.
+    static let now: Timestamp = BenchData.end - 86_400 * 2 + 15 * 3600
+    static let utcOffset = 5 * 3600
+
+    static func model(_ cfg: Configuration) -> Model {
+        Model(config: cfg, language: .ru, initialUser: Fixtures.user, now: now, utcOffset: utcOffset, width: 120, height: 40)
+    }
+
+    static func info(_ s: Session) -> SessionInfo {
+        SessionInfo(user: s.user, role: s.role, point: s.point, ledger: s.ledger, notices: s.notices)
+    }
+
+    /// Unlocked message + render of the home screen.
+    static func firstFrame(session s: Session, configuration cfg: Configuration) throws -> (wall: Double, cpu: Double)? {
+        var m = model(cfg)
+        var canvas: Canvas?
+        let t = timed {
+            _ = Update.update(&m, .unlocked(info(s)))
+            canvas = View.render(m)
+        }
+        if canvas == nil { throw BenchError("no canvas") }
+        return t
+    }
+
+    static func frames(session s: Session, configuration cfg: Configuration, emit: (String, Double) -> Void) throws {
+        var m = model(cfg)
+        _ = Update.update(&m, .unlocked(info(s)))
+        _ = View.render(m)
+        // Home: a clock tick and a repaint, as every second while the screen is open.
+        var home: [Double] = []
+        for i in 0..<200 {
+            home.append(seconds {
+                _ = Update.update(&m, .tick(now + Timestamp(i)))
+                _ = View.render(m)
+            })
+        }
+        emit("frame_home_ms_median", Measure.percentile(home, 0.5) * 1e3)
+        emit("frame_home_ms_p99", Measure.percentile(home, 0.99) * 1e3)
+
+        // New contact: typing client codes (live matches) and deleting them again.
+        _ = Update.update(&m, .key(.char("n")))
+        guard m.screen == .contact else { throw BenchError("'n' did not open the new-contact screen") }
+        var g = SystemRandomNumberGenerator()
+        let codes = (0..<30).map { _ in s.ledger.clients.randomElement(using: &g)!.uic.code }
+        var typing: [Double] = []
+        for code in codes {
+            for ch in code {
+                typing.append(seconds {
+                    _ = Update.update(&m, .key(.char(ch)))
+                    _ = View.render(m)
+                })
+            }
+            for _ in code {
+                typing.append(seconds {
+                    _ = Update.update(&m, .key(.backspace))
+                    _ = View.render(m)
+                })
+            }
+        }
+        emit("frame_contact_ms_median", Measure.percentile(typing, 0.5) * 1e3)
+        emit("frame_contact_ms_p99", Measure.percentile(typing, 0.99) * 1e3)
+    }
 }

@@ -34,11 +34,14 @@ final class CountingFileOperations: FileOperations, @unchecked Sendable {
 enum Fixtures {
     static let user = "coordinator"
     static let passphrase = "benchmark passphrase: long enough"
-    static let version = "v1-seed\(BenchData.seed)-days\(BenchData.days)"
+    static let version = "v2-seed\(BenchData.seed)-days\(BenchData.days)"
 
     static func storeDir(_ work: URL, _ n: Int) -> URL { work.appendingPathComponent("store-\(n)") }
     static func sqlitePath(_ work: URL, _ n: Int) -> String { work.appendingPathComponent("sqlite-\(n).db").path }
     static func marker(_ work: URL, _ n: Int) -> URL { work.appendingPathComponent("ready-\(n)") }
+    /// The plaintext event records in ~1 MiB chunks (u32 length + whole records), for the
+    /// projected open (synthetic data only).
+    static func eventsPath(_ work: URL, _ n: Int) -> String { work.appendingPathComponent("events-\(n).bin").path }
 
     static func isReady(_ work: URL, _ n: Int) -> Bool {
         (try? String(contentsOf: marker(work, n), encoding: .utf8)) == version
@@ -57,7 +60,24 @@ enum Fixtures {
         let t0 = now()
         let s = try Session.create(at: storeDir(work, n), user: user, passphrase: passphrase,
                                    point: cfg.points.points[0].id, configuration: cfg)
-        let summary = try BenchData.generate(contacts: n, cfg) { events in _ = try s.importEvents(events) }
+        FileManager.default.createFile(atPath: eventsPath(work, n), contents: nil)
+        let out = FileHandle(forWritingAtPath: eventsPath(work, n))!
+        var chunk = BinaryWriter(capacity: 1 << 21)
+        func cut() {
+            var len = UInt32(chunk.bytes.count).littleEndian
+            out.write(Data(bytes: &len, count: 4))
+            out.write(Data(chunk.bytes))
+            chunk = BinaryWriter(capacity: 1 << 21)
+        }
+        let summary = try BenchData.generate(contacts: n, cfg) { events in
+            _ = try s.importEvents(events)
+            for e in events {
+                EventCodec.encode(e, into: &chunk)
+                if chunk.bytes.count >= 1 << 20 { cut() }
+            }
+        }
+        if !chunk.bytes.isEmpty { cut() }
+        try out.close()
         try s.compact()
         log(String(format: "  %d events in %.1f s; writing SQLite…", summary.events, Double(now() - t0) / 1e9))
         let t1 = now()

@@ -15,7 +15,7 @@ enum Relational {
                               site INTEGER NOT NULL, worker INTEGER NOT NULL, type INTEGER NOT NULL, overdose INTEGER, note TEXT);
         CREATE INDEX contacts_at ON contacts(at);
         CREATE TABLE contact_items(contact INTEGER NOT NULL, item INTEGER NOT NULL, quantity INTEGER NOT NULL);
-        CREATE INDEX contact_items_contact ON contact_items(contact);
+        CREATE INDEX contact_items_cover ON contact_items(contact, item, quantity);
         CREATE TABLE contact_services(contact INTEGER NOT NULL, service INTEGER NOT NULL);
         CREATE INDEX contact_services_contact ON contact_services(contact);
         CREATE TABLE movements(uid BLOB NOT NULL, at INTEGER NOT NULL, site INTEGER NOT NULL, item INTEGER NOT NULL,

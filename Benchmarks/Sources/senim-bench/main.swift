@@ -1,6 +1,7 @@
 import BenchCore
 import Foundation
 import SenimCore
+import SenimStore
 
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
@@ -30,12 +31,20 @@ do {
         try Measure.run(contacts: n, work: work, saves: saves)
     case "projected":
         guard let n = Int(option("--contacts") ?? "") else { throw BenchError("projected needs --contacts") }
-        try Projected.run(contacts: n)
+        try Projected.run(contacts: n, work: work)
     case "search100k":
         try Search100k.run()
     case "save":
         guard let n = Int(option("--contacts") ?? "") else { throw BenchError("save needs --contacts") }
         try SaveOnly.run(contacts: n, work: work, saves: saves, sqlite: args.contains("--sqlite"))
+    case "frames":
+        // The TUI frames alone at one scale (for profiling).
+        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("frames needs --contacts") }
+        let cfg = try loadConfiguration()
+        let s = try Session.open(at: Fixtures.storeDir(work, n), user: Fixtures.user, passphrase: Fixtures.passphrase, configuration: cfg)
+        for _ in 0..<(Int(option("--repeat") ?? "") ?? 1) {
+            try Dashboard.frames(session: s, configuration: cfg) { k, v in print(k, v) }
+        }
     case "core":
         try CoreBench.run(contacts: Int(option("--contacts") ?? "") ?? 1_000_000)
     case "loader":

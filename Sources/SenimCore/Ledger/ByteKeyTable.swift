@@ -120,8 +120,8 @@ struct ByteKeyTable: Sendable {
         }
     }
 
-    /// The first slot a short key would look at, read early so that a cache miss overlaps
-    /// with other work; `find(_:_:hash:after:)` continues from it.
+    /// The first slot a short key would look at (read ahead of the lookups so that the
+    /// cache misses of several keys overlap).
     struct Probe {
         var index: Int
         var x: UInt64
@@ -134,28 +134,6 @@ struct ByteKeyTable: Sendable {
         let i = Int(truncatingIfNeeded: h) & shortMask
         let s = shorts.withUnsafeBufferPointer { $0[i] }
         return Probe(index: i, x: s.x, meta: s.meta)
-    }
-
-    @inline(__always)
-    func find(_ key: UnsafeRawBufferPointer, _ k: Packed, hash h: UInt64, after p: Probe) -> Int32? {
-        guard p.index >= 0 else { return findLong(key, k, hash: h) }
-        if p.meta == 0 { return nil }
-        let want = Self.lengthField(k.count) << 48 | (h >> 48) << 32
-        let word = Self.shortWord(k)
-        if p.meta & 0xFFFF_FFFF_0000_0000 == want && p.x == word {
-            return Int32(truncatingIfNeeded: p.meta & 0xFFFF_FFFF) - 1
-        }
-        var i = (p.index + 1) & shortMask
-        return shorts.withUnsafeBufferPointer { s in
-            while true {
-                let slot = s[i]
-                if slot.meta == 0 { return nil }
-                if slot.meta & 0xFFFF_FFFF_0000_0000 == want && slot.x == word {
-                    return Int32(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
-                }
-                i = (i + 1) & shortMask
-            }
-        }
     }
 
     /// The key's bytes as one little-endian word (keys of at most 8 bytes).

@@ -28,6 +28,8 @@ public struct LedgerLoader {
     private var skipped: [Event] = []
     /// Events that arrived after something that sorts after them.
     private var late: [Event] = []
+    /// Keeps the touch loads of `resolveClients` from being optimised away.
+    private var touchSink: UInt64 = 0
     /// The key of the last event accepted (applied or staged).
     private var lastKey: (at: Timestamp, id: EventID)?
 
@@ -68,6 +70,15 @@ public struct LedgerLoader {
         var notes: [(Int32, String)] = []
         /// Registrations staged (events without records of their own).
         var otherEvents = 0
+        /// Client lookups not done yet (in event order): batched so their cache misses overlap.
+        static let pendingBatch = 32
+        var pendingKey = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: pendingBatch)
+        var pendingCount = UnsafeMutablePointer<Int>.allocate(capacity: pendingBatch)
+        var pendingAt = UnsafeMutablePointer<Timestamp>.allocate(capacity: pendingBatch)
+        var pendingSite = UnsafeMutablePointer<Int32>.allocate(capacity: pendingBatch)
+        /// ≥ 0: index of a staged record; < 0: −1 − index into `registrations`.
+        var pendingTarget = UnsafeMutablePointer<Int>.allocate(capacity: pendingBatch)
+        var pending = 0
         /// Parsed spans of the record being decoded.
         var itemSpans: UnsafeMutablePointer<Span>
         var quantities: UnsafeMutablePointer<Int32>
@@ -88,6 +99,8 @@ public struct LedgerLoader {
         }
 
         deinit {
+            pendingKey.deallocate(); pendingCount.deallocate(); pendingAt.deallocate()
+            pendingSite.deallocate(); pendingTarget.deallocate()
             records.deallocate()
             lines.deallocate()
             slots.deallocate()
@@ -97,7 +110,7 @@ public struct LedgerLoader {
             serviceSpans.deallocate()
         }
 
-        var isEmpty: Bool { recordCount == 0 && otherEvents == 0 }
+        var isEmpty: Bool { recordCount == 0 && otherEvents == 0 && pending == 0 }
 
         func reserveSpans(_ n: Int) {
             guard n > spanCapacity else { return }
@@ -220,6 +233,7 @@ public struct LedgerLoader {
     private mutating func general(_ e: Event) {
         switch place(e.at, e.id) {
         case .apply:
+            resolveClients()   // client indices follow event order
             // Staged contacts must go first when this event touches what they change (the
             // contact list, stock levels, discrepancies); referrals, merges and users don't.
             switch e.body {
@@ -243,10 +257,45 @@ public struct LedgerLoader {
         }
     }
 
+    @inline(__always)
+    private mutating func pendClient(_ key: UnsafeRawPointer, _ count: Int, at: Timestamp, site: Int32, target: Int) {
+        let st = stage
+        if st.pending == Stage.pendingBatch { resolveClients() }
+        let j = st.pending
+        st.pendingKey[j] = key
+        st.pendingCount[j] = count
+        st.pendingAt[j] = at
+        st.pendingSite[j] = site
+        st.pendingTarget[j] = target
+        st.pending = j + 1
+    }
+
+    /// Looks up (or creates, in event order) the clients of the pending records. The slots
+    /// are touched first in a loop of independent loads, so their cache misses overlap
+    /// instead of stalling one record at a time.
+    private mutating func resolveClients() {
+        let st = stage
+        let n = st.pending
+        guard n > 0 else { return }
+        var sink: UInt64 = 0
+        for j in 0..<n {
+            sink ^= state.touchClientSlot(UnsafeRawBufferPointer(start: st.pendingKey[j], count: st.pendingCount[j]))
+        }
+        touchSink ^= sink
+        for j in 0..<n {
+            let ci = state.client(utf8: UnsafeRawBufferPointer(start: st.pendingKey[j], count: st.pendingCount[j]), uic: nil,
+                                  at: st.pendingAt[j], site: st.pendingSite[j])
+            let t = st.pendingTarget[j]
+            if t >= 0 { st.records[t].client = ci } else { registrations[-1 - t].client = ci }
+        }
+        st.pending = 0
+    }
+
     /// Applies the staged contacts and registrations.
     private mutating func flush() {
         let st = stage
         guard !st.isEmpty else { return }
+        resolveClients()
         state.applyStaged(records: UnsafeBufferPointer(start: st.records, count: st.recordCount),
                           lines: UnsafeBufferPointer(start: st.lines, count: st.lineCount),
                           slots: UnsafeBufferPointer(start: st.slots, count: st.lineCount),
@@ -291,8 +340,8 @@ public struct LedgerLoader {
             case .skipButKeep, .late: return nil   // rare: kept as an Event
             }
             let s = Self.resolve(&siteCache, &state.sites, p, site)
-            let c = state.client(utf8: UnsafeRawBufferPointer(start: p + uic.start, count: uic.count), uic: nil, at: at, site: s)
-            registrations.append(Registration(id: id, at: at, client: c, site: s))
+            registrations.append(Registration(id: id, at: at, client: -1, site: s))
+            pendClient(p + uic.start, uic.count, at: at, site: s, target: -registrations.count)
             st.otherEvents += 1
             lastKey = (at, id)
             return o
@@ -301,9 +350,6 @@ public struct LedgerLoader {
 
         // Contact: parse everything first, resolve and stage only a complete, valid record.
         guard let client = Self.text(p, &o, end, max: 64) else { return nil }
-        let clientKey = UnsafeRawBufferPointer(start: p + client.start, count: client.count)
-        // Start the client lookup now: its likely cache miss overlaps with parsing the rest.
-        let probe = state.clientProbe(clientKey)
         guard let type = Self.text(p, &o, end, max: 256),
               let nItems = Self.varint(p, &o, end), nItems <= UInt64(EventCodec.maxItems) else { return nil }
         let nLines = Int(nItems)
@@ -339,7 +385,8 @@ public struct LedgerLoader {
         }
         // Resolve in event order: site, client, items, services, worker, type, outcome.
         let s = Self.resolve(&siteCache, &state.sites, p, site)
-        let ci = state.client(utf8: clientKey, probe: probe, at: at, site: s)
+        if st.pending == Stage.pendingBatch { resolveClients() }
+        pendClient(p + client.start, client.count, at: at, site: s, target: st.recordCount)
         let itemsStart = Int32(state.contactItems.count + st.lineCount)
         for k in 0..<nLines {
             let item = Self.resolve(&itemCache, &state.items, p, st.itemSpans[k])
@@ -364,7 +411,7 @@ public struct LedgerLoader {
             st.notes.append((index, String(decoding: UnsafeRawBufferPointer(start: p + note.start, count: note.count), as: UTF8.self)))
         }
         st.records[st.recordCount] = ContactRecord(
-            id: id, at: at, client: ci, site: s, worker: worker, type: t, overdose: outcome,
+            id: id, at: at, client: -1, site: s, worker: worker, type: t, overdose: outcome,
             itemsStart: itemsStart, itemsCount: Int32(nLines), servicesStart: servicesStart, servicesCount: Int32(nSv))
         st.recordCount += 1
         lastKey = (at, id)

@@ -27,6 +27,10 @@ public struct LedgerState: Sendable {
     public private(set) var referrals: [EventID: ReferralRecord] = [:]
     /// Referral ids in the order they were issued.
     public private(set) var referralOrder: [EventID] = []
+    /// The records of `referrals` in issue order (kept in step with it), so that
+    /// `referralList` costs nothing.
+    var referralRecords: [ReferralRecord] = []
+    var referralPosition: [EventID: Int32] = [:]
     public private(set) var users: [String: Role] = [:]
     public private(set) var eventCount = 0
     /// The key of the last event applied (fold order); `append` needs events after it.
@@ -236,10 +240,13 @@ public struct LedgerState: Sendable {
         case .referralIssued(let r):
             _ = client(r.client, at: e.at, site: site)
             guard referrals[e.id] == nil else { break }
-            referrals[e.id] = ReferralRecord(
+            let record = ReferralRecord(
                 id: e.id, client: r.client, service: r.service, site: e.site, issuedAt: e.at, issuedBy: e.author,
                 due: r.due, note: r.note, status: .issued, statusAt: e.at, history: [], conflict: false,
                 confidentialNotes: [], confidentialNoteTimes: [])
+            referrals[e.id] = record
+            referralPosition[e.id] = Int32(referralRecords.count)
+            referralRecords.append(record)
             referralOrder.append(e.id)
             if let waiting = pendingUpdates.removeValue(forKey: e.id) {
                 for w in waiting { applyReferralEvent(w) }
@@ -279,11 +286,13 @@ public struct LedgerState: Sendable {
                 r.statusAt = head.at
             }
             referrals[u.referral] = r
+            if let k = referralPosition[u.referral] { referralRecords[Int(k)] = r }
         case .referralNoteAdded(let n):
             guard var r = referrals[n.referral] else { return }
             r.confidentialNotes.append(n)
             r.confidentialNoteTimes.append(e.at)
             referrals[n.referral] = r
+            if let k = referralPosition[n.referral] { referralRecords[Int(k)] = r }
         default:
             return
         }
@@ -350,25 +359,12 @@ public struct LedgerState: Sendable {
         return newClientSpelling(key, k, hash: h, uic: uic, at: at, site: site)
     }
 
-    /// A client lookup started early (see `ByteKeyTable.probe`).
-    struct ClientProbe {
-        var k: ByteKeyTable.Packed
-        var h: UInt64
-        var p: ByteKeyTable.Probe
-    }
-
+    /// Reads the table slot a client code hashes to (to bring it into the cache early).
     @inline(__always)
-    func clientProbe(_ key: UnsafeRawBufferPointer) -> ClientProbe {
+    func touchClientSlot(_ key: UnsafeRawBufferPointer) -> UInt64 {
         let k = ByteKeyTable.pack(key)
-        let h = ByteKeyTable.hash(key, k)
-        return ClientProbe(k: k, h: h, p: clientBytes.probe(k, hash: h))
-    }
-
-    /// Finishes a probed lookup (the table must not have changed since the probe).
-    @inline(__always)
-    mutating func client(utf8 key: UnsafeRawBufferPointer, probe: ClientProbe, at: Timestamp, site: Int32) -> Int32 {
-        if let i = clientBytes.find(key, probe.k, hash: probe.h, after: probe.p) { return i }
-        return newClientSpelling(key, probe.k, hash: probe.h, uic: nil, at: at, site: site)
+        let p = clientBytes.probe(k, hash: ByteKeyTable.hash(key, k))
+        return p.x ^ p.meta
     }
 
     private mutating func newClientSpelling(_ key: UnsafeRawBufferPointer, _ k: ByteKeyTable.Packed, hash: UInt64, uic: UIC?,
@@ -624,5 +620,5 @@ public struct LedgerState: Sendable {
     }
 
     /// Referrals in issue order, with a conflict flag where two sites changed one concurrently.
-    public var referralList: [ReferralRecord] { referralOrder.compactMap { referrals[$0] } }
+    public var referralList: [ReferralRecord] { referralRecords }
 }
