@@ -209,3 +209,17 @@ public struct ConfidentialNote: Hashable, Sendable {
         self.sealed = sealed
     }
 }
+
+extension Event {
+    /// Every free-text field the event carries (notes, lot numbers), for the privacy guard.
+    /// Sealed confidential notes are ciphertext and were checked before sealing.
+    public var freeTexts: [String] {
+        switch body {
+        case .contactLogged(let c): c.note.map { [$0] } ?? []
+        case .stockReceived(let r): r.lot.map { [$0] } ?? []
+        case .referralIssued(let r): r.note.map { [$0] } ?? []
+        case .referralUpdated(let u): u.note.map { [$0] } ?? []
+        default: []
+        }
+    }
+}

@@ -220,6 +220,14 @@ public final class SyncEngine {
     /// Checks, decrypts and merges a bundle. Refused whole (nothing changes) if it is damaged,
     /// not for this store, not signed by a trusted peer, or was imported before.
     /// `progress(done, total)` counts abstract work units; done == total when finished.
+    private static func describe(_ f: PrivacyGuard.Finding) -> String {
+        switch f {
+        case .iin(let m): "IIN \(m)"
+        case .phone(let m): "phone \(m)"
+        case .email(let m): "e-mail \(m)"
+        }
+    }
+
     public func importBundle(_ bytes: [UInt8], progress: ((Int, Int) -> Void)? = nil) throws(SyncError) -> ImportSummary {
         try require(.sync)
         let me = try identity()
@@ -234,6 +242,16 @@ public final class SyncEngine {
             throw .alreadyImported(peer: opened.sender, sequence: c.sequence)
         }
         progress?(bytes.count + bytes.count / 4, total)
+
+        // The privacy guard again, on what arrives: a device that skipped it (an old version, a
+        // tampered build) must not be able to plant an IIN, phone or e-mail in this store.
+        for e in c.events {
+            for text in e.freeTexts {
+                if let finding = PrivacyGuard.check(text) {
+                    throw .identifyingText(event: e.id.short, finding: Self.describe(finding))
+                }
+            }
+        }
 
         let before = store.ledger
         let conflictsBefore = Set(before.referrals.values.lazy.filter(\.conflict).map(\.id))

@@ -36,6 +36,9 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyImported(peer: String, sequence: UInt64)
     /// Authenticated, but the content does not decode (a bug or an incompatible sender).
     case malformed(String)
+    /// An event in the bundle carries an IIN, a phone number or an e-mail address in a free-text
+    /// field (a device that skipped the privacy guard). The whole bundle is refused.
+    case identifyingText(event: String, finding: String)
     // Keys and peers.
     /// A public key line that cannot be read (`reason` says what is wrong).
     case badKey(reason: String)
@@ -73,6 +76,7 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case .fromSelf: "the bundle was made by this store"
         case .alreadyImported(let p, let s): "bundle #\(s) from \(p) was already imported"
         case .malformed(let why): "the bundle content is malformed: \(why)"
+        case .identifyingText(let e, let f): "event \(e) in the bundle contains identifying text (\(f)); nothing was imported"
         case .badKey(let why): "not a valid Senim public key: \(why)"
         case .ownKey: "this is this store's own key"
         case .badPeerName(let n): "'\(n)' is not a valid peer name"
@@ -103,6 +107,7 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case .fromSelf: Message("sync.error.self")
         case .alreadyImported(let p, let s): Message("sync.error.replay", String(s), p)
         case .malformed(let why): Message("sync.error.malformed", why)
+        case .identifyingText(let e, let f): Message("sync.error.identifying", e, f)
         case .badKey(let why): Message("sync.error.key", why)
         case .ownKey: Message("sync.error.ownKey")
         case .badPeerName(let n): Message("sync.error.peerName", String(n.prefix(40)))

@@ -1,0 +1,40 @@
+import SenimCore
+@testable import SenimStore
+import Testing
+
+/// A trusted device that skipped the privacy guard (an old or altered build) cannot plant an
+/// IIN, a phone number or an e-mail address in another store through a bundle.
+@Suite struct SyncPrivacyTests {
+    @Test(arguments: [
+        ("contact", "ИИН 850101300124"), ("referral", "+7 701 123 45 67"), ("update", "ivan@mail.kz"), ("lot", "850101300124"),
+    ])
+    func bundleWithIdentifyingTextIsRefusedWhole(field: String, text: String) throws {
+        let client = UIC(normalised: "MAIV285")
+        let ref = EventID(high: 9, low: 9)
+        let body: EventBody = switch field {
+        case "contact": .contactLogged(Contact(client: client, type: "stationary", note: text))
+        case "referral": .referralIssued(ReferralIssue(client: client, service: "hiv-test", note: text))
+        case "update": .referralUpdated(ReferralUpdate(referral: ref, status: .attended, note: text))
+        default: .stockReceived(StockReceipt(item: "needle", quantity: 10, lot: text))
+        }
+        let clean = Event(id: EventID(high: 1, low: 1), at: 1_780_000_000, author: "aigerim", device: DeviceID(0xA1),
+                          site: "almaty-central", body: .clientRegistered(client))
+        let bad = Event(id: EventID(high: 2, low: 2), at: 1_780_000_100, author: "aigerim", device: DeviceID(0xA1),
+                        site: "almaty-central", body: body)
+        #expect(!bad.freeTexts.isEmpty)
+        let peers = SyncPeers([("a", "almaty-central", [clean, bad]), ("b", "temirtau", [])])
+        let bundle = try peers["a"].export(to: "b", mode: .all).bytes
+        let store = peers.store("b")
+        let before = store.snapshot
+        do {
+            _ = try peers["b"].importBundle(bundle)
+            Issue.record("imported a bundle with identifying text in \(field)")
+        } catch {
+            guard case .identifyingText(let event, let finding) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(event == bad.id.short)
+            #expect(!finding.contains("0101300"))   // masked, never echoed in full
+        }
+        #expect(store.snapshot == before)
+        #expect(store.stored[clean.id] == nil)   // refused whole: not even the clean event
+    }
+}
