@@ -140,6 +140,14 @@ public struct LedgerState: Sendable {
     public mutating func reserve(_ n: Int) {
         contacts.reserveCapacity(n)
         contactItems.reserveCapacity(n * 5)
+        // Referrals come with about 3 % of contacts: growing these by rehashing is costly.
+        let r = n / 32
+        if r > referrals.capacity {
+            referrals.reserveCapacity(r)
+            referralPosition.reserveCapacity(r)
+            referralRecords.reserveCapacity(r)
+            referralOrder.reserveCapacity(r)
+        }
     }
 
     /// Grows capacities ahead of `n` more bytes of encoded events (a contact takes 60 bytes
