@@ -395,9 +395,21 @@ public final class Session {
 
     /// Who, where and when for the next event: a fresh random id, the time from the clock.
     public func context(site: String? = nil, at: Date? = nil) -> Validator.Context {
-        Validator.Context(author: user, role: role, device: device, site: site ?? point,
-                          at: Timestamp((at ?? clock()).timeIntervalSince1970.rounded(.down)), id: EventID.random())
+        let date = at ?? clock()
+        let t = Timestamp(date.timeIntervalSince1970.rounded(.down))
+        // Ids made here sort after the last one made or folded in the same second, so a
+        // store's own events fold in the order they were written (see EventID.ordered).
+        var previous = lastIssued
+        if let l = ledger.last, l.at == t, previous.map({ $0 < l.id }) ?? true { previous = l.id }
+        var g = SystemRandomNumberGenerator()
+        let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        let id = EventID.ordered(milliseconds: ms, after: previous, using: &g)
+        lastIssued = id
+        return Validator.Context(author: user, role: role, device: device, site: site ?? point, at: t, id: id)
     }
+
+    /// The last id `context` handed out (ids of one second keep their order).
+    private var lastIssued: EventID?
 
     public var eventCount: Int { ids.count }
 

@@ -14,6 +14,19 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
         EventID(high: generator.next(), low: generator.next())
     }
 
+    /// An id that sorts after `previous` when both are made in the same second: the high word
+    /// is the time in milliseconds (shifted, with 16 random bits below), the low word random.
+    /// Events a device writes within one second therefore fold in the order they were made
+    /// (a write-off right after a delivery never folds before it), while ids stay unique.
+    public static func ordered<G: RandomNumberGenerator>(milliseconds: UInt64, after previous: EventID?,
+                                                         using generator: inout G) -> EventID {
+        var high = (milliseconds << 16) | (generator.next() & 0xFFFF)
+        if let previous, high <= previous.high {
+            high = previous.high &+ 1
+        }
+        return EventID(high: high, low: generator.next())
+    }
+
     public static func random() -> EventID {
         var g = SystemRandomNumberGenerator()
         return random(using: &g)
