@@ -52,7 +52,16 @@ enum Dashboard {
         _ = Update.update(&m, .key(.char("n")))
         guard m.screen == .contact else { throw BenchError("'n' did not open the new-contact screen") }
         var g = SystemRandomNumberGenerator()
-        let codes = (0..<30).map { _ in s.ledger.clients.randomElement(using: &g)!.uic.code }
+        var codes = (0..<30).map { _ in s.ledger.clients.randomElement(using: &g)!.uic.code }
+        // And new clients' codes: once complete, an unknown code is checked for near
+        // duplicates among all the codes on every keystroke.
+        let letters = Array("BCDFGHKLMNPRSTVZ")
+        while codes.count < 40 {
+            var c = Array(s.ledger.clients.randomElement(using: &g)!.uic.code)
+            for i in 0..<min(4, c.count) { c[i] = letters.randomElement(using: &g)! }
+            let code = String(c)
+            if s.ledger.client(UIC(normalised: code)) == nil, cfg.uic.parse(code) != nil { codes.append(code) }
+        }
         var typing: [Double] = []
         for code in codes {
             for ch in code {

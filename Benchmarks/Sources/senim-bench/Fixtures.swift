@@ -34,7 +34,7 @@ final class CountingFileOperations: FileOperations, @unchecked Sendable {
 enum Fixtures {
     static let user = "coordinator"
     static let passphrase = "benchmark passphrase: long enough"
-    static let version = "v2-seed\(BenchData.seed)-days\(BenchData.days)"
+    static let version = "v3-seed\(BenchData.seed)-days\(BenchData.days)"
 
     static func storeDir(_ work: URL, _ n: Int) -> URL { work.appendingPathComponent("store-\(n)") }
     static func sqlitePath(_ work: URL, _ n: Int) -> String { work.appendingPathComponent("sqlite-\(n).db").path }
@@ -42,6 +42,19 @@ enum Fixtures {
     /// The plaintext event records in ~1 MiB chunks (u32 length + whole records), for the
     /// projected open (synthetic data only).
     static func eventsPath(_ work: URL, _ n: Int) -> String { work.appendingPathComponent("events-\(n).bin").path }
+
+    /// A throw-away copy of a scale's store (saves made while measuring must not pile up in
+    /// the fixture from run to run).
+    static func scratchCopy(_ work: URL, _ n: Int) throws -> URL {
+        let fm = FileManager.default
+        let dst = work.appendingPathComponent("scratch-\(n)")
+        try? fm.removeItem(at: dst)
+        try fm.createDirectory(at: dst, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for name in try fm.contentsOfDirectory(atPath: storeDir(work, n).path) where name != "lock" {
+            try fm.copyItem(at: storeDir(work, n).appendingPathComponent(name), to: dst.appendingPathComponent(name))
+        }
+        return dst
+    }
 
     static func isReady(_ work: URL, _ n: Int) -> Bool {
         (try? String(contentsOf: marker(work, n), encoding: .utf8)) == version

@@ -26,7 +26,9 @@ enum SaveOnly {
     static func run(contacts n: Int, work: URL, saves: Int, sqlite: Bool) throws {
         let cfg = try loadConfiguration()
         let counting = CountingFileOperations(FileSystem.real.operations)
-        let s = try Session.open(at: Fixtures.storeDir(work, n), user: Fixtures.user, passphrase: Fixtures.passphrase,
+        let dir = try Fixtures.scratchCopy(work, n)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let s = try Session.open(at: dir, user: Fixtures.user, passphrase: Fixtures.passphrase,
                                  configuration: cfg, fileSystem: FileSystem(counting))
         let db = try SQLite(path: Fixtures.sqlitePath(work, n))
         try db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
