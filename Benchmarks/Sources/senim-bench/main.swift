@@ -42,6 +42,7 @@ do {
         guard let n = Int(option("--contacts") ?? "") else { throw BenchError("frames needs --contacts") }
         let cfg = try loadConfiguration()
         let s = try Session.open(at: Fixtures.storeDir(work, n), user: Fixtures.user, passphrase: Fixtures.passphrase, configuration: cfg)
+        for _ in 0..<3 { print("first", try Dashboard.firstFrame(session: s, configuration: cfg) ?? (0, 0)) }
         for _ in 0..<(Int(option("--repeat") ?? "") ?? 1) {
             try Dashboard.frames(session: s, configuration: cfg) { k, v in print(k, v) }
         }
