@@ -1,5 +1,6 @@
 import Foundation
 import SenimCore
+import SenimStore
 @testable import SenimTUI
 
 /// The repository's real Config/ and a fixed clock: 2026-05-20 14:30 in Kazakhstan (UTC+5).
@@ -12,11 +13,7 @@ enum Fixture {
         return dir.appendingPathComponent("Config")
     }()
 
-    static let configuration: Configuration = {
-        try! Configuration.load(
-            read: { try Data(contentsOf: configDirectory.appendingPathComponent($0)) },
-            list: { try FileManager.default.contentsOfDirectory(atPath: configDirectory.appendingPathComponent($0).path) })
-    }()
+    static let configuration: Configuration = try! ConfigFiles.load(from: configDirectory)
 
     static let utcOffset = 5 * 3600
     static let now: Timestamp = Clock.start(of: Clock.dayNumber(year: 2026, month: 5, day: 20), utcOffset) + 14 * 3600 + 30 * 60
