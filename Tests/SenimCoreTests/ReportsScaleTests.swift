@@ -133,8 +133,8 @@ import Testing
         for (n, periodText) in ["2026", "2026-Q2", "2026-02", "2026-W10", "2026-03-15..2026-08-01"].enumerated() {
             let period = ReportFixtures.period(periodText)
             // Per-(client, column) state: flat arrays, or (with the limit at 0) the dictionary.
-            Accumulator.flatPairLimit = n % 2 == 0 ? 2_000_000 : 0
-            defer { Accumulator.flatPairLimit = 2_000_000 }
+            ReportAccumulator.flatPairLimit = n % 2 == 0 ? 2_000_000 : 0
+            defer { ReportAccumulator.flatPairLimit = 2_000_000 }
             for point in [nil, "temirtau", "shymkent-outreach"] {
                 for by in [nil] + Disaggregation.allCases.map(Optional.some) {
                     let r = Reports.compute(ledger: ledger, configuration: config, period: period, point: point, by: by)

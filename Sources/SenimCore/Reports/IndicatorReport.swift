@@ -106,9 +106,13 @@ public struct ReportRow: Sendable {
     public var detail: Bool
     /// For derived rows: the rows (ids) whose cells in the same column this one is computed from.
     public var dependsOn: [String]
+    /// Counts distinct people: one person can be in several contact-attribute columns (point,
+    /// worker, type), so such a row does not add up across them.
+    public var countsPeople: Bool
 
     public init(id: String, label: ReportLabel, kind: ValueKind, values: [Double?], annualised: Bool = false,
-                detail: Bool = false, dependsOn: [String] = [], group: String? = nil, groupLabel: ReportLabel? = nil) {
+                detail: Bool = false, dependsOn: [String] = [], group: String? = nil, groupLabel: ReportLabel? = nil,
+                countsPeople: Bool = false) {
         self.id = id
         self.label = label
         self.kind = kind
@@ -119,6 +123,7 @@ public struct ReportRow: Sendable {
         self.dependsOn = dependsOn
         self.group = group
         self.groupLabel = groupLabel
+        self.countsPeople = countsPeople
     }
 
     /// True when the cell is shown as a number (not suppressed, applicable).

@@ -38,7 +38,7 @@ extension Reports {
             let uic = ledger.clients[Int(c)].uic
             let by = configuration.uic.birthYear(of: uic, referenceYear: startYear)
             return LineListEntry(uic: uic.code, mergedCodes: (merged[c] ?? []).sorted(), sex: configuration.uic.sex(of: uic),
-                                 ageGroup: Reports.ageIDs[ageGroup(birthYear: by, referenceYear: startYear)],
+                                 ageGroup: ageGroup(birthYear: by, referenceYear: startYear).id,
                                  firstSeen: date(firstSeen[c] ?? start), contacts: t.contacts, needlesSyringes: t.ns,
                                  lastContact: date(t.last))
         }.sorted { $0.uic < $1.uic }

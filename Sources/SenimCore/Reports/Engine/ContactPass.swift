@@ -1,0 +1,152 @@
+import Foundation
+
+extension ReportAccumulator {
+    /// One pass over the period's contacts (found by binary search): events, items and the
+    /// per-client state for person counts; distribution per site and item for the stock table.
+    mutating func contactPass() {
+        let lo = ledger.firstContact(atOrAfter: start)
+        let hi = ledger.firstContact(atOrAfter: end)
+        stock.recentEnd = min(end, (ledger.last?.at ?? end - 1) + 1)
+        stock.recentStart = stock.recentEnd - Int64(ReportingConfig.recentRateDays) * Reports.day
+        let all = ledger.contacts
+        let lines = ledger.contactItems
+        let total = self.total
+        let nI = nItems
+        let personal = self.personal
+        let scope = scopeSite ?? -1
+        let scoped = scopeSite != nil
+        let byMode = by
+        let windows = Int64(max(nWindows, 1))
+        let recentStart = stock.recentStart
+        let start = self.start
+        let rawCount = self.rawCount
+        let canon = self.canon
+        let isNS = self.isNS
+        let isReversal = self.isReversal
+        // Flat per-(client, column) state needs at most 31 windows (periods up to ~2.6 years).
+        let flat = !personal && rawCount * ledger.clients.count <= Self.flatPairLimit && windows <= 31
+
+        // Tallies are moved out of `self` so that the loop works on uniquely held locals.
+        var events = self.events; self.events = EventTallies()
+        var rawHasData = self.rawHasData; self.rawHasData = []
+        var itemQty = self.itemQty; self.itemQty = []
+        var distPeriod = stock.distPeriod; stock.distPeriod = []
+        var distRecent = stock.distRecent; stock.distRecent = []
+        var flags = self.flags; self.flags = []
+        var lastWindow = self.lastWindow; self.lastWindow = []
+        var windowsHit = self.windowsHit; self.windowsHit = []
+        var clientColumn = self.clientColumn; self.clientColumn = []
+        var reached = self.reached; self.reached = []
+        var pairs = self.pairs; self.pairs = [:]
+        let pairCount = flat ? rawCount * ledger.clients.count : 0
+        var pairMask = [UInt32](repeating: 0, count: pairCount)
+
+        for i in lo..<hi {
+            let rec = all[i]
+            let site = Int(rec.site)
+            let inScope = !scoped || rec.site == scope
+            let recent = rec.at >= recentStart
+            var col = -1
+            var c = 0
+            var gotNS = false
+            if inScope {
+                c = Int(canon[Int(rec.client)])
+                switch byMode {
+                case nil: col = -1
+                case .sex?, .age?:
+                    var cc = clientColumn[c]
+                    if cc < 0 { cc = personColumn(c); clientColumn[c] = cc }
+                    col = Int(cc)
+                case .point?: col = site
+                case .worker?: col = Int(rec.worker)
+                case .type?: col = Int(rec.type)
+                }
+                events.contacts[total] += 1
+                if col >= 0 { events.contacts[col] += 1; rawHasData[col] = true }
+                if rec.overdose >= 0 {
+                    events.overdoses[total] += 1
+                    if col >= 0 { events.overdoses[col] += 1 }
+                    if isReversal[Int(rec.overdose)] {
+                        events.reversals[total] += 1
+                        if col >= 0 { events.reversals[col] += 1 }
+                    }
+                }
+            }
+            let s = Int(rec.itemsStart), e = s + Int(rec.itemsCount)
+            var k = s
+            while k < e {
+                let line = lines[k]
+                let it = Int(line.item)
+                let q = Int(line.quantity)
+                let key = site * nI + it
+                distPeriod[key] += Int64(q)
+                if recent { distRecent[key] += Int64(q) }
+                if inScope {
+                    itemQty[total * nI + it] += q
+                    if col >= 0 { itemQty[col * nI + it] += q }
+                    if isNS[it] { gotNS = true }
+                }
+                k += 1
+            }
+            guard inScope else { continue }
+            // Per client (the total, and person-attribute columns).
+            var w = Int32((rec.at - start) / Self.windowSeconds)
+            if Int64(w) >= windows { w = Int32(windows - 1) }
+            let add = Self.reachedFlag | (gotNS ? Self.nsFlag : 0)
+            if flags[c] == 0 { reached.append(Int32(c)) }
+            flags[c] |= add
+            if lastWindow[c] != w { lastWindow[c] = w; windowsHit[c] += 1 }
+            // Per client and column when a client can be in several columns.
+            if !personal {
+                let key = c * rawCount + col
+                if flat {
+                    pairMask[key] |= (1 << UInt32(w)) | (gotNS ? Self.pairNSBit : 0)
+                } else {
+                    var p = pairs[key] ?? Pair(flags: 0, lastWindow: -1, hits: 0)
+                    p.flags |= add
+                    if p.lastWindow != w { p.lastWindow = w; p.hits += 1 }
+                    pairs[key] = p
+                }
+            }
+        }
+        self.pairMask = pairMask
+        self.events = events
+        self.rawHasData = rawHasData
+        self.itemQty = itemQty
+        self.flags = flags
+        self.lastWindow = lastWindow
+        self.windowsHit = windowsHit
+        self.clientColumn = clientColumn
+        self.reached = reached
+        self.pairs = pairs
+
+        // Distribution before the period but inside the recent-rate window (short periods).
+        if recentStart < start {
+            let r0 = ledger.firstContact(atOrAfter: recentStart)
+            for i in r0..<lo {
+                let rec = all[i]
+                let site = Int(rec.site)
+                for line in ledger.lines(of: rec) { distRecent[site * nI + Int(line.item)] += Int64(line.quantity) }
+            }
+        }
+        stock.distPeriod = distPeriod
+        stock.distRecent = distRecent
+        // Distribution outside the period, on the shorter side, for opening levels.
+        stock.outsideIsBefore = lo <= all.count - hi
+        let range = stock.outsideIsBefore ? 0..<lo : hi..<all.count
+        var distOutside = stock.distOutside
+        stock.distOutside = []
+        for i in range {
+            let rec = all[i]
+            let site = Int(rec.site)
+            let s = Int(rec.itemsStart), e = s + Int(rec.itemsCount)
+            var k = s
+            while k < e {
+                let line = lines[k]
+                distOutside[site * nI + Int(line.item)] += Int64(line.quantity)
+                k += 1
+            }
+        }
+        stock.distOutside = distOutside
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+
+/// The single-pass engine behind `Reports.compute`: tallies per column for one period and scope.
+///
+/// Columns: `rawCount` raw columns (one per sex key, age group, site, worker or contact type,
+/// by the ledger's interner indices) and the total at index `rawCount` (`total`).
+struct ReportAccumulator {
+    let ledger: LedgerState
+    let configuration: Configuration
+    let period: ReportPeriod
+    let point: String?
+    let by: Disaggregation?
+
+    let start: Timestamp
+    let end: Timestamp
+    let scopeSite: Int32?
+    let nItems: Int
+    let nSites: Int
+    let startYear: Int
+
+    var rawCount = 0
+    var total: Int { rawCount }
+    var columnCount: Int { rawCount + 1 }
+    /// Person attributes (sex, age): each client is in exactly one column.
+    var personal: Bool { by == nil || by!.isPersonAttribute }
+    var sexKeys: [String] = []
+    /// Referral issuers who logged no contact (extra raw columns of `--by worker`).
+    var extraWorkers: [String] = []
+
+    // Per client index (canonical clients carry the figures).
+    var canon: [Int32] = []
+    var firstSeen: [Timestamp] = []
+    var clientColumn: [Int32] = []
+    var flags: [UInt8] = []
+    var lastWindow: [Int32] = []
+    var windowsHit: [Int32] = []
+    /// Canonical clients reached, in order of first contact in the period.
+    var reached: [Int32] = []
+
+    /// Per (client, column) state when a client can be in several columns (point, worker, type).
+    struct Pair { var flags: UInt8; var lastWindow: Int32; var hits: Int32 }
+    var pairs: [Int: Pair] = [:]
+    /// The flat alternative to `pairs`: bits 0…30 the 30-day windows seen, bit 31 "received N/S".
+    var pairMask: [UInt32] = []
+    static let pairNSBit: UInt32 = 1 << 31
+    static let pairWindowBits: UInt32 = 0x7FFF_FFFF
+
+    var events = EventTallies()
+    var people = PersonTallies()
+    /// Quantity handed out per column and item: `itemQty[column * nItems + item]`.
+    var itemQty: [Int] = []
+    /// Columns that had any contact or referral (others are left out of point, worker and type splits).
+    var rawHasData: [Bool] = []
+
+    // Windows for PRV.9.
+    let nWindows: Int
+    static let windowSeconds = Int64(ReportingConfig.regularAccessWindowDays) * Reports.day
+
+    var stock = StockTally()
+    var referrals = ReferralTally()
+
+    // Item and outcome properties by interner index.
+    var isNS: [Bool] = []
+    var isNaloxone: [Bool] = []
+    var isReversal: [Bool] = []
+
+    static let reachedFlag: UInt8 = 1
+    static let nsFlag: UInt8 = 2
+
+    /// Per (client, column) state is kept in flat arrays up to this many entries, in a dictionary beyond.
+    /// (Variable only so that tests can run both paths; either gives the same figures.)
+    nonisolated(unsafe) static var flatPairLimit = 2_000_000
+
+    init(ledger: LedgerState, configuration: Configuration, period: ReportPeriod, point: String?, by: Disaggregation?) {
+        self.ledger = ledger
+        self.configuration = configuration
+        self.period = period
+        self.point = point
+        self.by = by
+        start = period.startTimestamp
+        end = period.endTimestamp
+        scopeSite = point.map { ledger.sites.lookup($0) ?? -2 }
+        nItems = ledger.items.count
+        nSites = ledger.sites.count
+        startYear = ReportPeriod.calendar(period.timeZone).component(.year, from: period.start)
+        nWindows = period.days / ReportingConfig.regularAccessWindowDays
+    }
+
+    mutating func run() {
+        let cat = configuration.catalogue
+        let n = ledger.clients.count
+        // Canonical clients and the earliest first sighting over every merged code.
+        canon = [Int32](repeating: 0, count: n)
+        firstSeen = [Timestamp](repeating: .max, count: n)
+        for i in 0..<n {
+            let c = ledger.canonical(Int32(i))
+            canon[i] = c
+            let f = ledger.clients[i].firstSeen
+            if f < firstSeen[Int(c)] { firstSeen[Int(c)] = f }
+        }
+        flags = [UInt8](repeating: 0, count: n)
+        lastWindow = [Int32](repeating: -1, count: n)
+        windowsHit = [Int32](repeating: 0, count: n)
+        clientColumn = [Int32](repeating: -1, count: n)
+
+        isNS = (0..<nItems).map { cat.item(ledger.items[Int32($0)])?.isNeedleOrSyringe ?? false }
+        let nalox = Set(configuration.reporting.naloxoneItems)
+        isNaloxone = (0..<nItems).map { nalox.contains(ledger.items[Int32($0)]) }
+        isReversal = (0..<ledger.outcomes.count).map { cat.overdoseOutcome(ledger.outcomes[Int32($0)])?.isReversal ?? false }
+
+        // The referral cohort first: its issuers may add worker columns.
+        referrals = ReferralTally.cohort(ledger: ledger, catalogue: cat, start: start, end: end, point: point,
+                                         collectIssuers: by == .worker)
+        extraWorkers = referrals.issuersWithoutContacts
+
+        switch by {
+        case nil: rawCount = 0
+        case .sex:
+            sexKeys = configuration.uic.sexDigits.keys.sorted()
+            rawCount = sexKeys.count + 1
+        case .age: rawCount = AgeGroup.allCases.count
+        case .point: rawCount = nSites
+        case .worker: rawCount = ledger.workers.count + extraWorkers.count
+        case .type: rawCount = ledger.contactTypes.count
+        }
+        events = EventTallies(columns: columnCount)
+        people = PersonTallies(columns: columnCount)
+        rawHasData = [Bool](repeating: false, count: columnCount)
+        itemQty = [Int](repeating: 0, count: columnCount * nItems)
+        stock = StockTally(sites: nSites, items: nItems)
+
+        contactPass()
+        stockScans()
+        countPeople()
+        countReferrals()
+    }
+
+    /// Clients reached, new, given N/S and regularly reached, per column.
+    mutating func countPeople() {
+        for c in reached {
+            let ci = Int(c)
+            let f = flags[ci]
+            let isNew = firstSeen[ci] >= start
+            let regular = nWindows >= 2 && Int(windowsHit[ci]) == nWindows
+            var targets = [total]
+            if personal, by != nil { targets.append(Int(clientColumn[ci])) }
+            for t in targets {
+                people.add(column: t, isNew: isNew, gotNS: f & Self.nsFlag != 0, regular: regular)
+            }
+        }
+        guard !personal else { return }
+        for (key, p) in pairs {
+            people.add(column: key % rawCount, isNew: firstSeen[key / rawCount] >= start, gotNS: p.flags & Self.nsFlag != 0,
+                       regular: nWindows >= 2 && Int(p.hits) == nWindows)
+        }
+        for key in pairMask.indices where pairMask[key] != 0 {
+            let m = pairMask[key]
+            people.add(column: key % rawCount, isNew: firstSeen[key / rawCount] >= start, gotNS: m & Self.pairNSBit != 0,
+                       regular: nWindows >= 2 && (m & Self.pairWindowBits).nonzeroBitCount == nWindows)
+        }
+    }
+
+    /// The referral cohort per service, outcome and column.
+    mutating func countReferrals() {
+        referrals.allocate(columns: columnCount)
+        let extraIndex = Dictionary(uniqueKeysWithValues: extraWorkers.enumerated().map { ($1, $0) })
+        for r in referrals.cohort {
+            var col: Int? = nil
+            switch by {
+            case nil, .type: col = nil
+            case .sex, .age:
+                if let i = ledger.clientIndex[r.record.client] { col = Int(column(ofClient: canon[Int(i)])) }
+            case .point: col = ledger.sites.lookup(r.record.site).map { Int($0) }
+            case .worker:
+                col = ledger.workers.lookup(r.record.issuedBy).map { Int($0) }
+                    ?? extraIndex[r.record.issuedBy].map { ledger.workers.count + $0 }
+            }
+            for t in [total] + (col.map { [$0] } ?? []) {
+                referrals.add(r, column: t, timeZone: period.timeZone)
+                rawHasData[t] = true
+            }
+        }
+    }
+
+    /// The person-attribute column of a canonical client (sex or age group), cached.
+    mutating func column(ofClient c: Int32) -> Int32 {
+        let ci = Int(c)
+        if clientColumn[ci] >= 0 { return clientColumn[ci] }
+        let col = personColumn(ci)
+        clientColumn[ci] = col
+        return col
+    }
+
+    /// The person-attribute column of a client, computed (not cached).
+    func personColumn(_ c: Int) -> Int32 {
+        let uic = ledger.clients[c].uic
+        switch by {
+        case .sex:
+            if let s = configuration.uic.sex(of: uic), let k = sexKeys.firstIndex(of: s) { return Int32(k) }
+            return Int32(sexKeys.count)
+        case .age:
+            return Int32(Reports.ageGroup(birthYear: configuration.uic.birthYear(of: uic, referenceYear: startYear),
+                                          referenceYear: startYear).rawValue)
+        default:
+            return 0
+        }
+    }
+}
+
+/// Counts of events per column.
+struct EventTallies {
+    var contacts: [Int] = []
+    var overdoses: [Int] = []
+    var reversals: [Int] = []
+    init() {}
+    init(columns: Int) {
+        contacts = [Int](repeating: 0, count: columns)
+        overdoses = contacts
+        reversals = contacts
+    }
+}
+
+/// Counts of people per column (each person once per column).
+struct PersonTallies {
+    var reached: [Int] = []
+    var new: [Int] = []
+    var ns: [Int] = []
+    var regular: [Int] = []
+    init() {}
+    init(columns: Int) {
+        reached = [Int](repeating: 0, count: columns)
+        new = reached
+        ns = reached
+        regular = reached
+    }
+    mutating func add(column t: Int, isNew: Bool, gotNS: Bool, regular isRegular: Bool) {
+        reached[t] += 1
+        if isNew { new[t] += 1 }
+        if gotNS { ns[t] += 1 }
+        if isRegular { regular[t] += 1 }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Table `reach`: clients reached, contacts, needles/syringes and coverage, naloxone, overdoses.
+struct ReachTableBuilder {
+    static let tableID = "reach"
+    static let rowIDs = [
+        "clients.reached", "clients.new", "contacts", "contacts.perClient", "clients.ns", "ns.distributed",
+        "ns.perClient", "ns.perPWID", "prv8.coverage", "clients.regular", "prv9.regularAccess",
+        "naloxone.distributed", "overdoses", "overdoses.reversed",
+    ]
+
+    let acc: ReportAccumulator
+    let frame: ColumnFrame
+    let items: ItemsTableBuilder
+    /// Interner indices of needle/syringe and naloxone items.
+    let nsItems: [Int]
+    let naloxoneItems: [Int]
+
+    init(acc: ReportAccumulator, frame: ColumnFrame) {
+        self.acc = acc
+        self.frame = frame
+        items = ItemsTableBuilder(acc: acc, frame: frame)
+        nsItems = (0..<acc.nItems).filter { acc.isNS[$0] }
+        naloxoneItems = (0..<acc.nItems).filter { acc.isNaloxone[$0] }
+    }
+
+    /// The population estimate per column (only `--by point` has one per column).
+    var estimates: [Double?] {
+        let est = acc.configuration.reporting.pwidEstimate
+        return frame.shown.map { c in acc.by == .point ? est.points[c.id].map(Double.init) : nil }
+            + [est.value(point: acc.point).map(Double.init)]
+    }
+
+    /// A year is a year; anything else is scaled to the length of the year it starts.
+    var annualisation: (annualised: Bool, factor: Double) {
+        let period = acc.period
+        let cal = ReportPeriod.calendar(period.timeZone)
+        let oneYearOn = cal.date(byAdding: .year, value: 1, to: period.start)!
+        let annualised = period.end != oneYearOn
+        let yearDays = Double(cal.dateComponents([.day], from: period.start, to: oneYearOn).day ?? 365)
+        return (annualised, annualised ? yearDays / Double(max(1, period.days)) : 1)
+    }
+
+    func table() -> ReportTable {
+        func label(_ k: String) -> ReportLabel { .key("report.row." + k, []) }
+        let ratio = ColumnFrame.ratio
+        let people = acc.people
+        let (annualised, factor) = annualisation
+        let estimates = self.estimates
+        let reached = frame.values(people.reached)
+        let contacts = frame.values(acc.events.contacts)
+        let ns = items.values(items: nsItems)
+        let regular = acc.nWindows >= 2 ? frame.values(people.regular) : frame.none
+        let rows: [ReportRow] = [
+            ReportRow(id: "clients.reached", label: label("clients.reached"), kind: .count, values: reached, countsPeople: true),
+            ReportRow(id: "clients.new", label: label("clients.new"), kind: .count, values: frame.values(people.new),
+                      countsPeople: true),
+            ReportRow(id: "contacts", label: label("contacts"), kind: .count, values: contacts),
+            ReportRow(id: "contacts.perClient", label: label("contacts.perClient"), kind: .ratio,
+                      values: ratio(contacts, reached, 1), dependsOn: ["contacts", "clients.reached"]),
+            ReportRow(id: "clients.ns", label: label("clients.ns"), kind: .count, values: frame.values(people.ns),
+                      countsPeople: true),
+            ReportRow(id: "ns.distributed", label: label("ns.distributed"), kind: .quantity, values: ns),
+            ReportRow(id: "ns.perClient", label: label("ns.perClient"), kind: .ratio,
+                      values: ratio(ns, reached, 1), dependsOn: ["ns.distributed", "clients.reached"]),
+            ReportRow(id: "ns.perPWID", label: label("ns.perPWID"), kind: .ratio,
+                      values: ratio(ns, estimates, factor), annualised: annualised, dependsOn: ["ns.distributed"]),
+            ReportRow(id: "prv8.coverage", label: label("prv8.coverage"), kind: .percent,
+                      values: ratio(frame.values(people.ns), estimates, 100), dependsOn: ["clients.ns"]),
+            ReportRow(id: "clients.regular", label: label("clients.regular"), kind: .count, values: regular,
+                      countsPeople: true),
+            ReportRow(id: "prv9.regularAccess", label: label("prv9.regularAccess"), kind: .percent,
+                      values: ratio(regular, reached, 100), dependsOn: ["clients.regular", "clients.reached"]),
+            ReportRow(id: "naloxone.distributed", label: label("naloxone.distributed"), kind: .quantity,
+                      values: items.values(items: naloxoneItems)),
+            ReportRow(id: "overdoses", label: label("overdoses"), kind: .count, values: frame.values(acc.events.overdoses)),
+            ReportRow(id: "overdoses.reversed", label: label("overdoses.reversed"), kind: .count,
+                      values: frame.values(acc.events.reversals)),
+        ]
+        return ReportTable(id: Self.tableID, title: .key("report.table.reach", []), columns: frame.columns, rows: rows,
+                           suppressible: true)
+    }
+
+    /// Needles/syringes and naloxone are sums of item rows.
+    func sums() -> [RowSum] {
+        func rows(_ list: [Int]) -> [(table: String, row: String)] {
+            list.map { (ItemsTableBuilder.tableID, ItemsTableBuilder.rowID(acc, item: $0)) }
+        }
+        return [
+            RowSum(table: Self.tableID, total: "ns.distributed", parts: rows(nsItems)),
+            RowSum(table: Self.tableID, total: "naloxone.distributed", parts: rows(naloxoneItems)),
+        ]
+    }
+}
