@@ -84,7 +84,7 @@ public final class Session {
         let name = Names.nfc(user)
         try checkNewUser(name: name, passphrase: passphrase, kdf: kdf)
         guard configuration.points.point(point) != nil else {
-            throw StoreError.invalid(Message("validate.point.unknown", point,
+            throw StoreError.invalid(Message("validate.point.unknown", PrivacyGuard.echo(point),
                                              configuration.points.points.map(\.id).joined(separator: ", ")))
         }
         let disk = Disk(fileSystem, directory)
@@ -193,7 +193,7 @@ public final class Session {
 
     static func checkNewUser(name: String, passphrase: String, kdf: KDFParameters) throws(StoreError) {
         guard Validator.isValidUserName(name), name.utf8.count <= Slot.maxNameBytes else {
-            throw .invalid(Message("validate.user.name", String(name.prefix(40))))
+            throw .invalid(Message("validate.user.name", String(PrivacyGuard.echo(name).prefix(40))))
         }
         try checkPassphrase(passphrase)
         if let p = kdf.problem { throw .invalid(Message("store.kdf.refused", p)) }
@@ -384,7 +384,7 @@ public final class Session {
 
     public func setPoint(_ point: String) throws {
         guard configuration.points.point(point) != nil else {
-            throw StoreError.invalid(Message("validate.point.unknown", point,
+            throw StoreError.invalid(Message("validate.point.unknown", PrivacyGuard.echo(point),
                                              configuration.points.points.map(\.id).joined(separator: ", ")))
         }
         try setLocalValue(Self.pointKey, Array(point.utf8))
