@@ -80,6 +80,15 @@ public enum EventCodec {
         } catch let e as CodecError { throw e } catch { throw .truncated }
     }
 
+    /// The id of a record, read from its fixed position without decoding the rest; nil when
+    /// the record is too short or of another version (decoding it then gives the error).
+    public static func peekID(_ record: UnsafeRawBufferPointer) -> EventID? {
+        guard record.count >= 17, record[0] == version else { return nil }
+        var r = BinaryReader(record, offset: 1)
+        guard let high = try? r.fixed64(), let low = try? r.fixed64() else { return nil }
+        return EventID(high: high, low: low)
+    }
+
     /// The fields every record starts with. Text fields are spans of the reader's input.
     public struct Header: Sendable {
         public var id: EventID
