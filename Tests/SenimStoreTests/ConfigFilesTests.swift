@@ -23,7 +23,7 @@ import SenimCore
         // An /etc/senim without catalogue.json is not a configuration.
         #expect(ConfigFiles.locate(explicit: nil, environment: [:], system: system.path) == .builtIn)
         try Data("{}".utf8).write(to: system.appendingPathComponent("catalogue.json"))
-        #expect(ConfigFiles.locate(explicit: nil, environment: [:], system: system.path) == .system(system))
+        #expect(ConfigFiles.locate(explicit: nil, environment: [:], system: system.path) == .system(URL(fileURLWithPath: system.path)))
         #expect(ConfigFiles.locate(explicit: nil, environment: env, system: system.path) == .environment(URL(fileURLWithPath: "/from/env")))
         #expect(ConfigFiles.locate(explicit: "/opt", environment: env, system: system.path) == .option(URL(fileURLWithPath: "/opt")))
         // Empty values count as unset.
