@@ -29,7 +29,8 @@ struct Senim: ParsableCommand {
         version: "\(version) (commit \(BuildInfo.commit))",
         subcommands: [
             InitCommand.self, UserCommand.self, PasswdCommand.self, UICCommand.self, ClientCommand.self,
-            ContactCommand.self, StockCommand.self, ReferralCommand.self, ReportCommand.self,
+            ContactCommand.self, IncidentCommand.self, ActivityCommand.self, StockCommand.self, ReferralCommand.self,
+            ReportCommand.self,
             BackupCommand.self, RestoreCommand.self, VerifyCommand.self, CompactCommand.self,
             RekeyCommand.self, SalvageCommand.self, SyncCommand.self, DemoCommand.self, TUICommand.self,
             DoctorCommand.self, DevCommand.self,

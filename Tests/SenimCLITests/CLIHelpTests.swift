@@ -6,7 +6,8 @@ import Testing
     static let commands: [[String]] = [
         ["init"], ["user"], ["user", "add"], ["user", "list"], ["user", "remove"], ["passwd"], ["uic"],
         ["client"], ["client", "add"], ["client", "find"], ["client", "show"], ["client", "list"], ["client", "merge"],
-        ["contact"], ["contact", "add"], ["contact", "list"],
+        ["client", "set"], ["contact"], ["contact", "add"], ["contact", "list"],
+        ["incident"], ["incident", "add"], ["activity"], ["activity", "add"],
         ["stock"], ["stock", "show"], ["stock", "receive"], ["stock", "transfer"], ["stock", "writeoff"],
         ["stock", "count"], ["stock", "confirm"],
         ["referral"], ["referral", "add"], ["referral", "update"], ["referral", "list"], ["referral", "note"], ["referral", "show"],
@@ -18,7 +19,7 @@ import Testing
     @Test func rootHelpListsEveryCommandAndEveryExitCode() throws {
         let r = try CLI.run(["--help"])
         #expect(r.status == 0)
-        for c in ["init", "user", "passwd", "uic", "client", "contact", "stock", "referral", "report", "backup",
+        for c in ["init", "user", "passwd", "uic", "client", "contact", "incident", "activity", "stock", "referral", "report", "backup",
                   "restore", "verify", "compact", "rekey", "salvage", "sync", "demo", "tui", "dev"] {
             #expect(r.out.contains("\n  \(c) "), "--help does not list \(c)")
         }

@@ -32,6 +32,9 @@ import SenimCore
         check("referralList", a.referralList, b.referralList)
         check("referralList is referrals in issue order", a.referralList, a.referralOrder.compactMap { a.referrals[$0] })
         check("users", a.users, b.users)
+        check("profiles", a.profiles, b.profiles)
+        check("incidents", a.incidents, b.incidents)
+        check("activities", a.activities, b.activities)
         check("eventCount", a.eventCount, b.eventCount)
         check("last.at", a.last?.at, b.last?.at)
         check("last.id", a.last?.id, b.last?.id)
@@ -56,10 +59,21 @@ import SenimCore
         for k in 0..<max(6, n / 40) {
             let target = k % 5 == 4 ? EventID.random(using: &g) : (referrals.randomElement(using: &g) ?? EventID.random(using: &g))
             let at = Timestamp(g.next() % 2_000)
-            let body: EventBody = switch k % 3 {
+            let someone = UIC(normalised: codes.randomElement(using: &g)!)
+            let body: EventBody = switch k % 6 {
             case 0: .referralNoteAdded(ConfidentialNote(referral: target, sealed: (0..<Int(g.next() % 40)).map { _ in UInt8(truncatingIfNeeded: g.next()) }))
             case 1: .userAdded(name: authors.randomElement(using: &g)!, role: Role.allCases.randomElement(using: &g)!)
-            default: .userRemoved(name: authors.randomElement(using: &g)!)
+            case 2: .userRemoved(name: authors.randomElement(using: &g)!)
+            // Profiles (some fields left unchanged), incidents with and without a code, activities.
+            case 3: .clientProfileSet(ClientProfile(
+                client: someone, substances: g.next() % 2 == 0 ? [Substance.allCases.randomElement(using: &g)!] : nil,
+                routes: g.next() % 3 == 0 ? [] : [Route.allCases.randomElement(using: &g)!],
+                oat: g.next() % 2 == 0 ? OATStatus.allCases.randomElement(using: &g)! : nil,
+                gender: g.next() % 2 == 0 ? Gender.allCases.randomElement(using: &g)! : nil))
+            case 4: .incidentRecorded(Incident(kind: IncidentKind.allCases.randomElement(using: &g)!,
+                                               client: g.next() % 2 == 0 ? someone : nil, note: g.next() % 3 == 0 ? "у рынка" : nil))
+            default: .activityRecorded(GroupActivity(kind: ActivityKind.allCases.randomElement(using: &g)!,
+                                                     participants: Int32(g.next() % 30) + 1))
             }
             out.append(Event(id: EventID.random(using: &g), at: at, author: "c", device: DeviceID(1), site: sites[0], body: body))
         }
@@ -94,7 +108,7 @@ import SenimCore
     static let everyKind: Set<String> = [
         "client-registered", "contact-logged", "stock-received", "stock-transferred", "stock-transfer-received",
         "stock-written-off", "stock-counted", "referral-issued", "referral-updated", "referral-note-added",
-        "clients-merged", "user-added", "user-removed",
+        "clients-merged", "user-added", "user-removed", "client-profile-set", "incident-recorded", "activity-recorded",
     ]
 
     static func encode(_ events: [Event]) -> [UInt8] {

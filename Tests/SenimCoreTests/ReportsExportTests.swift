@@ -136,7 +136,7 @@ import Testing
         let sup = try #require(obj["suppression"] as? [String: Any])
         #expect(sup["applied"] as? Bool == true && sup["countsUpTo"] as? Int == 4 && sup["marker"] as? String == "*")
         let tables = try #require(obj["tables"] as? [[String: Any]])
-        #expect(tables.map { $0["id"] as? String } == ["reach", "items", "referrals", "stock"])
+        #expect(tables.map { $0["id"] as? String } == ["reach", "items", "referrals", "services", "incidents", "activities", "stock"])
         for t in tables {
             let columns = try #require(t["columns"] as? [[String: Any]])
             for row in try #require(t["rows"] as? [[String: Any]]) {
@@ -292,7 +292,7 @@ import Testing
         for lang in [Language.ru, .kk, .en] {
             let text = try run(.table, by: .sex, language: lang).text
             let blocks = text.components(separatedBy: "== ").dropFirst()
-            #expect(blocks.count == 4)
+            #expect(blocks.count == 7)   // reach, items, referrals, services, incidents, activities, stock
             for block in blocks {
                 let lines = block.split(separator: "\n").dropFirst().map(String.init)
                     .filter { $0.hasSuffix(" ") == false && $0.contains("  ") }

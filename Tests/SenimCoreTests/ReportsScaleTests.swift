@@ -82,6 +82,8 @@ import Testing
             case .point?: return ledger.sites[c.site]
             case .worker?: return ledger.workers[c.worker]
             case .type?: return ledger.contactTypes[c.type]
+            // Synthetic ledgers carry no profiles, so no gender is recorded (ReportsProfileTests covers the rest).
+            case .gender?: return "unknown"
             }
         }
         var out: [String: [String: Double]] = [:]

@@ -13,6 +13,7 @@ import Testing
         "clients", "client-card", "referrals", "referral-detail-psychologist", "referral-update-form",
         "stock-levels", "stock-movements", "stock-transit", "stock-receive-form",
         "reports", "users", "user-remove-confirm", "settings", "help-contact", "quit-confirm", "too-small",
+        "incident-form", "activity-form",
     ]
 
     static func setUp(_ name: String, _ d: inout Driver) {
@@ -69,6 +70,10 @@ import Testing
             d.login(); d.press(.function(2)); d.type("MAIV"); d.press(.function(10))
         case "too-small":
             d.login(); d.send(.resize(width: 60, height: 20))
+        case "incident-form":
+            d.login(); d.press([.char("i"), .right, .right])
+        case "activity-form":
+            d.login(); d.press([.char("a"), .tab]); d.type("12")
         default:
             Issue.record("no set-up for \(name)")
         }

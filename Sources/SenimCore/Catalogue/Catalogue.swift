@@ -9,6 +9,8 @@ public struct Catalogue: Sendable, Hashable {
         case overdose
         case woundCare = "wound-care"
         case information
+        /// Self-tests, pregnancy tests, vitamins: health goods for any route of use.
+        case health
     }
 
     public struct Item: Sendable, Hashable, Codable {

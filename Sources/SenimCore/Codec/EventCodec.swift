@@ -66,6 +66,17 @@ public enum EventCodec {
             w.u8(12); w.string(name); w.string(role.rawValue)
         case .userRemoved(let name):
             w.u8(13); w.string(name)
+        case .clientProfileSet(let p):
+            // Each field: flag 0 (unchanged) or 1 then the value; lists as count + strings.
+            w.u8(30); w.string(p.client.code)
+            if let s = p.substances { w.u8(1); w.varint(UInt64(s.count)); for x in s { w.string(x.rawValue) } } else { w.u8(0) }
+            if let r = p.routes { w.u8(1); w.varint(UInt64(r.count)); for x in r { w.string(x.rawValue) } } else { w.u8(0) }
+            if let o = p.oat { w.u8(1); w.string(o.rawValue) } else { w.u8(0) }
+            if let g = p.gender { w.u8(1); w.string(g.rawValue) } else { w.u8(0) }
+        case .incidentRecorded(let i):
+            w.u8(31); w.string(i.kind.rawValue); w.optionalString(i.client?.code); w.optionalString(i.note)
+        case .activityRecorded(let a):
+            w.u8(32); w.string(a.kind.rawValue); w.int(Int64(a.participants))
         }
     }
 
@@ -215,6 +226,20 @@ public enum EventCodec {
             body = .userAdded(name: name, role: role)
         case 13:
             body = .userRemoved(name: try r.string("name", max: 256))
+        case 30:
+            let client = UIC(normalised: try r.string("uic", max: 64))
+            let substances: [Substance]? = try flag(&r, "substances") ? try tags(&r, "substance") : nil
+            let routes: [Route]? = try flag(&r, "routes") ? try tags(&r, "route") : nil
+            let oat: OATStatus? = try flag(&r, "oat") ? try tag(&r, "oat") : nil
+            let gender: Gender? = try flag(&r, "gender") ? try tag(&r, "gender") : nil
+            body = .clientProfileSet(ClientProfile(client: client, substances: substances, routes: routes, oat: oat, gender: gender))
+        case 31:
+            let kind: IncidentKind = try tag(&r, "incident")
+            let client = try r.optionalString("uic").map { UIC(normalised: $0) }
+            body = .incidentRecorded(Incident(kind: kind, client: client, note: try r.optionalString("note")))
+        case 32:
+            let kind: ActivityKind = try tag(&r, "activity")
+            body = .activityRecorded(GroupActivity(kind: kind, participants: try r.int32("participants")))
         default:
             throw .badTag(field: "kind", value: Int(h.kind))
         }
@@ -226,6 +251,24 @@ public enum EventCodec {
         let n = try r.varint()
         guard n <= UInt64(maxItems) else { throw .tooLarge(field: field, size: Int(truncatingIfNeeded: n)) }
         return Int(n)
+    }
+
+    /// One value of a closed set, stored as its name.
+    private static func tag<T: RawRepresentable>(_ r: inout BinaryReader, _ field: String) throws(CodecError) -> T
+        where T.RawValue == String {
+        let s = try r.string(field, max: 32)
+        guard let v = T(rawValue: s) else { throw .badTag(field: field, value: s.count) }
+        return v
+    }
+
+    /// A short list of values of a closed set (at most 16: every set is smaller).
+    private static func tags<T: RawRepresentable>(_ r: inout BinaryReader, _ field: String) throws(CodecError) -> [T]
+        where T.RawValue == String {
+        let n = try r.varint()
+        guard n <= 16 else { throw .tooLarge(field: field, size: Int(truncatingIfNeeded: n)) }
+        var out: [T] = []
+        for _ in 0..<Int(n) { out.append(try tag(&r, field)) }
+        return out
     }
 
     private static func flag(_ r: inout BinaryReader, _ field: String) throws(CodecError) -> Bool {

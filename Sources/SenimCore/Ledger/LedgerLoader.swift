@@ -231,7 +231,8 @@ public struct LedgerLoader {
             switch e.body {
             case .contactLogged, .stockReceived, .stockTransferred, .stockTransferReceived, .stockWrittenOff, .stockCounted:
                 flush()
-            case .clientRegistered, .referralIssued, .referralUpdated, .referralNoteAdded, .clientsMerged, .userAdded, .userRemoved:
+            case .clientRegistered, .referralIssued, .referralUpdated, .referralNoteAdded, .clientsMerged, .userAdded, .userRemoved,
+                 .clientProfileSet, .incidentRecorded, .activityRecorded:
                 break
             }
             state.apply(e)

@@ -32,6 +32,11 @@ public struct LedgerState: Sendable {
     var referralRecords: [ReferralRecord] = []
     var referralPosition: [EventID: Int32] = [:]
     public private(set) var users: [String: Role] = [:]
+    /// Profile changes per client index (the code they were recorded under), in fold order.
+    public private(set) var profiles: [Int32: [ProfileChange]] = [:]
+    /// Rights-violation incidents and group activities, in fold order (so, by time).
+    public private(set) var incidents: [IncidentRecord] = []
+    public private(set) var activities: [ActivityRecord] = []
     public private(set) var eventCount = 0
     /// The key of the last event applied (fold order); `append` needs events after it.
     public private(set) var last: (at: Timestamp, id: EventID)?
@@ -260,6 +265,18 @@ public struct LedgerState: Sendable {
             users[name] = role
         case .userRemoved(let name):
             users[name] = nil
+        case .clientProfileSet(let p):
+            let ci = client(p.client, at: e.at, site: site)
+            var state = profiles[ci]?.last?.state ?? ProfileState()
+            state.apply(p)
+            profiles[ci, default: []].append(ProfileChange(at: e.at, id: e.id, state: state))
+        case .incidentRecorded(let i):
+            let ci = i.client.map { client($0, at: e.at, site: site) }
+            incidents.append(IncidentRecord(id: e.id, at: e.at, site: site, author: workers.intern(e.author), kind: i.kind,
+                                            client: ci, note: i.note))
+        case .activityRecorded(let a):
+            activities.append(ActivityRecord(id: e.id, at: e.at, site: site, author: workers.intern(e.author), kind: a.kind,
+                                             participants: a.participants))
         }
     }
 
@@ -557,6 +574,17 @@ public struct LedgerState: Sendable {
     }
 
     public func client(_ uic: UIC) -> ClientRecord? { clientIndex[uic].map { clients[Int($0)] } }
+
+    /// A client's profile now (after merges: the latest change recorded under any of its codes).
+    public func profile(of uic: UIC) -> ProfileState? {
+        guard let i = clientIndex[uic] else { return nil }
+        let target = canonical(i)
+        var latest: ProfileChange?
+        for (c, changes) in profiles where canonical(c) == target {
+            if let last = changes.last, latest.map({ (last.at, last.id) > ($0.at, $0.id) }) ?? true { latest = last }
+        }
+        return latest?.state
+    }
 
     /// Item lines of a contact.
     public func lines(of c: ContactRecord) -> ArraySlice<ItemLine> {

@@ -49,6 +49,12 @@ public enum EventBody: Hashable, Sendable {
     case clientsMerged(from: UIC, into: UIC)
     case userAdded(name: String, role: Role)
     case userRemoved(name: String)
+    /// Substances, routes, OAT status or gender of a client changed (docs/indicators.md).
+    case clientProfileSet(ClientProfile)
+    /// A rights violation (anonymous; optionally linked to a code).
+    case incidentRecorded(Incident)
+    /// An information session or training with its number of participants.
+    case activityRecorded(GroupActivity)
 
     /// A short stable name per kind (used in listings, docs and tests).
     public var kindName: String {
@@ -66,6 +72,9 @@ public enum EventBody: Hashable, Sendable {
         case .clientsMerged: "clients-merged"
         case .userAdded: "user-added"
         case .userRemoved: "user-removed"
+        case .clientProfileSet: "client-profile-set"
+        case .incidentRecorded: "incident-recorded"
+        case .activityRecorded: "activity-recorded"
         }
     }
 }
@@ -219,6 +228,7 @@ extension Event {
         case .stockReceived(let r): r.lot.map { [$0] } ?? []
         case .referralIssued(let r): r.note.map { [$0] } ?? []
         case .referralUpdated(let u): u.note.map { [$0] } ?? []
+        case .incidentRecorded(let i): i.note.map { [$0] } ?? []
         case .userAdded(let name, _), .userRemoved(let name): [name]
         default: []
         }

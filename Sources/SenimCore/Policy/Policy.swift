@@ -50,6 +50,7 @@ public enum Policy {
         case .referralNoteAdded: .writeConfidentialNotes
         case .clientsMerged: .mergeClients
         case .userAdded, .userRemoved: .manageUsers
+        case .clientProfileSet, .incidentRecorded, .activityRecorded: .logContact
         }
     }
 }

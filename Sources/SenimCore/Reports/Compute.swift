@@ -23,6 +23,9 @@ public enum Reports {
         var ids = ReachTableBuilder.rowIDs
         ids += ItemsTableBuilder.rowIDs(catalogue: catalogue)
         ids += ReferralsTableBuilder.rowIDs(catalogue: catalogue)
+        ids += ServicesTableBuilder.rowIDs(catalogue: catalogue)
+        ids += IncidentsTableBuilder.rowIDs
+        ids += ActivitiesTableBuilder.rowIDs
         for i in catalogue.items { for m in stockMeasures { ids.append("stock.\(i.id).\(m)") } }
         return ids
     }

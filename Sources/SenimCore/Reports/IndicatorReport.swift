@@ -13,6 +13,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 /// The columns a report can be split by.
 public enum Disaggregation: String, CaseIterable, Sendable {
     case sex, age, point, worker, type
+    /// Self-described gender from the client's profile as it was at each contact (not recorded: `unknown`).
+    case gender
 
     /// Attributes of the person (one column per client), as opposed to attributes of a contact.
     public var isPersonAttribute: Bool { self == .sex || self == .age }
@@ -137,6 +139,9 @@ public struct ReportTable: Sendable {
     public var rows: [ReportRow]
     /// Whether small-cell suppression applies (every table about clients; not the stock table).
     public var suppressible: Bool
+    /// Suppressed in every export, even one a coordinator asked to have exact (rights-violation
+    /// incidents: a small count at one point and week can point at a person).
+    public var alwaysSuppressed: Bool = false
 
     public func row(_ id: String) -> ReportRow? { rows.first { $0.id == id } }
     public func column(_ id: String) -> Int? { columns.firstIndex { $0.id == id } }

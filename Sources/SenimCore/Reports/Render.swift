@@ -28,6 +28,9 @@ extension Reports {
         var r = report
         if suppress && r.lineList == nil && !r.suppressed {
             r = Suppression.apply(r, upTo: configuration.reporting.suppressCountsUpTo)
+        } else if !r.suppressed {
+            // Some tables (rights-violation incidents) are never shown exact.
+            r = Suppression.applyToAlwaysSuppressed(r, upTo: configuration.reporting.suppressCountsUpTo)
         }
         // Without suppression the figures stay exact and `internal` (as `compute` left them).
         let renderer = Renderer(report: r, configuration: configuration, language: language)

@@ -182,6 +182,7 @@ public struct DHIS2Mapping: Sendable, Hashable {
             var age: [String: String]?
             var type: [String: String]?
             var worker: [String: String]?
+            var gender: [String: String]?
         }
         struct Raw: Decodable {
             var version: Int?
@@ -225,7 +226,7 @@ public struct DHIS2Mapping: Sendable, Hashable {
             }
             var el = Element(dataElement: de, categoryOptionCombo: try uid(e.categoryOptionCombo, f + ".categoryOptionCombo"),
                              disaggregations: [:])
-            for (name, table) in [("sex", e.sex), ("age", e.age), ("type", e.type), ("worker", e.worker)] {
+            for (name, table) in [("sex", e.sex), ("age", e.age), ("type", e.type), ("worker", e.worker), ("gender", e.gender)] {
                 guard let table else { continue }
                 var out: [String: String] = [:]
                 for (col, coc) in table { out[col] = try uid(coc, "\(f).\(name).\(col)") }

@@ -108,6 +108,26 @@ public enum Suppression {
         return r
     }
 
+    /// Suppression of the tables marked `alwaysSuppressed` only (for output a coordinator asked
+    /// to have exact): the rest of the report stays exact and `internal`.
+    public static func applyToAlwaysSuppressed(_ report: IndicatorReport, upTo threshold: Int) -> IndicatorReport {
+        let keep = report.tables.indices.filter { report.tables[$0].alwaysSuppressed }
+        guard !keep.isEmpty else { return report }
+        let newIndex = Dictionary(uniqueKeysWithValues: keep.enumerated().map { ($1, $0) })
+        var sub = report
+        sub.tables = keep.map { report.tables[$0] }
+        sub.relations = report.relations.compactMap { rel in
+            let cells = [rel.total] + rel.parts
+            guard cells.allSatisfy({ newIndex[$0.table] != nil }) else { return nil }
+            func map(_ c: CellRef) -> CellRef { CellRef(newIndex[c.table]!, c.row, c.column) }
+            return CellRelation(total: map(rel.total), parts: rel.parts.map(map))
+        }
+        let done = apply(sub, upTo: threshold)
+        var out = report
+        for (i, t) in keep.enumerated() { out.tables[t] = done.tables[i] }
+        return out
+    }
+
     /// Relations connected to `cell` through hidden cells.
     static func component(of cell: CellRef, relations: [CellRelation], byCell: [CellRef: [Int]], hidden: Set<CellRef>) -> [Int] {
         var seenRel = Set<Int>()

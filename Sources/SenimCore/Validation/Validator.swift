@@ -263,6 +263,71 @@ public struct Validator: Sendable {
         return event(ctx, .referralNoteAdded(ConfidentialNote(referral: r.id, sealed: try seal(text))))
     }
 
+    /// A change to a client's profile (`senim client set`, the client card, the code builder).
+    public func setProfile(client typed: String, substances: [Substance]?, routes: [Route]?, oat: OATStatus?,
+                           gender: Gender?, ctx: Context, known: (UIC) -> Bool) throws(Message) -> Event {
+        try Policy.require(ctx.role, .logContact)
+        let client = try uic(typed)
+        guard known(client) else { throw Message("validate.uic.unknown", client.code) }
+        let p = ClientProfile(client: client, substances: substances, routes: routes, oat: oat, gender: gender)
+        try check(p)
+        return event(ctx, .clientProfileSet(p))
+    }
+
+    /// Content checks of a profile change from any source (CLI, TUI, a sync bundle): a code
+    /// the formula accepts, something to change, no value twice in a list.
+    public func check(_ p: ClientProfile) throws(Message) {
+        guard formula.parse(p.client.code) == p.client else {
+            throw Message("validate.uic.invalid", String(p.client.code.prefix(20)), String(formula.length), example)
+        }
+        guard !p.isEmpty else { throw Message("validate.profile.empty") }
+        if let s = p.substances, Set(s).count != s.count { throw Message("validate.profile.repeated", "substance") }
+        if let r = p.routes, Set(r).count != r.count { throw Message("validate.profile.repeated", "route") }
+    }
+
+    /// A rights-violation incident; the code is optional and, when given, must be known.
+    public func recordIncident(kind: IncidentKind, client typed: String?, note n: String?, ctx: Context,
+                               known: (UIC) -> Bool) throws(Message) -> Event {
+        try Policy.require(ctx.role, .logContact)
+        _ = try point(ctx.site)
+        var client: UIC?
+        if let typed, !typed.trimmingCharacters(in: .whitespaces).isEmpty {
+            let u = try uic(typed)
+            guard known(u) else { throw Message("validate.uic.unknown", u.code) }
+            client = u
+        }
+        let i = Incident(kind: kind, client: client, note: try note(n))
+        try check(i)
+        return event(ctx, .incidentRecorded(i))
+    }
+
+    /// An information session or training.
+    public func recordActivity(kind: ActivityKind, participants: Int, ctx: Context) throws(Message) -> Event {
+        try Policy.require(ctx.role, .logContact)
+        _ = try point(ctx.site)
+        let a = GroupActivity(kind: kind, participants: Int32(clamping: participants))
+        guard participants > 0, participants <= Int(GroupActivity.maxParticipants) else {
+            throw Message("validate.activity.participants", String(participants), String(GroupActivity.maxParticipants))
+        }
+        try check(a)
+        return event(ctx, .activityRecorded(a))
+    }
+
+    /// Content checks of an incident from any source (CLI, TUI, a sync bundle).
+    public func check(_ i: Incident) throws(Message) {
+        if let c = i.client, formula.parse(c.code) != c {
+            throw Message("validate.uic.invalid", String(c.code.prefix(20)), String(formula.length), example)
+        }
+        if let n = i.note { _ = try note(n) }
+    }
+
+    /// Content checks of a group activity from any source.
+    public func check(_ a: GroupActivity) throws(Message) {
+        guard a.participants > 0, a.participants <= GroupActivity.maxParticipants else {
+            throw Message("validate.activity.participants", String(a.participants), String(GroupActivity.maxParticipants))
+        }
+    }
+
     /// 1–32 letters, digits, '.', '_' or '-'. Checked scalar by scalar: a zero-width joiner or
     /// a combining mark hides inside a `Character` that still counts as a letter.
     public static func isValidUserName(_ name: String) -> Bool {

@@ -14,6 +14,9 @@ public enum Draft: Hashable, Sendable {
     case updateReferral(EventID, status: ReferralStatus, note: String?)
     /// The plaintext is sealed by the runtime through the backend, never stored as is.
     case confidentialNote(EventID, text: String)
+    case incident(kind: IncidentKind, client: String?, note: String?)
+    case activity(kind: ActivityKind, participants: Int)
+    case profile(client: String, substances: [Substance], routes: [Route], oat: OATStatus?, gender: Gender?)
 
     /// The events this draft becomes, or the reason it is refused.
     public func events(validator v: Validator, ledger: LedgerState, ctx: Validator.Context,
@@ -45,6 +48,13 @@ public enum Draft: Hashable, Sendable {
             return [try v.updateReferral(ledger.referrals[id], idText: id.short, status: status, note: note, ctx: ctx)]
         case .confidentialNote(let id, let text):
             return [try v.confidentialNote(ledger.referrals[id], idText: id.short, plaintext: text, ctx: ctx, seal: seal)]
+        case .incident(let kind, let client, let note):
+            return [try v.recordIncident(kind: kind, client: client, note: note, ctx: ctx, known: known)]
+        case .activity(let kind, let participants):
+            return [try v.recordActivity(kind: kind, participants: participants, ctx: ctx)]
+        case .profile(let client, let substances, let routes, let oat, let gender):
+            return [try v.setProfile(client: client, substances: substances, routes: routes, oat: oat, gender: gender,
+                                     ctx: ctx, known: known)]
         }
     }
 }

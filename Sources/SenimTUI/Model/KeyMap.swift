@@ -13,6 +13,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case nextTab, receive, transfer, writeOff, count, arrived, nextSite
     case prevPeriod, nextPeriod, periodKind, typePeriod, export
     case addUser, removeUser, passphrase
+    case newIncident, newActivity, setProfile
 
     public var name: String { rawValue }
 }
@@ -80,6 +81,10 @@ public enum KeyMap {
             ]
             if coordinator { b.append(Binding([.function(7), .char("u")], .goUsers)) }
             b.append(Binding([.function(8), .char("o")], .goSettings))
+            if role.map({ Policy.allows($0, .logContact) }) ?? false {
+                b.append(Binding([.char("i")], .newIncident, inField: false, onBar: false))
+                b.append(Binding([.char("a")], .newActivity, inField: false, onBar: false))
+            }
         case .contact:
             b = [
                 Binding([.function(2)], .save),
@@ -105,6 +110,7 @@ public enum KeyMap {
                 Binding([.char("/")], .search, inField: false, onBar: false),
                 Binding([.function(2)], .contactFor),
                 Binding([.function(3)], .referFor),
+                Binding([.function(4)], .setProfile),
             ] + lists
         case .referrals:
             b = [

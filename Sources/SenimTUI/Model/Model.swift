@@ -244,6 +244,9 @@ public enum FormKind: Hashable, Sendable {
     case changePassphrase
     case reportPeriod
     case reportExport
+    case incident
+    case activity
+    case profile(UIC)
 }
 
 /// A label either from the TUI strings, from a localised catalogue name, or verbatim.

@@ -109,6 +109,45 @@ enum Forms {
         ])
     }
 
+    /// A rights-violation incident: kind first, so that a bare report takes ≤ 10 keys
+    /// (i, → to the kind, F2). The code and the note are optional.
+    static func incident(_ m: Model) -> Form {
+        let kinds = IncidentKind.allCases.map { Choice($0.rawValue, .key("incident.kind.\($0.rawValue)")) }
+        return Form(kind: .incident, title: "tui.form.incident.title", fields: [
+            FormField("kind", "tui.form.incidentKind", .choice(kinds, 0)),
+            text("client", "tui.form.clientOptional", max: 24),
+            text("note", "tui.form.note", max: 2000),
+        ])
+    }
+
+    /// An information session or training with its participant count.
+    static func activity(_ m: Model) -> Form {
+        let kinds = ActivityKind.allCases.map { Choice($0.rawValue, .key("activity.kind.\($0.rawValue)")) }
+        return Form(kind: .activity, title: "tui.form.activity.title", fields: [
+            FormField("kind", "tui.form.activityKind", .choice(kinds, 0)),
+            number("participants", "tui.form.participants"),
+        ])
+    }
+
+    /// A client's profile: one yes/no per route and substance, OAT, gender; starts from the
+    /// profile as it is (a client with no route recorded counts as injecting: docs/indicators.md).
+    static func profile(_ m: Model, client: UIC) -> Form {
+        let now = m.session?.ledger.profile(of: client) ?? ProfileState()
+        func yesNo(_ id: String, _ label: String, _ on: Bool) -> FormField {
+            FormField(id, label, .choice([Choice("no", .key("profile.oat.no")), Choice("yes", .key("profile.oat.yes"))], on ? 1 : 0))
+        }
+        var fields: [FormField] = Route.allCases.map { yesNo("route.\($0.rawValue)", "profile.route.\($0.rawValue)", now.routes.contains($0)) }
+        fields += Substance.allCases.map { yesNo("substance.\($0.rawValue)", "profile.substance.\($0.rawValue)", now.substances.contains($0)) }
+        let oat = OATStatus.allCases
+        fields.append(FormField("oat", "tui.form.oat", .choice(oat.map { Choice($0.rawValue, .key("profile.oat.\($0.rawValue)")) },
+                                                             oat.firstIndex(of: now.oat ?? .unknown) ?? 0)))
+        let genders: [Choice] = [Choice("", .key("tui.form.notRecorded"))]
+            + Gender.allCases.map { Choice($0.rawValue, .key("profile.gender.\($0.rawValue)")) }
+        fields.append(FormField("gender", "tui.form.gender", .choice(genders, now.gender.map { g in
+            (Gender.allCases.firstIndex(of: g) ?? -1) + 1 } ?? 0)))
+        return Form(kind: .profile(client), title: "tui.form.profile.title", fields: fields)
+    }
+
     static let minPassphrase = 8
 
     static func submit(_ m: inout Model, _ f: Form) -> [Effect] {
@@ -166,6 +205,17 @@ enum Forms {
             return [.addUser(name: name, role: Role(rawValue: f.value("role")) ?? .worker, passphrase: p)]
         case .reportPeriod, .reportExport:
             return ReportScreen.submit(&m, f)
+        case .profile(let client):
+            let routes = Route.allCases.filter { f.value("route.\($0.rawValue)") == "yes" }
+            let substances = Substance.allCases.filter { f.value("substance.\($0.rawValue)") == "yes" }
+            return check(&m, .profile(client: client.code, substances: substances, routes: routes,
+                                      oat: OATStatus(rawValue: f.value("oat")), gender: Gender(rawValue: f.value("gender"))))
+        case .incident:
+            return check(&m, .incident(kind: IncidentKind(rawValue: f.value("kind")) ?? .policeStop, client: optional("client"),
+                                       note: optional("note")))
+        case .activity:
+            guard let n = quantity("participants") else { return fail(Message("tui.form.needParticipants"), field: "participants") }
+            return check(&m, .activity(kind: ActivityKind(rawValue: f.value("kind")) ?? .informationSession, participants: n))
         case .changePassphrase:
             let p = f.value("pass")
             guard p.count >= minPassphrase else { return fail(Message("tui.users.passShort", String(minPassphrase)), field: "pass") }

@@ -62,7 +62,13 @@ enum Screens {
             break
         }
         switch m.screen {
-        case .home: return []
+        case .home:
+            switch cmd {
+            case .newIncident: m.dialog = .form(Forms.incident(m))
+            case .newActivity: m.dialog = .form(Forms.activity(m))
+            default: break
+            }
+            return []
         case .contact: return ContactScreen.run(&m, cmd, k)
         case .clients: return clients(&m, cmd)
         case .referrals: return referrals(&m, cmd)
@@ -156,6 +162,10 @@ enum Screens {
             guard let u = selected else { return [] }
             m.clients.searching = false
             m.dialog = .form(Forms.issueReferral(m, client: u.code))
+        case .setProfile:
+            guard let u = selected else { return [] }
+            m.clients.searching = false
+            m.dialog = .form(Forms.profile(m, client: u))
         default:
             break
         }

@@ -347,6 +347,12 @@ public enum Update {
             m.referrals.notes[id] = nil
             if m.referrals.detail == id { effects.append(.openNotes(id)) }
             m.status = Status(Message("tui.referrals.noteSaved"), .success)
+        case .incident(let kind, _, _):
+            m.status = Status(Message("tui.incident.saved", m.t("incident.kind.\(kind.rawValue)")), .success)
+        case .profile(let client, _, _, _, _):
+            m.status = Status(Message("tui.profile.saved", client), .success)
+        case .activity(let kind, let n):
+            m.status = Status(Message("tui.activity.saved", m.t("activity.kind.\(kind.rawValue)"), String(n)), .success)
         }
         if case .form? = m.dialog { m.dialog = nil }
         return effects

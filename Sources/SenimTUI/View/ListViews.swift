@@ -46,6 +46,17 @@ enum ClientsView {
         return parts.joined(separator: ", ")
     }
 
+    /// Routes, substances, OAT and gender from the client's profile (F4 changes them).
+    static func profileSummary(_ m: Model, _ p: ProfileState?) -> String {
+        let p = p ?? ProfileState()
+        let routes = Route.allCases.filter { p.routes.contains($0) }.map { m.t("profile.route.\($0.rawValue)") }
+        let substances = Substance.allCases.filter { p.substances.contains($0) }.map { m.t("profile.substance.\($0.rawValue)") }
+        return [routes.isEmpty ? m.t("tui.card.noRoute") : routes.joined(separator: ", "),
+                substances.isEmpty ? nil : substances.joined(separator: ", "),
+                m.t("tui.card.oat", m.t("profile.oat.\((p.oat ?? .unknown).rawValue)")),
+                p.gender.map { m.t("profile.gender.\($0.rawValue)") }].compactMap { $0 }.joined(separator: " · ")
+    }
+
     static func header(_ c: inout Canvas, _ cols: [(String, Int)], y: Int) {
         var x = 2
         for (title, w) in cols {
@@ -71,7 +82,7 @@ enum ClientsView {
         let seen = View.wrap(m.t("tui.card.seen", first, View.pointName(m, l.sites[rec.firstSite]), String(rec.contacts),
                                  Clock.isoDate(Clock.day(rec.lastSeen, m.utcOffset))), width: r.width - 2)
         for (i, line) in seen.prefix(2).enumerated() { c.put(" " + line, x: 0, y: r.y + 1 + i, .normal, limit: r.width) }
-        var lines: [(String, Attr)] = []
+        var lines: [(String, Attr)] = [(m.t("tui.card.profile", profileSummary(m, l.profile(of: u))), .normal)]
         let refs = l.referralList.filter { $0.client == u }
         lines.append((m.t("tui.card.referrals", String(refs.count)), .heading))
         for ref in refs.reversed() {

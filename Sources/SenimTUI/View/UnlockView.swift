@@ -105,8 +105,12 @@ enum HomeView {
 
     static func menu(_ m: Model) -> [(key: String, label: String)] {
         KeyMap.bindings(.home, role: m.role).compactMap { b in
-            guard b.command.name.hasPrefix("go"), let letter = b.keys.first(where: \.isPrintable), let f = b.functionKey else { return nil }
-            return ("\(letter.name)/F\(f)", m.t("tui.cmd.\(b.command.name)"))
+            guard let letter = b.keys.first(where: \.isPrintable) else { return nil }
+            if b.command.name.hasPrefix("go"), let f = b.functionKey {
+                return ("\(letter.name)/F\(f)", m.t("tui.cmd.\(b.command.name)"))
+            }
+            guard b.command == .newIncident || b.command == .newActivity else { return nil }
+            return (letter.name, m.t("tui.cmd.\(b.command.name)"))
         }
     }
 

@@ -38,8 +38,14 @@ extension ReportAccumulator {
         var clientColumn = self.clientColumn; self.clientColumn = []
         var reached = self.reached; self.reached = []
         var pairs = self.pairs; self.pairs = [:]
+        var services = self.services; self.services = ServiceTally()
+        let serviceLists = ledger.contactServices
         let pairCount = flat ? rawCount * ledger.clients.count : 0
         var pairMask = [UInt32](repeating: 0, count: pairCount)
+        let timelines = self.timelines
+        let profileSlot = self.profileSlot
+        let hasProfiles = !profileSlot.isEmpty
+        var pairFlags = [UInt8](repeating: 0, count: hasProfiles ? pairCount : 0)
 
         for i in lo..<hi {
             let rec = all[i]
@@ -60,6 +66,7 @@ extension ReportAccumulator {
                 case .point?: col = site
                 case .worker?: col = Int(rec.worker)
                 case .type?: col = Int(rec.type)
+                case .gender?: col = genderColumn(c, at: rec.at)
                 }
                 events.contacts[total] += 1
                 if col >= 0 { events.contacts[col] += 1; rawHasData[col] = true }
@@ -89,10 +96,17 @@ extension ReportAccumulator {
                 k += 1
             }
             guard inScope else { continue }
+            if rec.servicesCount > 0 {
+                let first = Int(rec.servicesStart)
+                Self.recordServices(&services, serviceLists[first..<first + Int(rec.servicesCount)], client: c, column: col,
+                                    total: total, rawCount: rawCount, personal: personal)
+            }
             // Per client (the total, and person-attribute columns).
             var w = Int32((rec.at - start) / Self.windowSeconds)
             if Int64(w) >= windows { w = Int32(windows - 1) }
-            let add = Self.reachedFlag | (gotNS ? Self.nsFlag : 0)
+            var profile = Self.pwidFlag
+            if hasProfiles, profileSlot[c] >= 0 { profile = Self.profileFlags(timelines[Int(profileSlot[c])], at: rec.at) }
+            let add = Self.reachedFlag | (gotNS ? Self.nsFlag : 0) | profile
             if flags[c] == 0 { reached.append(Int32(c)) }
             flags[c] |= add
             if lastWindow[c] != w { lastWindow[c] = w; windowsHit[c] += 1 }
@@ -101,6 +115,7 @@ extension ReportAccumulator {
                 let key = c * rawCount + col
                 if flat {
                     pairMask[key] |= (1 << UInt32(w)) | (gotNS ? Self.pairNSBit : 0)
+                    if hasProfiles { pairFlags[key] |= profile }
                 } else {
                     var p = pairs[key] ?? Pair(flags: 0, lastWindow: -1, hits: 0)
                     p.flags |= add
@@ -110,6 +125,7 @@ extension ReportAccumulator {
             }
         }
         self.pairMask = pairMask
+        self.pairFlags = pairFlags
         self.events = events
         self.rawHasData = rawHasData
         self.itemQty = itemQty
@@ -119,6 +135,7 @@ extension ReportAccumulator {
         self.clientColumn = clientColumn
         self.reached = reached
         self.pairs = pairs
+        self.services = services
 
         // Distribution before the period but inside the recent-rate window (short periods).
         if recentStart < start {

@@ -58,6 +58,8 @@ struct ReportAccumulator {
 
     var stock = StockTally()
     var referrals = ReferralTally()
+    var services = ServiceTally()
+    var incidentTally = IncidentTally()
 
     // Item and outcome properties by interner index.
     var isNS: [Bool] = []
@@ -66,6 +68,18 @@ struct ReportAccumulator {
 
     static let reachedFlag: UInt8 = 1
     static let nsFlag: UInt8 = 2
+    /// Reached at a contact when the profile said injecting (or named no route).
+    static let pwidFlag: UInt8 = 4
+    /// Reached while injecting and on opioid agonist therapy.
+    static let pwidOATFlag: UInt8 = 8
+
+    /// Profile changes per canonical client (every merged code's changes, in fold order):
+    /// `timelines[profileSlot[client]]`; slot -1 for clients without any (they count as
+    /// injecting, OAT unknown).
+    var timelines: [[ProfileChange]] = []
+    var profileSlot: [Int32] = []
+    /// Per (client, column) profile flags on the flat path (empty when no profile exists).
+    var pairFlags: [UInt8] = []
 
     /// Per (client, column) state is kept in flat arrays up to this many entries, in a dictionary beyond.
     /// (Variable only so that tests can run both paths; either gives the same figures.)
@@ -99,6 +113,19 @@ struct ReportAccumulator {
             if f < firstSeen[Int(c)] { firstSeen[Int(c)] = f }
         }
         flags = [UInt8](repeating: 0, count: n)
+        if !ledger.profiles.isEmpty {
+            profileSlot = [Int32](repeating: -1, count: n)
+            for (client, changes) in ledger.profiles.sorted(by: { $0.key < $1.key }) {
+                let c = Int(canon[Int(client)])
+                if profileSlot[c] < 0 {
+                    profileSlot[c] = Int32(timelines.count)
+                    timelines.append(changes)
+                } else {
+                    let k = Int(profileSlot[c])
+                    timelines[k] = (timelines[k] + changes).sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+                }
+            }
+        }
         lastWindow = [Int32](repeating: -1, count: n)
         windowsHit = [Int32](repeating: 0, count: n)
         clientColumn = [Int32](repeating: -1, count: n)
@@ -122,17 +149,21 @@ struct ReportAccumulator {
         case .point: rawCount = nSites
         case .worker: rawCount = ledger.workers.count + extraWorkers.count
         case .type: rawCount = ledger.contactTypes.count
+        case .gender: rawCount = Gender.allCases.count + 1
         }
         events = EventTallies(columns: columnCount)
         people = PersonTallies(columns: columnCount)
         rawHasData = [Bool](repeating: false, count: columnCount)
         itemQty = [Int](repeating: 0, count: columnCount * nItems)
         stock = StockTally(sites: nSites, items: nItems)
+        services = ServiceTally(services: ledger.services.count, clients: n, columns: columnCount)
 
         contactPass()
         stockScans()
         countPeople()
+        countServiceClients()
         countReferrals()
+        countIncidentsAndActivities()
     }
 
     /// Clients reached, new, given N/S and regularly reached, per column.
@@ -145,17 +176,18 @@ struct ReportAccumulator {
             var targets = [total]
             if personal, by != nil { targets.append(Int(clientColumn[ci])) }
             for t in targets {
-                people.add(column: t, isNew: isNew, gotNS: f & Self.nsFlag != 0, regular: regular)
+                people.add(column: t, flags: f, isNew: isNew, regular: regular)
             }
         }
         guard !personal else { return }
         for (key, p) in pairs {
-            people.add(column: key % rawCount, isNew: firstSeen[key / rawCount] >= start, gotNS: p.flags & Self.nsFlag != 0,
+            people.add(column: key % rawCount, flags: p.flags, isNew: firstSeen[key / rawCount] >= start,
                        regular: nWindows >= 2 && Int(p.hits) == nWindows)
         }
         for key in pairMask.indices where pairMask[key] != 0 {
             let m = pairMask[key]
-            people.add(column: key % rawCount, isNew: firstSeen[key / rawCount] >= start, gotNS: m & Self.pairNSBit != 0,
+            let f = Self.reachedFlag | (m & Self.pairNSBit != 0 ? Self.nsFlag : 0) | (pairFlags.isEmpty ? Self.pwidFlag : pairFlags[key])
+            people.add(column: key % rawCount, flags: f, isNew: firstSeen[key / rawCount] >= start,
                        regular: nWindows >= 2 && (m & Self.pairWindowBits).nonzeroBitCount == nWindows)
         }
     }
@@ -174,12 +206,48 @@ struct ReportAccumulator {
             case .worker:
                 col = ledger.workers.lookup(r.record.issuedBy).map { Int($0) }
                     ?? extraIndex[r.record.issuedBy].map { ledger.workers.count + $0 }
+            case .gender:
+                col = genderColumn(ledger.clientIndex[r.record.client].map { Int(canon[Int($0)]) }, at: r.record.issuedAt)
             }
             for t in [total] + (col.map { [$0] } ?? []) {
                 referrals.add(r, column: t, timeZone: period.timeZone)
                 rawHasData[t] = true
             }
         }
+    }
+
+    /// Profile flags (`pwidFlag`, `pwidOATFlag`) of canonical client `c` at time `t`: the
+    /// latest change at or before `t`; none yet (or none at all) counts as injecting.
+    static func profileFlags(_ changes: [ProfileChange], at t: Timestamp) -> UInt8 {
+        var lo = 0, hi = changes.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if changes[mid].at <= t { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return pwidFlag }
+        let state = changes[lo - 1].state
+        guard state.injects else { return 0 }
+        return pwidFlag | (state.oat == .yes ? pwidOATFlag : 0)
+    }
+
+    /// The profile of canonical client `c` at time `t` (nil: none recorded yet).
+    func profileState(_ c: Int, at t: Timestamp) -> ProfileState? {
+        guard !profileSlot.isEmpty, profileSlot[c] >= 0 else { return nil }
+        let changes = timelines[Int(profileSlot[c])]
+        var lo = 0, hi = changes.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if changes[mid].at <= t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > 0 ? changes[lo - 1].state : nil
+    }
+
+    static let genderIndex = Dictionary(uniqueKeysWithValues: Gender.allCases.enumerated().map { ($1, $0) })
+
+    /// The `--by gender` column of canonical client `c` at time `t` (no client or no gender: the last, `unknown`).
+    func genderColumn(_ c: Int?, at t: Timestamp) -> Int {
+        guard let c, let g = profileState(c, at: t)?.gender else { return Gender.allCases.count }
+        return Self.genderIndex[g]!
     }
 
     /// The person-attribute column of a canonical client (sex or age group), cached.
@@ -226,17 +294,33 @@ struct PersonTallies {
     var new: [Int] = []
     var ns: [Int] = []
     var regular: [Int] = []
+    /// Reached while injecting (or with no route recorded), and of those: given N/S, reached
+    /// in every 30 days, on OAT.
+    var pwid: [Int] = []
+    var pwidNS: [Int] = []
+    var pwidRegular: [Int] = []
+    var pwidOAT: [Int] = []
     init() {}
     init(columns: Int) {
         reached = [Int](repeating: 0, count: columns)
         new = reached
         ns = reached
         regular = reached
+        pwid = reached
+        pwidNS = reached
+        pwidRegular = reached
+        pwidOAT = reached
     }
-    mutating func add(column t: Int, isNew: Bool, gotNS: Bool, regular isRegular: Bool) {
+    mutating func add(column t: Int, flags: UInt8, isNew: Bool, regular isRegular: Bool) {
+        let gotNS = flags & ReportAccumulator.nsFlag != 0
         reached[t] += 1
         if isNew { new[t] += 1 }
         if gotNS { ns[t] += 1 }
         if isRegular { regular[t] += 1 }
+        guard flags & ReportAccumulator.pwidFlag != 0 else { return }
+        pwid[t] += 1
+        if gotNS { pwidNS[t] += 1 }
+        if isRegular { pwidRegular[t] += 1 }
+        if flags & ReportAccumulator.pwidOATFlag != 0 { pwidOAT[t] += 1 }
     }
 }

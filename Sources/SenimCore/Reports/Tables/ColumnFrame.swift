@@ -79,6 +79,9 @@ struct ColumnFrame {
                 out.append(FinalColumn(id: name, label: .literal(name), raw: i))
             }
             return out.sorted { $0.id < $1.id }
+        case .gender:
+            return Gender.allCases.enumerated().map { FinalColumn(id: $1.rawValue, label: .key("profile.gender.\($1.rawValue)", []), raw: $0) }
+                + [FinalColumn(id: "unknown", label: .key(strings + "unknown", []), raw: Gender.allCases.count)]
         case .type:
             var out: [FinalColumn] = []
             var used = Set<Int>()

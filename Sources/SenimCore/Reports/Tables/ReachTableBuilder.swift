@@ -4,8 +4,9 @@ import Foundation
 struct ReachTableBuilder {
     static let tableID = "reach"
     static let rowIDs = [
-        "clients.reached", "clients.new", "contacts", "contacts.perClient", "clients.ns", "ns.distributed",
-        "ns.perClient", "ns.perPWID", "prv8.coverage", "clients.regular", "prv9.regularAccess",
+        "clients.reached", "clients.new", "clients.pwid", "clients.nonInjecting", "contacts", "contacts.perClient",
+        "clients.ns", "clients.pwid.ns", "ns.distributed", "ns.perClient", "ns.perPWIDReached", "ns.perPWID", "prv8.coverage",
+        "clients.regular", "clients.pwid.regular", "prv9.regularAccess", "clients.pwid.oat",
         "naloxone.distributed", "overdoses", "overdoses.reversed",
     ]
 
@@ -51,31 +52,41 @@ struct ReachTableBuilder {
         let contacts = frame.values(acc.events.contacts)
         let ns = items.values(items: nsItems)
         let regular = acc.nWindows >= 2 ? frame.values(people.regular) : frame.none
+        let pwid = frame.values(people.pwid)
+        let nonInjecting = frame.values(people.reached.indices.map { people.reached[$0] - people.pwid[$0] })
+        let pwidNS = frame.values(people.pwidNS)
+        let pwidRegular = acc.nWindows >= 2 ? frame.values(people.pwidRegular) : frame.none
+        func count(_ id: String, _ v: [Double?], people: Bool = true) -> ReportRow {
+            ReportRow(id: id, label: label(id), kind: .count, values: v, countsPeople: people)
+        }
         let rows: [ReportRow] = [
-            ReportRow(id: "clients.reached", label: label("clients.reached"), kind: .count, values: reached, countsPeople: true),
-            ReportRow(id: "clients.new", label: label("clients.new"), kind: .count, values: frame.values(people.new),
-                      countsPeople: true),
-            ReportRow(id: "contacts", label: label("contacts"), kind: .count, values: contacts),
+            count("clients.reached", reached),
+            count("clients.new", frame.values(people.new)),
+            count("clients.pwid", pwid),
+            count("clients.nonInjecting", nonInjecting),
+            count("contacts", contacts, people: false),
             ReportRow(id: "contacts.perClient", label: label("contacts.perClient"), kind: .ratio,
                       values: ratio(contacts, reached, 1), dependsOn: ["contacts", "clients.reached"]),
-            ReportRow(id: "clients.ns", label: label("clients.ns"), kind: .count, values: frame.values(people.ns),
-                      countsPeople: true),
+            count("clients.ns", frame.values(people.ns)),
+            count("clients.pwid.ns", pwidNS),
             ReportRow(id: "ns.distributed", label: label("ns.distributed"), kind: .quantity, values: ns),
             ReportRow(id: "ns.perClient", label: label("ns.perClient"), kind: .ratio,
                       values: ratio(ns, reached, 1), dependsOn: ["ns.distributed", "clients.reached"]),
+            ReportRow(id: "ns.perPWIDReached", label: label("ns.perPWIDReached"), kind: .ratio,
+                      values: ratio(ns, pwid, 1), dependsOn: ["ns.distributed", "clients.pwid"]),
             ReportRow(id: "ns.perPWID", label: label("ns.perPWID"), kind: .ratio,
                       values: ratio(ns, estimates, factor), annualised: annualised, dependsOn: ["ns.distributed"]),
             ReportRow(id: "prv8.coverage", label: label("prv8.coverage"), kind: .percent,
-                      values: ratio(frame.values(people.ns), estimates, 100), dependsOn: ["clients.ns"]),
-            ReportRow(id: "clients.regular", label: label("clients.regular"), kind: .count, values: regular,
-                      countsPeople: true),
+                      values: ratio(pwidNS, estimates, 100), dependsOn: ["clients.pwid.ns"]),
+            count("clients.regular", regular),
+            count("clients.pwid.regular", pwidRegular),
             ReportRow(id: "prv9.regularAccess", label: label("prv9.regularAccess"), kind: .percent,
-                      values: ratio(regular, reached, 100), dependsOn: ["clients.regular", "clients.reached"]),
+                      values: ratio(pwidRegular, pwid, 100), dependsOn: ["clients.pwid.regular", "clients.pwid"]),
+            count("clients.pwid.oat", frame.values(people.pwidOAT)),
             ReportRow(id: "naloxone.distributed", label: label("naloxone.distributed"), kind: .quantity,
                       values: items.values(items: naloxoneItems)),
-            ReportRow(id: "overdoses", label: label("overdoses"), kind: .count, values: frame.values(acc.events.overdoses)),
-            ReportRow(id: "overdoses.reversed", label: label("overdoses.reversed"), kind: .count,
-                      values: frame.values(acc.events.reversals)),
+            count("overdoses", frame.values(acc.events.overdoses), people: false),
+            count("overdoses.reversed", frame.values(acc.events.reversals), people: false),
         ]
         return ReportTable(id: Self.tableID, title: .key("report.table.reach", []), columns: frame.columns, rows: rows,
                            suppressible: true)
@@ -89,6 +100,8 @@ struct ReachTableBuilder {
         return [
             RowSum(table: Self.tableID, total: "ns.distributed", parts: rows(nsItems)),
             RowSum(table: Self.tableID, total: "naloxone.distributed", parts: rows(naloxoneItems)),
+            // Every client reached either injects or not.
+            RowSum(Self.tableID, "clients.reached", ["clients.pwid", "clients.nonInjecting"]),
         ]
     }
 }

@@ -68,8 +68,12 @@ struct ReportAssembly {
         let reach = ReachTableBuilder(acc: acc, frame: frame)
         let items = ItemsTableBuilder(acc: acc, frame: frame)
         let referrals = ReferralsTableBuilder(acc: acc, frame: frame)
-        let tables = [reach.table(), items.table(), referrals.table(), StockTableBuilder(acc: acc).table()]
-        let sums = items.sums() + reach.sums() + referrals.sums()
+        let services = ServicesTableBuilder(acc: acc, frame: frame)
+        let incidents = IncidentsTableBuilder(acc: acc, frame: frame)
+        let activities = ActivitiesTableBuilder(acc: acc, frame: frame)
+        let tables = [reach.table(), items.table(), referrals.table(), services.table(), incidents.table(), activities.table(),
+                      StockTableBuilder(acc: acc).table()]
+        let sums = items.sums() + reach.sums() + referrals.sums() + services.sums() + incidents.sums()
         return IndicatorReport(period: acc.period, point: acc.point, by: acc.by, tables: tables,
                                relations: ReportRelations.build(tables: tables, sums: sums, by: acc.by),
                                eventCount: acc.ledger.eventCount,

@@ -43,6 +43,7 @@ struct ClientShowCommand: ParsableCommand {
             if code != record.uic { Out.line(env.t("cli.client.mergedInto", code.code, record.uic.code)) }
             if !model.mergedFrom.isEmpty { Out.line(env.t("cli.client.mergedFrom", model.mergedFrom.joined(separator: ", "))) }
             Out.line(env.t("cli.client.seen", Dates.local(record.firstSeen), Dates.local(record.lastSeen), c.firstPoint, String(contacts.count)))
+            Out.line(ClientSetCommand.describe(l.profile(of: record.uic) ?? ProfileState(), env: env))
             Out.line()
             ContactListCommand.printTable(contacts, env: env)
             if !referrals.isEmpty {

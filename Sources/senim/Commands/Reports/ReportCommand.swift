@@ -9,7 +9,7 @@ enum ReportFormatOption: String, CaseIterable, ExpressibleByArgument {
 }
 
 enum ReportByOption: String, CaseIterable, ExpressibleByArgument {
-    case sex, age, point, worker, type
+    case sex, age, point, worker, type, gender
 }
 
 struct ReportCommand: ParsableCommand {
@@ -31,7 +31,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("point"), help: ArgumentHelp("Only this trust point.", valueName: "id"))
     var point: String?
 
-    @Option(name: .customLong("by"), help: ArgumentHelp("Disaggregate by sex, age (<25 / 25+), point, worker or type.", valueName: "dimension"))
+    @Option(name: .customLong("by"), help: ArgumentHelp("Disaggregate by sex, age (<25 / 25+), point, worker, type or gender.", valueName: "dimension"))
     var by: ReportByOption?
 
     @Option(name: .customLong("format"), help: ArgumentHelp("table, csv, json, dhis2-json or dhis2-csv.", valueName: "format"))

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// `client set`, `incident add`, `activity add` and the new report rows through the real binary.
+@Suite struct CLIServicePackageTests {
+    @Test func profileIncidentAndActivityReachTheReport() throws {
+        let s = try TestStore()
+        try s.addUser("aigerim", role: "worker")
+        #expect(try s.run(["client", "add", "ANSE185"], as: "aigerim").status == 0)
+        #expect(try s.run(["client", "add", "BOSE290"], as: "aigerim").status == 0)
+        // A smoker and a person with no route recorded (counts as injecting).
+        let ok = try s.run(["client", "set", "anse185", "--substance", "stimulants", "--route", "smoking", "--oat", "no",
+                            "--gender", "trans-woman", "--at", "2026-03-01T09:00"], as: "aigerim")
+        #expect(ok.status == 0, "\(ok)")
+        #expect(ok.out.contains("smoking"))
+        #expect(try s.run(["client", "set", "ANSE185", "--route", "flying"], as: "aigerim").status == 64)
+        #expect(try s.run(["client", "set", "ANSE185"], as: "aigerim").status == 65)
+        #expect(try s.run(["client", "set", "ZZZZ199", "--oat", "yes"], as: "aigerim").status == 65)
+        #expect(try s.run(["client", "show", "ANSE185"]).out.contains("trans woman"))
+        for code in ["anse185", "bose290"] {
+            #expect(try s.run(["contact", "add", "--client", code, "--item", "syringe-1ml=10", "--service", "hiv-test",
+                               "--at", "2026-03-02T10:15"], as: "aigerim").status == 0)
+        }
+        #expect(try s.run(["incident", "add", "--kind", "police-stop", "--at", "2026-03-03T12:00"], as: "aigerim").status == 0)
+        #expect(try s.run(["incident", "add", "--kind", "detention", "--client", "ANSE185", "--note", "у рынка",
+                           "--at", "2026-03-04T12:00"], as: "aigerim").status == 0)
+        #expect(try s.run(["incident", "add", "--kind", "teleport"], as: "aigerim").status == 64)
+        #expect(try s.run(["incident", "add", "--kind", "violence", "--note", "ИИН 900101300126"], as: "aigerim").status == 65)
+        #expect(try s.run(["activity", "add", "--kind", "information-session", "--participants", "14",
+                           "--at", "2026-03-05T15:00"], as: "aigerim").status == 0)
+        #expect(try s.run(["activity", "add", "--kind", "training", "--participants", "0"], as: "aigerim").status == 65)
+        let r = try s.run(["report", "--period", "2026-03", "--format", "csv", "--no-suppress"])
+        #expect(r.status == 0, "\(r)")
+        let lines: [[String]] = r.out.components(separatedBy: "\r\n").map { $0.components(separatedBy: ",") }
+        func value(_ row: String) -> String? {
+            for f in lines where f.count > 13 && f[8] == row && f[11] == "total" { return f[13] }
+            return nil
+        }
+        #expect(value("clients.reached") == "2")
+        #expect(value("clients.pwid") == "1")
+        #expect(value("clients.nonInjecting") == "1")
+        #expect(value("services.hiv-test.clients") == "2")
+        #expect(value("services.hiv-test.delivered") == "2")
+        #expect(value("activities.information-session.participants") == "14")
+        // Incidents stay suppressed even in an exact export.
+        // ("Incidents, all kinds" is quoted in the CSV: look at the end of its line.)
+        let incidents = r.out.components(separatedBy: "\r\n").first { $0.contains(",incidents.all,") && $0.contains(",total,") }
+        #expect(incidents?.hasSuffix(",*,suppressed internal") == true, "\(incidents ?? "none")")
+        let g = try s.run(["report", "--period", "2026-03", "--by", "gender", "--format", "csv", "--no-suppress"])
+        #expect(g.status == 0 && g.out.contains(",trans-woman,"))
+    }
+}
