@@ -5,7 +5,7 @@ import Testing
 @Suite struct CLIHelpTests {
     static let commands: [[String]] = [
         ["init"], ["user"], ["user", "add"], ["user", "list"], ["user", "remove"], ["passwd"], ["uic"],
-        ["client"], ["client", "add"], ["client", "find"], ["client", "show"], ["client", "list"], ["client", "merge"],
+        ["client"], ["client", "add"], ["client", "find"], ["client", "show"], ["client", "list"], ["client", "duplicates"], ["client", "merge"],
         ["contact"], ["contact", "add"], ["contact", "list"],
         ["stock"], ["stock", "show"], ["stock", "receive"], ["stock", "transfer"], ["stock", "writeoff"],
         ["stock", "count"], ["stock", "confirm"],
