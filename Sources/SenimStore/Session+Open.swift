@@ -122,6 +122,8 @@ extension Session {
     }
 
     static func checkNewUser(name: String, passphrase: String, kdf: KDFParameters) throws(StoreError) {
+        // A user name is free text too: no IIN, phone or control character as a name.
+        if let finding = PrivacyGuard.check(name) { throw .invalid(finding.message) }
         guard Validator.isValidUserName(name), name.utf8.count <= Slot.maxNameBytes else {
             throw .invalid(Message("validate.user.name", String(PrivacyGuard.echo(name).prefix(40))))
         }

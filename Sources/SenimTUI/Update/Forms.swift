@@ -155,6 +155,7 @@ enum Forms {
             return check(&m, .confidentialNote(id, text: t))
         case .addUser:
             let name = f.value("name").trimmingCharacters(in: .whitespaces)
+            if let finding = PrivacyGuard.check(name) { return fail(finding.message, field: "name") }
             guard Validator.isValidUserName(name) else { return fail(Message("validate.user.name", PrivacyGuard.echo(name)), field: "name") }
             let p = f.value("pass")
             guard p.count >= minPassphrase else { return fail(Message("tui.users.passShort", String(minPassphrase)), field: "pass") }
