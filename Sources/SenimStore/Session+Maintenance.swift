@@ -219,23 +219,6 @@ extension Session {
         notices.append(Message("store.notice.rekeyAdvised", entry.name))
     }
 
-    /// Seals the notes key to psychologists who do not have it yet.
-    func grantNotesKey(_ nk: SymmetricKey, to entries: [Manifest.Entry]) throws {
-        try requireWritable()
-        var kf = keysFile
-        var m = manifest
-        for e in entries {
-            guard let pub = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: e.publicKey),
-                  let i = m.directory.firstIndex(where: { $0.slot == e.slot }) else { continue }
-            kf.slots[e.slot] = Slot.replacingGrant(kf.slots[e.slot], kind: .notes, key: nk, to: pub, storeID: storeID)
-            m.directory[i].hasNotesGrant = true
-        }
-        m.notesKeyID = Self.notesKeyID(nk) + [UInt8](repeating: 0, count: 8)
-        kf.seal(m, key: keys.manifest)
-        try commit(kf, files: [])
-        manifest = m
-    }
-
     // MARK: Backup and restore
 
     /// Writes a one-file encrypted backup (keys, a fresh snapshot, an empty journal), atomically
