@@ -54,7 +54,7 @@ extension Session {
 
     /// 16 hex digits in groups of four from SHA-256 of the X25519 public key.
     public static func fingerprint(publicKey: [UInt8]) -> String {
-        let h = Primitives.sha256(Array("SENIM-USER-KEY-1".utf8), publicKey).prefix(8).hex
+        let h = Array(Primitives.sha256(Array("SENIM-USER-KEY-1".utf8), publicKey).prefix(8)).hex
         return stride(from: 0, to: 16, by: 4).map { i in
             String(h[h.index(h.startIndex, offsetBy: i)..<h.index(h.startIndex, offsetBy: i + 4)])
         }.joined(separator: "-")
