@@ -19,7 +19,7 @@ import Testing
         #expect(wrong.status == 77)
         // Keeping the one-time passphrase is refused.
         let same = try s.withFile("timur's one-time passphrase") { try s.run(["passwd", "--new-passphrase-file", $0], as: "timur") }
-        #expect(same.status == 77 && same.err.contains("one-time"), "\(same)")
+        #expect(same.status == 65 && same.err.contains("one-time"), "\(same)")
         try s.choosePassphrase("timur", "timur's own")
         #expect(try s.run(["client", "list"], as: "timur").status == 0)
         // A coordinator's reset puts the account back on a one-time passphrase.
@@ -90,19 +90,21 @@ import Testing
         let commands: [[String]] = [
             ["referral", "list"], ["referral", "list", "--json"], ["referral", "show", id], ["referral", "show", id, "--json"],
             ["client", "show", "ANSE185"], ["client", "show", "ANSE185", "--json"], ["client", "list", "--json"],
-            ["user", "list"], ["report", "--json"],
+            ["user", "list"], ["report", "--period", "2026", "--json"], ["report", "--period", "2026"],
         ]
         for user in ["aigerim", "dana"] {
             for lang in ["C.UTF-8", "ru_RU.UTF-8", "kk_KZ.UTF-8"] {
                 for args in commands {
                     let r = try s.run(args, as: user, env: ["LANG": lang])
-                    let all = r.out + r.err
+                    // (A worker may not export reports as JSON: refused with nothing printed.)
+                    #expect(r.status == 0 || (r.status == 77 && r.out.isEmpty && args.first == "report"), "\(user) \(args): \(r)")
+                    // The JSON schema names the field for every referral; its value is always null here.
+                    let nulls = r.out.replacingOccurrences(of: "\"confidentialNotes\" : null", with: "")
+                    #expect(!nulls.contains("\"confidentialNotes\""), "\(user) \(args): a count")
+                    let all = nulls + r.err
                     #expect(!all.contains(canary), "\(user) \(args)")
                     for word in ["confidential", "конфиденц", "құпия"] {
                         #expect(!all.lowercased().contains(word), "\(user) \(lang) \(args): \(word)")
-                    }
-                    if args.last == "--json", r.status == 0 {
-                        #expect(!r.out.contains("\"confidentialNotes\":3") && !r.out.contains("\"confidentialNotes\" : 3"), "\(user) \(args)")
                     }
                 }
             }
