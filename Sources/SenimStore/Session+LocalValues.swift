@@ -37,7 +37,7 @@ extension Session {
 
     public func setPoint(_ point: String) throws {
         guard configuration.points.point(point) != nil else {
-            throw StoreError.invalid(Message("validate.point.unknown", point,
+            throw StoreError.invalid(Message("validate.point.unknown", PrivacyGuard.echo(point),
                                              configuration.points.points.map(\.id).joined(separator: ", ")))
         }
         try setLocalValue(Self.pointKey, Array(point.utf8))

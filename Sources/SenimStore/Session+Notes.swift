@@ -252,7 +252,7 @@ extension Session {
         try requireWritable()
         guard var nk = notesKey else { throw StoreError.notAllowed(Message("store.notes.noKey")) }
         guard let entry = manifest.directory.first(where: { Names.key($0.name) == Names.key(name) }) else {
-            throw StoreError.invalid(Message("store.user.notFound", String(name.prefix(40))))
+            throw StoreError.invalid(Message("store.user.notFound", String(PrivacyGuard.echo(name).prefix(40))))
         }
         guard entry.role == .psychologist else { throw StoreError.invalid(Message("store.notes.notPsychologist", entry.name)) }
         guard entry.slot != slotIndex, !entry.hasNotesGrant else { throw StoreError.invalid(Message("store.notes.alreadyHolds", entry.name)) }

@@ -14,7 +14,7 @@ extension Session {
         let name = Names.nfc(user)
         try checkNewUser(name: name, passphrase: passphrase, kdf: kdf)
         guard configuration.points.point(point) != nil else {
-            throw StoreError.invalid(Message("validate.point.unknown", point,
+            throw StoreError.invalid(Message("validate.point.unknown", PrivacyGuard.echo(point),
                                              configuration.points.points.map(\.id).joined(separator: ", ")))
         }
         let disk = Disk(fileSystem, directory)
@@ -122,8 +122,10 @@ extension Session {
     }
 
     static func checkNewUser(name: String, passphrase: String, kdf: KDFParameters) throws(StoreError) {
+        // A user name is free text too: no IIN, phone or control character as a name.
+        if let finding = PrivacyGuard.check(name) { throw .invalid(finding.message) }
         guard Validator.isValidUserName(name), name.utf8.count <= Slot.maxNameBytes else {
-            throw .invalid(Message("validate.user.name", String(name.prefix(40))))
+            throw .invalid(Message("validate.user.name", String(PrivacyGuard.echo(name).prefix(40))))
         }
         try checkPassphrase(passphrase)
         if let p = kdf.problem { throw .invalid(Message("store.kdf.refused", p)) }

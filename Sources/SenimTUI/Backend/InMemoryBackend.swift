@@ -118,8 +118,8 @@ public final class InMemoryBackend: TUIBackend {
 
     public func addUser(name: String, role: Role, passphrase: String) throws {
         try Policy.require(self.role, .manageUsers)
-        guard Validator.isValidUserName(name) else { throw Message("validate.user.name", name) }
-        guard store.accounts[name] == nil else { throw Message("tui.users.exists", name) }
+        guard Validator.isValidUserName(name) else { throw Message("validate.user.name", PrivacyGuard.echo(name)) }
+        guard store.accounts[name] == nil else { throw Message("tui.users.exists", PrivacyGuard.echo(name)) }
         store.accounts[name] = (role, passphrase)
         store.oneTime.insert(name)
         store.createdBy[name] = (user, store.clock())
@@ -132,7 +132,7 @@ public final class InMemoryBackend: TUIBackend {
         guard name != user else { throw Message("tui.users.removeSelf") }
         if isLastHolder(name) && !force { throw Message("store.notes.lastHolder", name) }
         store.notesHolders.remove(name)
-        guard store.accounts.removeValue(forKey: name) != nil else { throw Message("tui.users.unknown", name) }
+        guard store.accounts.removeValue(forKey: name) != nil else { throw Message("tui.users.unknown", PrivacyGuard.echo(name)) }
         let ctx = context(site: point, at: store.clock())
         try save([Event(id: ctx.id, at: ctx.at, author: user, device: ctx.device, site: point, body: .userRemoved(name: name))])
     }

@@ -80,8 +80,8 @@ struct ContactAddCommand: ParsableCommand {
 enum TimeCheck {
     /// A time from --at: parsed, and not in the future (a few minutes of clock skew allowed).
     static func past(_ text: String, now: Date = Date()) throws -> Date {
-        guard let d = Dates.parseInstant(text) else { throw CLIFailure.usage("cli.time.invalid", text) }
-        guard d.timeIntervalSince(now) <= 600 else { throw CLIFailure.refused("cli.time.future", text) }
+        guard let d = Dates.parseInstant(text) else { throw CLIFailure.usage("cli.time.invalid", PrivacyGuard.echo(text)) }
+        guard d.timeIntervalSince(now) <= 600 else { throw CLIFailure.refused("cli.time.future", PrivacyGuard.echo(text)) }
         return d
     }
 }
