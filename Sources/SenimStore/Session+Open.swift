@@ -56,7 +56,8 @@ extension Session {
             let first = Event(id: EventID.random(), at: Timestamp(now.timeIntervalSince1970), author: name, device: device,
                               site: point, body: .userAdded(name: name, role: .coordinator))
             var journal = Journal.header(storeID: storeID, journalID: journalID)
-            journal += Journal.frame(Record.encode([.event(EventCodec.encode(first)), .setLocal(pointKey, Array(point.utf8))]),
+            journal += Journal.frame(Record.encode([.event(EventCodec.encode(first)), .setLocal(pointKey, Array(point.utf8)),
+                                                  .setLocal(ConfigFingerprint.key, ConfigFingerprint(configuration).stored)]),
                                      seq: 0, key: keys.journal, storeID: storeID, journalID: journalID)
             for leftover in [Disk.snapshot, Disk.journal + Disk.newSuffix, Disk.snapshot + Disk.newSuffix] { disk.remove(leftover) }
             try disk.writeSynced(Disk.journal, journal)
@@ -233,17 +234,18 @@ extension Session {
         return try Journal.parseHeader(h, storeID: storeID, file: name)
     }
 
-    /// Reads snapshot and journal, drops a torn tail (with a notice), folds the ledger.
+    /// Reads snapshot and journal, drops a torn tail (with a notice), folds the ledger — chunk
+    /// by chunk through the one ledger path (`StoreFold`, `LedgerLoader`).
     func load() throws(StoreError) {
-        var contents = Contents()
-        try readSnapshot(into: &contents)
         let fd = try disk.run(Disk.journal) { try disk.ops.open(disk.path(Disk.journal), .readWrite) }
         journalFD = fd
         let bytes = try disk.run(Disk.journal) { try disk.ops.read(fd, count: try disk.ops.size(fd), at: 0) }
         let jid = try Journal.parseHeader(bytes, storeID: storeID)
         guard jid == manifest.journalID else { throw StoreError.damaged(file: "journal", detail: "journal id does not match the keys file") }
+        var fold = StoreFold(configuration: configuration, expectedBytes: try snapshotSize() + bytes.count)
+        try readSnapshot(into: &fold)
         let scan = Journal.scan(bytes, key: keys.journal, storeID: storeID, journalID: jid)
-        for f in scan.frames { try contents.apply(f.records, where: "journal frame \(f.seq)") }
+        for f in scan.frames { try fold.add(f.records, where: "journal frame \(f.seq)") }
         switch scan.tail {
         case .clean:
             break
@@ -260,16 +262,28 @@ extension Session {
         journalEnd = scan.goodEnd
         nextSeq = UInt64(scan.frames.count)
         journalFrames = scan.frames.count
-        local = contents.local
-        ids = contents.ids
-        ledger = LedgerState.fold(contents.events, catalogue: configuration.catalogue, points: configuration.points)
+        local = fold.local
+        ids = fold.ids
+        ledger = fold.finish()
         _point = local[Self.pointKey].flatMap { String(validating: $0, as: UTF8.self) } ?? ""
     }
-    func readSnapshot(into contents: inout Contents) throws(StoreError) {
+
+    /// The snapshot file's size (0 without one), to size the ledger ahead.
+    func snapshotSize() throws(StoreError) -> Int {
+        guard manifest.snapshotID != Manifest.none, disk.exists(Disk.snapshot) else { return 0 }
+        return try disk.run(Disk.snapshot) {
+            let fd = try disk.ops.open(disk.path(Disk.snapshot), .readOnly)
+            defer { disk.ops.close(fd) }
+            return try disk.ops.size(fd)
+        }
+    }
+
+    /// Streams the snapshot's chunks into `fold`.
+    func readSnapshot(into fold: inout StoreFold) throws(StoreError) {
         guard manifest.snapshotID != Manifest.none else { return }
-        guard let b = try disk.read(Disk.snapshot) else { throw StoreError.damaged(file: "snapshot", detail: "missing") }
-        let r = try Snapshot.read(b, key: keys.snapshot, storeID: storeID)
-        for (i, recs) in r.records.enumerated() { try contents.apply(recs, where: "snapshot chunk \(i)") }
+        try Snapshot.forEachChunk(disk, Disk.snapshot, key: keys.snapshot, storeID: storeID) { i, plain, range throws(StoreError) in
+            try fold.add(plain, range, where: "snapshot chunk \(i)")
+        }
     }
 
     /// Replays events a crash kept out of the journal; tells psychologists about notes access

@@ -56,8 +56,12 @@ extension Session {
         if !inOrder { try refold() }
     }
 
+    /// Folds the ledger again from what is stored (after events that fold before ones already
+    /// applied): the same path as opening, chunk by chunk.
     func refold() throws {
-        ledger = LedgerState.fold(try allContents().events, catalogue: configuration.catalogue, points: configuration.points)
+        var fold = StoreFold(configuration: configuration, expectedBytes: try snapshotSize() + journalEnd)
+        try forEachStored { plain, range, location throws(StoreError) in try fold.add(plain, range, where: location) }
+        ledger = fold.finish()
     }
 
     /// Appends records as one frame (several frames, each synced, only when they exceed the
@@ -107,16 +111,40 @@ extension Session {
 
     // MARK: Reading everything
 
-    func allContents() throws(StoreError) -> Contents {
-        var c = Contents()
-        try readSnapshot(into: &c)
+    /// Walks every stored record in storage order — snapshot chunks, then journal frames —
+    /// one decrypted chunk or frame at a time (`plain[range]` holds its records).
+    func forEachStored(_ body: (_ plain: [UInt8], _ range: Range<Int>, _ location: String) throws(StoreError) -> Void) throws(StoreError) {
+        if manifest.snapshotID != Manifest.none {
+            try Snapshot.forEachChunk(disk, Disk.snapshot, key: keys.snapshot, storeID: storeID) { i, plain, range throws(StoreError) in
+                try body(plain, range, "snapshot chunk \(i)")
+            }
+        }
         guard let fd = journalFD else { throw .notAllowed(Message("store.closed")) }
         let bytes = try disk.run(Disk.journal) { try disk.ops.read(fd, count: journalEnd, at: 0) }
         let scan = Journal.scan(bytes, key: keys.journal, storeID: storeID, journalID: manifest.journalID)
         guard scan.tail == .clean, scan.goodEnd == journalEnd else {
             throw StoreError.damaged(file: "journal", detail: "changed on disk while the store was open")
         }
-        for f in scan.frames { try c.apply(f.records, where: "journal frame \(f.seq)") }
+        for f in scan.frames {
+            let content = Record.encode(f.records)
+            try body(content, 0..<content.count, "journal frame \(f.seq)")
+        }
+    }
+
+    func allContents() throws(StoreError) -> Contents {
+        var c = Contents()
+        try forEachStored { plain, range, location throws(StoreError) in
+            var found: [Record.Found] = []
+            do { try Record.scan(plain, range, into: &found) } catch {
+                throw .damaged(file: location, detail: "authenticated content is malformed: \(error)")
+            }
+            try c.apply(found.map {
+                switch $0 {
+                case .event(let s): .event(Array(plain[s.start..<s.start + s.count]))
+                case .local(let r): r
+                }
+            }, where: location)
+        }
         return c
     }
 

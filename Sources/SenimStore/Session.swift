@@ -48,7 +48,7 @@ public final class Session {
     var notesRing: NotesKeyring?
     var journalEnd = Journal.headerSize
     var nextSeq: UInt64 = 0
-    var ids = Set<EventID>()
+    var ids = EventIDSet()
     var local: [String: [UInt8]] = [:]
     /// Set after a failure that leaves the on-disk state unknown (failed fsync, failed rename):
     /// every later write refuses until the store is reopened.

@@ -19,6 +19,7 @@ extension GlobalOptions {
             throw CLIFailure(Message("store.passphrase.mustChange"), .noPermission)
         }
         for n in session.notices { Out.error(env.text(n)) }
+        for w in session.configurationWarnings { Out.error(env.t("config.warning", env.text(w))) }
         return (env, session, pass)
     }
 
