@@ -1,7 +1,7 @@
 import SenimCore
 
 public enum ScreenID: String, CaseIterable, Sendable, Hashable {
-    case home, contact, clients, referrals, stock, reports, users, settings
+    case home, contact, clients, referrals, stock, reports, users, settings, notes
     /// Likely duplicate codes, side by side, for merging (coordinators).
     case duplicates
 }
@@ -46,6 +46,7 @@ public struct Model: Sendable {
     public var users = UsersState()
     public var duplicates = DuplicatesState()
     public var settings = SettingsState()
+    public var notesAccess = NotesAccessState()
     public var dialog: Dialog?
     /// The help overlay and its scroll position.
     public var help: Int?
@@ -228,6 +229,12 @@ public struct UsersState: Hashable, Sendable {
     public var selection = 0
 }
 
+/// The Notes access screen (peer psychologists): who holds the notes key, who waits.
+public struct NotesAccessState: Hashable, Sendable {
+    public var rows: [NotesAccess] = []
+    public var selection = 0
+}
+
 public struct SettingsState: Hashable, Sendable {
     public var selection = 0
 }
@@ -261,6 +268,8 @@ public enum ConfirmAction: Hashable, Sendable {
     case quit
     case discardContact(then: ScreenID)
     case removeUser(String)
+    case resetPassphrase(String, passphrase: String)
+    case grantNotes(String)
 }
 
 public struct Confirm: Hashable, Sendable {
@@ -286,6 +295,7 @@ public enum FormKind: Hashable, Sendable {
     case confidentialNote(EventID)
     case addUser
     case changePassphrase
+    case resetPassphrase(String)
     case reportPeriod
     case reportExport
 }
