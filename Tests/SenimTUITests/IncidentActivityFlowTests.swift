@@ -49,7 +49,7 @@ import Testing
     @Test func anActivityNeedsItsParticipants() {
         var d = Driver()
         d.login()
-        d.press([.char("a"), .right, .function(2)])
+        d.press([.char("t"), .right, .function(2)])
         guard case .form(let f)? = d.model.dialog else { Issue.record("form closed"); return }
         #expect(f.error?.key == "tui.form.needParticipants")
         d.type("12")
@@ -59,7 +59,7 @@ import Testing
         #expect(a.kind == .training)
         #expect(a.participants == 12)
         // Escape cancels without saving.
-        d.press([.char("a"), .tab])
+        d.press([.char("t"), .tab])
         d.type("5")
         d.press(.escape)
         #expect(d.ledger.activities.count == 1)
@@ -73,7 +73,7 @@ import Testing
     }
 }
 
-/// The client profile form on the clients screen (F4).
+/// The client profile form on the clients screen (F5).
 @Suite struct ProfileFormFlowTests {
     @Test func routesAndOATAreSetFromTheClientCard() {
         var d = Driver()
@@ -82,8 +82,8 @@ import Testing
         guard let u = d.model.clients.card else { Issue.record("no card open"); return }
         #expect(d.ledger.profile(of: u) == nil)
         #expect(d.screen.contains("counts as injecting"))
-        // F4, Tab to "smoking", → yes; Tab ×7 to OAT, → yes; F2.
-        d.press([.function(4), .tab, .right] + Array(repeating: Key.tab, count: 7) + [.right, .function(2)])
+        // F5, Tab to "smoking", → yes; Tab ×7 to OAT, → yes; F2.
+        d.press([.function(5), .tab, .right] + Array(repeating: Key.tab, count: 7) + [.right, .function(2)])
         #expect(d.model.dialog == nil)
         let p = d.ledger.profile(of: u)
         #expect(p?.routes == [.smoking])
@@ -91,7 +91,7 @@ import Testing
         #expect(p?.injects == false)
         #expect(d.model.status?.message.key == "tui.profile.saved")
         // The form opens with the profile as it is now.
-        d.press(.function(4))
+        d.press(.function(5))
         guard case .form(let f)? = d.model.dialog else { Issue.record("no form"); return }
         #expect(f.value("route.smoking") == "yes")
         #expect(f.value("route.injecting") == "no")

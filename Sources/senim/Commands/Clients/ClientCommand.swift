@@ -3,7 +3,7 @@ import ArgumentParser
 struct ClientCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "client",
-        abstract: "Register, find, show, list and merge client codes; set a client's profile.",
+        abstract: "Register, find, show, list, de-duplicate and merge client codes; set a client's profile.",
         subcommands: [ClientAddCommand.self, ClientFindCommand.self, ClientShowCommand.self,
-                      ClientListCommand.self, ClientMergeCommand.self, ClientSetCommand.self])
+                      ClientListCommand.self, ClientDuplicatesCommand.self, ClientMergeCommand.self, ClientSetCommand.self])
 }
