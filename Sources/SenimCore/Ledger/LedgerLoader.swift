@@ -237,7 +237,8 @@ public struct LedgerLoader {
             // Staged contacts must go first when this event touches what they change (the
             // contact list, stock levels, discrepancies); referrals, merges and users don't.
             switch e.body {
-            case .contactLogged, .stockReceived, .stockTransferred, .stockTransferReceived, .stockWrittenOff, .stockCounted:
+            case .contactLogged, .stockReceived, .stockTransferred, .stockTransferReceived, .stockWrittenOff, .stockCounted,
+                 .contactCorrected, .recordVoided, .clientUnmerged:
                 flush()
             case .clientRegistered, .referralIssued, .referralUpdated, .referralNoteAdded, .clientsMerged, .userAdded, .userRemoved:
                 break
