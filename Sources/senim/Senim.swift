@@ -28,7 +28,7 @@ struct Senim: ParsableCommand {
             InitCommand.self, UserCommand.self, PasswdCommand.self, UICCommand.self, ClientCommand.self,
             ContactCommand.self, StockCommand.self, ReferralCommand.self, ReportCommand.self,
             BackupCommand.self, RestoreCommand.self, VerifyCommand.self, CompactCommand.self,
-            RekeyCommand.self, SalvageCommand.self, SyncCommand.self, DemoCommand.self, TUICommand.self,
+            RekeyCommand.self, SalvageCommand.self, SyncCommand.self, VoidCommand.self, DemoCommand.self, TUICommand.self,
             DevCommand.self,
         ])
 

@@ -22,6 +22,15 @@ extension Validator {
         throw Message("validate.quantity.unusual", u.item, String(u.quantity), String(u.usualMaximum))
     }
 
+    /// A lot received with fewer days than this left before expiry gets a warning.
+    public static let expiryWarningDays: DayNumber = 30
+
+    /// True if a lot expiring on `expires` is already expired or expires within 30 days of `today`.
+    public static func expiresSoon(_ expires: DayNumber?, today: DayNumber) -> Bool {
+        guard let expires else { return false }
+        return expires - today <= expiryWarningDays
+    }
+
     /// The earliest time a record may carry (late entry): 2000-01-01 00:00 UTC.
     public static let earliestTime: Timestamp = 946_684_800
     /// How far ahead of the clock a time may be (clock skew between laptops).

@@ -32,6 +32,18 @@ extension StoreSession {
         validator.formula.nearDuplicates(of: uic, among: ledger.clients.lazy.filter { $0.mergedInto == nil }.map(\.uic))
     }
 
+    /// The short form of an id that is unique among this store's records (printed everywhere).
+    func shortID(_ id: EventID) -> String { ShortIDs.short(id, among: ledger.recordIDs) }
+
+    /// Short forms for printing many ids (sorts the store's ids once).
+    func shortIDs() -> ShortIDs { ShortIDs(ledger.recordIDs) }
+
+    /// The code `uic` is merged into, if it is.
+    func mergedInto(_ uic: UIC) -> UIC? {
+        guard let i = ledger.clientIndex[uic], ledger.clients[Int(i)].mergedInto != nil else { return nil }
+        return ledger.clients[Int(ledger.canonical(i))].uic
+    }
+
     func canonical(_ uic: UIC) -> UIC {
         guard let i = ledger.clientIndex[uic] else { return uic }
         return ledger.clients[Int(ledger.canonical(i))].uic
