@@ -153,14 +153,16 @@ import Testing
         #expect(s.amendTarget(id(3)) == nil)
         // The contact arrives later (a sync bundle): earlier in time, so the store refolds.
         let target = event(3, 1_200, .contactLogged(contact("ANAN168", [("needle", 40)])))
-        #expect(!s.append(target))
+        let placed = s.append(target)
+        #expect(!placed)
         s = LedgerState.fold([correction, target], catalogue: cat)
         #expect(s.lines(of: s.contacts[0]).map { Int($0.quantity) } == [2])
         #expect(s.level(site: "almaty-central", item: "needle")?.level == -2)
         // A void that arrives first waits the same way.
         let void = event(21, 900, .recordVoided(VoidRecord(target: id(30), reason: .test)))
         var t = LedgerState.fold([void], catalogue: cat)
-        #expect(t.append(event(30, 1_000, .contactLogged(contact("ANAN168", [("needle", 5)])))))
+        let appended = t.append(event(30, 1_000, .contactLogged(contact("ANAN168", [("needle", 5)]))))
+        #expect(appended)
         #expect(t.contacts.isEmpty)
         #expect(t.level(site: "almaty-central", item: "needle")?.level ?? 0 == 0)
     }

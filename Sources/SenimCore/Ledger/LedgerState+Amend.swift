@@ -86,6 +86,20 @@ extension LedgerState {
         return ids
     }
 
+    /// Ids of contacts, voided ones included (what `contact show` and `contact correct` accept).
+    public var contactIDs: [EventID] {
+        var ids = contacts.map(\.id)
+        for e in voidedContacts { ids.append(e.id) }
+        return ids
+    }
+
+    /// Ids of the records a void may name, and of referrals (so that naming one gets a clear
+    /// refusal rather than "unknown").
+    public var amendableIDs: [EventID] {
+        let changes = Set(amendments.values.flatMap { $0.changes.map(\.id) })
+        return recordIDs.filter { !changes.contains($0) }
+    }
+
     /// The history of one record in fold order: the original, then each correction or void.
     public func history(of id: EventID) -> AmendmentHistory? { amendments[id] }
 

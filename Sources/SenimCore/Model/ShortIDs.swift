@@ -3,6 +3,9 @@
 /// first 8 digits (the high word starts with the time), so a fixed 8 is not enough.
 public struct ShortIDs: Sendable {
     public static let minimum = 8
+    /// Printed when a record is made: ids made within the same quarter second are the only
+    /// ones that can share 10 digits, so the printed form stays unique as the store grows.
+    public static let minimumWhenMade = 10
     private let sorted: [EventID]
 
     /// For printing many ids: sorts the store's ids once.
@@ -27,8 +30,8 @@ public struct ShortIDs: Sendable {
     }
 
     /// For one id: a single pass over the store's ids, no sorting.
-    public static func short<S: Sequence>(_ id: EventID, among ids: S) -> String where S.Element == EventID {
-        var shared = 0
+    public static func short<S: Sequence>(_ id: EventID, among ids: S, minimum: Int = minimum) -> String where S.Element == EventID {
+        var shared = minimum - 1
         for other in ids where other != id { shared = max(shared, sharedDigits(other, id)) }
         return prefix(id, shared)
     }

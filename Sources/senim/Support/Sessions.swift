@@ -35,6 +35,9 @@ extension StoreSession {
     /// The short form of an id that is unique among this store's records (printed everywhere).
     func shortID(_ id: EventID) -> String { ShortIDs.short(id, among: ledger.recordIDs) }
 
+    /// The short form printed when a record is made (10 digits or more, see `ShortIDs`).
+    func newID(_ id: EventID) -> String { ShortIDs.short(id, among: ledger.recordIDs, minimum: ShortIDs.minimumWhenMade) }
+
     /// Short forms for printing many ids (sorts the store's ids once).
     func shortIDs() -> ShortIDs { ShortIDs(ledger.recordIDs) }
 

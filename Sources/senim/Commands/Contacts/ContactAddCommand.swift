@@ -76,7 +76,7 @@ struct ContactAddCommand: ParsableCommand {
             if events.count > 1, case .clientRegistered(let u) = events[0].body {
                 Out.error(env.t("cli.contact.newClient", u.code))
             }
-            Out.line(s.shortID(events.last!.id))
+            Out.line(s.newID(events.last!.id))
         }
     }
 }

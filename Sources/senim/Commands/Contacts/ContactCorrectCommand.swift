@@ -10,7 +10,7 @@ enum ClearableField: String, CaseIterable, ExpressibleByArgument {
 struct ContactCorrectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "correct",
-        abstract: "Correct a contact: the fields given replace the old ones. Prints the correction's id.",
+        abstract: "Correct a contact: the fields given replace the old ones. Prints the contact's id.",
         discussion: """
             --item given replaces the whole item list; --service given replaces the service list. The \
             original stays in the history (`senim contact show ID`); stock, reports and DHIS2 follow the \
@@ -69,7 +69,7 @@ struct ContactCorrectCommand: ParsableCommand {
     func run() throws {
         try global.withSession { env, s in
             let l = s.ledger
-            let cid = try Amending.resolve(id, s, env, kind: env.t("cli.kind.contact"))
+            let cid = try Amending.resolveContact(id, s, env)
             let target = l.amendTarget(cid)
             guard let now = target?.contact else {
                 // Not a contact (or unknown): the validator names the problem.
@@ -91,7 +91,7 @@ struct ContactCorrectCommand: ParsableCommand {
             try s.validator.requirePlausible(c.contact.items, confirmed: confirmLarge)
             try s.save(events)
             Out.error(env.t("cli.contact.corrected", s.shortID(cid), Amending.describe(now, c.contact, env)))
-            Out.line(s.shortID(events.last!.id))
+            Out.line(s.shortID(cid))
         }
     }
 }

@@ -38,7 +38,7 @@ struct ContactShowCommand: ParsableCommand {
             try Policy.require(s.role, .viewClients)
             let l = s.ledger
             let kind = env.t("cli.kind.contact")
-            let cid = try Amending.resolve(id, s, env, kind: kind)
+            let cid = try Amending.resolveContact(id, s, env)
             let h = l.amendments[cid]
             let current: JSONModel.Contact
             var original: JSONModel.Contact?

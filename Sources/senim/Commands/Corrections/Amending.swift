@@ -7,7 +7,11 @@ enum Amending {
     /// Resolves a typed id (full or a unique prefix) among the records that can be shown,
     /// corrected or voided.
     static func resolve(_ text: String, _ s: any StoreSession, _ env: CLIEnvironment, kind: String) throws -> EventID {
-        try Render.resolve(text, among: s.ledger.recordIDs, kind: kind)
+        try Render.resolve(text, among: s.ledger.amendableIDs, kind: kind)
+    }
+
+    static func resolveContact(_ text: String, _ s: any StoreSession, _ env: CLIEnvironment) throws -> EventID {
+        try Render.resolve(text, among: s.ledger.contactIDs, kind: env.t("cli.kind.contact"))
     }
 
     /// A catalogue id's name in the user's language (the id itself if the catalogue lacks it).

@@ -37,7 +37,7 @@ struct ReferralAddCommand: ParsableCommand {
             let e = try s.validator.issueReferral(client: client, service: service, due: due.flatMap(Dates.parseDay),
                                                   note: note, ctx: s.context(site: point, at: try at.map { try TimeCheck.past($0) }), known: s.knows)
             try s.save([e])
-            Out.line(s.shortID(e.id))
+            Out.line(s.newID(e.id))
         }
     }
 }

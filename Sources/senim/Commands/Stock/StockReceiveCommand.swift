@@ -34,7 +34,7 @@ struct StockReceiveCommand: ParsableCommand {
                     Out.error(env.t("cli.stock.lotExpiring", Dates.dayText(x), String(x - today)))
                 }
             }
-            Out.line(s.shortID(e.id))
+            Out.line(s.newID(e.id))
         }
     }
 }

@@ -18,7 +18,7 @@ struct StockTransferCommand: ParsableCommand {
             let e = try s.validator.transfer(item: movement.item, quantity: movement.quantity, to: to,
                                              ctx: s.context(site: movement.point, at: try movement.when()))
             try s.save([e])
-            Out.line(s.shortID(e.id))
+            Out.line(s.newID(e.id))
         }
     }
 }

@@ -18,7 +18,7 @@ struct StockWriteOffCommand: ParsableCommand {
             let e = try s.validator.writeOff(item: movement.item, quantity: movement.quantity, reason: reason,
                                              ctx: s.context(site: movement.point, at: try movement.when()))
             try s.save([e])
-            Out.line(s.shortID(e.id))
+            Out.line(s.newID(e.id))
         }
     }
 }
