@@ -112,8 +112,11 @@ import Testing
         #expect(Set(ids).count == 3)
         #expect(ids.allSatisfy { $0.count >= 10 })
         for id in ids { #expect(try s.run(["contact", "show", id]).status == 0) }
-        let ambiguous = try s.run(["contact", "show", String(ids[0].prefix(8))])
-        #expect(ambiguous.status == 65 && ambiguous.err.contains(String(ids[1].prefix(9))), "\(ambiguous)")
+        // Their common prefix (at least 6 digits: they were made seconds apart) matches both.
+        let common = String(zip(ids[0], ids[1]).prefix { $0 == $1 }.map(\.0))
+        #expect(common.count >= 6)
+        let ambiguous = try s.run(["contact", "show", common])
+        #expect(ambiguous.status == 65 && ambiguous.err.contains("Type more digits"), "\(ambiguous)")
         let table = try s.run(["contact", "list"])
         // Listings show the shortest forms unique now (at least 8 digits).
         #expect(ids.allSatisfy { table.out.contains(String($0.prefix(8))) })

@@ -221,7 +221,7 @@ public struct ConfidentialNote: Hashable, Sendable {
 }
 
 extension Event {
-    /// Every free-text field the event carries (notes, lot numbers), for the privacy guard.
+    /// Every free-text field the event carries (notes, lot numbers, user names), for the privacy guard.
     /// Sealed confidential notes are ciphertext and were checked before sealing.
     public var freeTexts: [String] {
         switch body {
@@ -231,6 +231,7 @@ extension Event {
         case .referralUpdated(let u): u.note.map { [$0] } ?? []
         case .contactCorrected(let c): [c.contact.note, c.note].compactMap { $0 }
         case .recordVoided(let v): v.note.map { [$0] } ?? []
+        case .userAdded(let name, _), .userRemoved(let name): [name]
         default: []
         }
     }

@@ -49,13 +49,13 @@ extension Validator {
                                reason: AmendReason, note: String?, ctx: Context, known: (UIC) -> Bool,
                                nearDuplicates: (UIC) -> [UIC], newClient: Bool) throws(Message) -> [Event] {
         let target = try amendable(target, idText: idText, ctx: ctx)
-        guard target.contact != nil else { throw Message("validate.amend.notContact", idText, target.kind) }
+        guard target.contact != nil else { throw Message("validate.amend.notContact", PrivacyGuard.echo(idText), target.kind) }
         var site = ctx
         site.site = target.site   // the contact stays at its own trust point
         var events = try contact(input, ctx: site, known: known, nearDuplicates: nearDuplicates, newClient: newClient)
         guard case .contactLogged(var corrected) = events.removeLast().body else { return [] }
         corrected.packs = packs
-        if corrected == target.contact { throw Message("validate.amend.unchanged", idText) }
+        if corrected == target.contact { throw Message("validate.amend.unchanged", PrivacyGuard.echo(idText)) }
         let body = EventBody.contactCorrected(ContactCorrection(target: target.id, contact: corrected, reason: reason,
                                                                 note: try self.note(note)))
         events = events.map { Event(id: $0.id, at: ctx.at, author: ctx.author, device: ctx.device, site: ctx.site, body: $0.body) }
@@ -82,9 +82,9 @@ extension Validator {
     }
 
     private func amendable(_ target: AmendTarget?, idText: String, ctx: Context) throws(Message) -> AmendTarget {
-        guard let target else { throw Message("validate.amend.unknown", idText) }
-        guard target.voidable else { throw Message("validate.amend.kind", idText, target.kind) }
-        guard !target.voided else { throw Message("validate.amend.voided", idText) }
+        guard let target else { throw Message("validate.amend.unknown", PrivacyGuard.echo(idText)) }
+        guard target.voidable else { throw Message("validate.amend.kind", PrivacyGuard.echo(idText), target.kind) }
+        guard !target.voided else { throw Message("validate.amend.voided", PrivacyGuard.echo(idText)) }
         try Policy.requireAmend(role: ctx.role, user: ctx.author, target: target, now: ctx.at,
                                 windowDays: catalogue.limits.correctionWindow)
         return target

@@ -52,7 +52,7 @@ struct ContactShowCommand: ParsableCommand {
             } else if let i = l.contactIndex(cid) {
                 current = JSONModel.contact(l, index: i)
             } else {
-                throw CLIFailure.refused("cli.id.unknown", id, kind)
+                throw CLIFailure.refused("cli.id.unknown", PrivacyGuard.echo(id), kind)
             }
             let changes = (h?.changes ?? []).map { a in
                 JSONShow.Change(id: a.id.description, at: Dates.iso(a.at), author: a.author, point: a.site,
