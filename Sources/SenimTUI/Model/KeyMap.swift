@@ -13,6 +13,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case nextTab, receive, transfer, writeOff, count, arrived, nextSite
     case prevPeriod, nextPeriod, periodKind, typePeriod, export
     case addUser, removeUser, passphrase
+    case edit, void
 
     public var name: String { rawValue }
 }
@@ -105,6 +106,8 @@ public enum KeyMap {
                 Binding([.char("/")], .search, inField: false, onBar: false),
                 Binding([.function(2)], .contactFor),
                 Binding([.function(3)], .referFor),
+                Binding([.char("e")], .edit, inField: false, onBar: false),
+                Binding([.char("x"), .delete], .void, inField: false, onBar: false),
             ] + lists
         case .referrals:
             b = [
@@ -130,6 +133,7 @@ public enum KeyMap {
                 Binding([.function(6)], .arrived),
                 Binding([.function(7), .tab], .nextTab),
             ]
+            if coordinator { b.append(Binding([.char("x"), .delete], .void, onBar: false)) }
             if coordinator { b.append(Binding([.function(8)], .nextSite)) }
             b += lists
         case .reports:

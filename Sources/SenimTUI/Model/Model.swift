@@ -139,6 +139,10 @@ public struct ContactForm: Hashable, Sendable {
     public var note = TextField(maxLength: 2000)
     public var itemCursor = 0
     public var serviceCursor = 0
+    /// Set while the form edits an existing contact: saving records a correction of it.
+    public var correcting: EventID?
+    /// The user confirmed quantities above the usual maximum for this save.
+    public var confirmedLarge = false
 
     public init(catalogue: Catalogue, type: Int) {
         quantities = Array(repeating: 0, count: catalogue.items.count)
@@ -159,6 +163,8 @@ public struct ClientsState: Hashable, Sendable {
     /// The open client card, if any, and its scroll offset.
     public var card: UIC?
     public var cardScroll = 0
+    /// The contact picked on the card (0: the newest) for editing or voiding.
+    public var cardSelection = 0
 }
 
 public enum ReferralFilter: String, CaseIterable, Sendable, Hashable {
@@ -217,6 +223,10 @@ public enum ConfirmAction: Hashable, Sendable {
     case quit
     case discardContact(then: ScreenID)
     case removeUser(String)
+    /// Save the contact form although some quantities are above their usual maximum.
+    case largeQuantities
+    /// Void a record (contact, stock movement) for this reason.
+    case void(EventID, AmendReason, String?)
 }
 
 public struct Confirm: Hashable, Sendable {
@@ -244,6 +254,8 @@ public enum FormKind: Hashable, Sendable {
     case changePassphrase
     case reportPeriod
     case reportExport
+    /// Why a record is voided (the confirmation follows).
+    case void(EventID)
 }
 
 /// A label either from the TUI strings, from a localised catalogue name, or verbatim.
