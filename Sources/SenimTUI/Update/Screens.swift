@@ -182,7 +182,7 @@ enum Screens {
                 try Policy.requireAmend(role: ctx.role, user: ctx.author, target: target, now: m.now,
                                         windowDays: m.config.catalogue.limits.correctionWindow)
             } catch {
-                m.status = Status(error, .error)
+                m.status = Status(Message.from(error), .error)
                 return []
             }
         }
@@ -212,7 +212,7 @@ enum Screens {
                 try Policy.requireAmend(role: ctx.role, user: ctx.author, target: target, now: m.now,
                                         windowDays: m.config.catalogue.limits.correctionWindow)
             } catch {
-                m.status = Status(error, .error)
+                m.status = Status(Message.from(error), .error)
                 return []
             }
         }
