@@ -74,7 +74,7 @@ public final class EffectRunner {
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
                 try b.removeUser(name, force: force)
-                return .usersChanged(Message("tui.users.removed", name), try b.userAccounts(), ledger: b.ledger)
+                return .userRemoved(name, try b.userAccounts(), ledger: b.ledger)
             } catch {
                 return .failed(Message.from(error))
             }
@@ -83,6 +83,14 @@ public final class EffectRunner {
             do {
                 try b.resetPassphrase(name, to: passphrase, force: force)
                 return .usersChanged(Message("tui.users.reset", name), try b.userAccounts(), ledger: b.ledger)
+            } catch {
+                return .failed(Message.from(error))
+            }
+        case .rekey:
+            guard let b = backend else { return .failed(Message("tui.error.locked")) }
+            do {
+                try b.rekey()
+                return .done(Message("tui.users.rekeyed"))
             } catch {
                 return .failed(Message.from(error))
             }
