@@ -101,7 +101,7 @@ struct SyntheticGenerator {
     private var future: [Int: [Event]] = [:]
     private var merges: [Int: [(from: Int, into: Int)]] = [:]
     private var summary = SyntheticSummary()
-    private var kindCounts = [Int](repeating: 0, count: 16)
+    private var kindCounts = [Int](repeating: 0, count: 19)
 
     // Catalogue-derived.
     private var itemCount = 0
@@ -440,6 +440,7 @@ struct SyntheticGenerator {
         let kinds = ["client-registered", "contact-logged", "stock-received", "stock-transferred",
                      "stock-transfer-received", "stock-written-off", "stock-counted", "referral-issued",
                      "referral-updated", "referral-note-added", "clients-merged", "user-added", "user-removed",
+                     "contact-corrected", "record-voided", "client-unmerged",
                      "client-profile-set", "incident-recorded", "activity-recorded"]
         for (k, n) in zip(kinds, kindCounts) where n > 0 { summary.counts[k] = n }
         return summary
@@ -488,9 +489,12 @@ struct SyntheticGenerator {
         case .clientsMerged: 10
         case .userAdded: 11
         case .userRemoved: 12
-        case .clientProfileSet: 13
-        case .incidentRecorded: 14
-        case .activityRecorded: 15
+        case .contactCorrected: 13
+        case .recordVoided: 14
+        case .clientUnmerged: 15
+        case .clientProfileSet: 16
+        case .incidentRecorded: 17
+        case .activityRecorded: 18
         }
         kindCounts[k] += 1
     }

@@ -3,7 +3,8 @@ import ArgumentParser
 struct ClientCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "client",
-        abstract: "Register, find, show, list, de-duplicate and merge client codes; set a client's profile.",
+        abstract: "Register, find, show, list, de-duplicate, merge and unmerge client codes; set a client's profile.",
         subcommands: [ClientAddCommand.self, ClientFindCommand.self, ClientShowCommand.self,
-                      ClientListCommand.self, ClientDuplicatesCommand.self, ClientMergeCommand.self, ClientSetCommand.self])
+                      ClientListCommand.self, ClientDuplicatesCommand.self, ClientMergeCommand.self, ClientUnmergeCommand.self,
+                      ClientSetCommand.self])
 }

@@ -45,10 +45,10 @@ struct ClientShowCommand: ParsableCommand {
             Out.line(env.t("cli.client.seen", Dates.local(record.firstSeen), Dates.local(record.lastSeen), c.firstPoint, String(contacts.count)))
             Out.line(ClientSetCommand.describe(l.profile(of: record.uic) ?? ProfileState(), env: env))
             Out.line()
-            ContactListCommand.printTable(contacts, env: env)
+            ContactListCommand.printTable(contacts, env: env, shorts: s.shortIDs())
             if !referrals.isEmpty {
                 Out.line()
-                ReferralListCommand.printTable(referrals, env: env)
+                ReferralListCommand.printTable(referrals, env: env, shorts: s.shortIDs())
             }
         }
     }
