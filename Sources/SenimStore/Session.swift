@@ -50,6 +50,14 @@ public final class Session {
     /// every later write refuses until the store is reopened.
     var broken: StoreError?
     var closed = false
+    /// Opened for reading only (`open(readOnly: true)`): nothing on disk changes, not even a
+    /// torn last write being dropped or an interrupted change being completed; every write
+    /// refuses.
+    public private(set) var readOnly = false
+    /// The files `load` reads: the committed names, or (read-only, an interrupted change not
+    /// yet completed) the `.new` files the keys file already names.
+    var snapshotFile = Disk.snapshot
+    var journalFile = Disk.journal
 
     var storeID: [UInt8] { keysFile.storeID }
 
@@ -150,12 +158,12 @@ public final class Session {
     /// case-insensitively. A wrong name and a wrong passphrase give the same error.
     public static func open(at directory: URL, user: String, passphrase: String, configuration: Configuration,
                             clock: @escaping @Sendable () -> Date = { Date() },
-                            fileSystem: FileSystem = .real) throws -> Session {
+                            fileSystem: FileSystem = .real, readOnly: Bool = false) throws -> Session {
         let disk = Disk(fileSystem, directory)
         guard disk.exists(Disk.keys) else { throw StoreError.noStore(path: disk.directory) }
         let lockFD = try takeLock(disk)
         do {
-            guard let bytes = try disk.read(Disk.keys) else { throw StoreError.noStore(path: disk.directory) }
+            guard let bytes = try disk.read(Disk.keys, limit: KeysFile.maxFileSize) else { throw StoreError.noStore(path: disk.directory) }
             let kf = try KeysFile.parse(bytes)
             let u = try unlock(kf, name: user, passphrase: passphrase)
             let manifest = try openManifest(kf, dataKey: u.dataKey)
@@ -164,9 +172,10 @@ public final class Session {
             }
             let s = Session(configuration: configuration, disk: disk, clock: clock, lockFD: lockFD, keysFile: kf,
                             manifest: manifest, unlocked: u)
+            s.readOnly = readOnly
             try s.recoverFiles()
             try s.load()
-            try s.afterOpen()
+            if readOnly { try s.afterOpenReadOnly() } else { try s.afterOpen() }
             return s
         } catch {
             disk.ops.close(lockFD)
@@ -276,6 +285,11 @@ public final class Session {
             let current = try fileID(name)
             if current == want { continue }
             if try fileID(name + Disk.newSuffix) == want {
+                if readOnly {
+                    // Read the committed change where it is; the next writer completes it.
+                    if name == Disk.snapshot { snapshotFile = name + Disk.newSuffix } else { journalFile = name + Disk.newSuffix }
+                    continue
+                }
                 try disk.rename(name + Disk.newSuffix, name)
                 changed = true
                 notices.append(Message("store.notice.completed", name))
@@ -285,6 +299,7 @@ public final class Session {
                 ? "missing (the keys file expects \(want.hex))"
                 : "holds \(current!.hex) but the keys file expects \(want.hex); it may come from another copy of the store")
         }
+        if readOnly { return }
         for n in [Disk.keys, Disk.snapshot, Disk.journal] where disk.exists(n + Disk.newSuffix) {
             disk.remove(n + Disk.newSuffix)
             changed = true
@@ -305,9 +320,9 @@ public final class Session {
     func load() throws(StoreError) {
         var contents = Contents()
         try readSnapshot(into: &contents)
-        let fd = try disk.run(Disk.journal) { try disk.ops.open(disk.path(Disk.journal), .readWrite) }
+        let fd = try disk.run(journalFile) { try disk.ops.open(disk.path(journalFile), readOnly ? .readOnly : .readWrite) }
         journalFD = fd
-        let bytes = try disk.run(Disk.journal) { try disk.ops.read(fd, count: try disk.ops.size(fd), at: 0) }
+        let bytes = try disk.run(journalFile) { try disk.ops.read(fd, count: try disk.ops.size(fd), at: 0) }
         let jid = try Journal.parseHeader(bytes, storeID: storeID)
         guard jid == manifest.journalID else { throw StoreError.damaged(file: "journal", detail: "journal id does not match the keys file") }
         let scan = Journal.scan(bytes, key: keys.journal, storeID: storeID, journalID: jid)
@@ -317,11 +332,18 @@ public final class Session {
             break
         case .torn(let offset, let n, let reason):
             // The last write never completed (or was never synced): it was not acknowledged.
-            try disk.run(Disk.journal) {
-                try disk.ops.truncate(fd, to: offset)
-                try disk.ops.sync(fd)
+            // Only a writer drops it; a reader leaves the file as it is.
+            if readOnly {
+                notices.append(Message("store.notice.tornTailKept", String(n), String(offset)))
+            } else {
+                try disk.run(Disk.journal) {
+                    try disk.ops.truncate(fd, to: offset)
+                    try disk.ops.sync(fd)
+                }
+                notices.append(Message("store.notice.tornTail", String(n), String(offset), reason))
             }
-            notices.append(Message("store.notice.tornTail", String(n), String(offset), reason))
+        case .damagedTail(let offset, let seq, let reason):
+            throw StoreError.damaged(file: journalFile, detail: "frame \(seq) at offset \(offset) is complete but \(reason): this is damage, not an interrupted write. Nothing was changed: run verify, then salvage into a new store.")
         case .damaged(let offset, let seq, let reason, let next):
             throw StoreError.damaged(file: "journal", detail: "frame \(seq) at offset \(offset): \(reason); authentic frames follow at offset \(next). Nothing was changed: run verify, then salvage into a new store.")
         }
@@ -338,13 +360,21 @@ public final class Session {
 
     func readSnapshot(into contents: inout Contents) throws(StoreError) {
         guard manifest.snapshotID != Manifest.none else { return }
-        guard let b = try disk.read(Disk.snapshot) else { throw StoreError.damaged(file: "snapshot", detail: "missing") }
-        let r = try Snapshot.read(b, key: keys.snapshot, storeID: storeID)
+        guard let b = try disk.read(snapshotFile) else { throw StoreError.damaged(file: snapshotFile, detail: "missing") }
+        let r = try Snapshot.read(b, key: keys.snapshot, storeID: storeID, file: snapshotFile)
         for (i, recs) in r.records.enumerated() { try contents.apply(recs, where: "snapshot chunk \(i)") }
     }
 
     /// Replays events a crash kept out of the journal; grants the notes key to psychologists
     /// still waiting for it; compacts a very long journal.
+    /// What `afterOpen` would add, in memory only: events a crash kept out of the journal.
+    func afterOpenReadOnly() throws {
+        let missing = manifest.pending.compactMap { try? EventCodec.decode($0) }.filter { !ids.contains($0.id) }
+        guard !missing.isEmpty else { return }
+        for e in missing { ids.insert(e.id) }
+        ledger = LedgerState.fold(try allContents().events + missing, catalogue: configuration.catalogue, points: configuration.points)
+    }
+
     func afterOpen() throws {
         let missing = manifest.pending.compactMap { try? EventCodec.decode($0) }.filter { !ids.contains($0.id) }
         if !missing.isEmpty { try appendEvents(missing) }
@@ -420,6 +450,7 @@ public final class Session {
 
     func requireWritable() throws(StoreError) {
         if closed { throw .notAllowed(Message("store.closed")) }
+        if readOnly { throw .notAllowed(Message("store.readOnly")) }
         if let broken { throw .notAllowed(Message("store.broken", broken.description)) }
     }
 

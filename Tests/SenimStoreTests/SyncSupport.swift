@@ -171,15 +171,22 @@ enum SyncWorld {
         var transfers: [(EventID, String, String, Int32, String)] = []
         var referrals: [(id: EventID, chain: [EventID])] = []
         let t0: Timestamp = 1_780_000_000
-        func next(_ body: EventBody, site: String? = nil) -> Event {
-            let d = Int(g.next() % 3)
+        // Import checks each event's author against the role the authoring store recorded
+        // (docs/sync.md): every author is added on every device, and coordinator-only kinds
+        // are written by the coordinator.
+        func next(_ body: EventBody, site: String? = nil, device: Int? = nil) -> Event {
+            let d = device ?? Int(g.next() % 3)
             let at = t0 + Timestamp(g.next() % 5_000) * 1_000 + (g.next() % 4 == 0 ? 0 : Timestamp(g.next() % 1_000))
-            let e = Event(id: EventID.random(using: &g), at: at, author: authors[Int(g.next() % 4)], device: devices[d],
+            var author = authors[Int(g.next() % 4)]
+            if !Policy.allows(.worker, Policy.action(for: body)) { author = "coord" }
+            let e = Event(id: EventID.random(using: &g), at: at, author: author, device: devices[d],
                           site: site ?? sites[d], body: body)
             out.append(e)
             return e
         }
-        for a in authors { _ = next(.userAdded(name: a, role: a == "coord" ? .coordinator : .worker)) }
+        var root: [UIC: UIC] = [:]
+        func find(_ u: UIC) -> UIC { var r = u; while let p = root[r] { r = p }; return r }
+        for d in 0..<3 { for a in authors { _ = next(.userAdded(name: a, role: a == "coord" ? .coordinator : .worker), device: d) } }
         while out.count < count {
             switch g.next() % 100 {
             case 0..<12:
@@ -236,7 +243,11 @@ enum SyncWorld {
             case 95..<98:
                 guard clients.count > 2 else { continue }
                 let a = clients.randomElement(using: &g)!, b = clients.randomElement(using: &g)!
-                if a != b { _ = next(.clientsMerged(from: a, into: b)) }
+                // Never a cycle: a store refuses to merge codes that are already one client.
+                if a != b && find(a) != find(b) {
+                    root[find(a)] = find(b)
+                    _ = next(.clientsMerged(from: a, into: b))
+                }
             default:
                 if g.next() % 2 == 0 { _ = next(.userAdded(name: "u\(g.next() % 5)", role: .worker)) }
                 else { _ = next(.userRemoved(name: "u\(g.next() % 5)")) }

@@ -263,8 +263,19 @@ public struct Validator: Sendable {
         return event(ctx, .referralNoteAdded(ConfidentialNote(referral: r.id, sealed: try seal(text))))
     }
 
+    /// 1–32 letters, digits, `.`, `_` or `-`. Checked per Unicode scalar too: an invisible
+    /// joiner, a direction mark or any other format or control character hidden inside a
+    /// letter's grapheme would let "dana" and "dana\u{200D}" coexist as two users.
     public static func isValidUserName(_ name: String) -> Bool {
         (1...32).contains(name.count) && name.allSatisfy { $0.isLetter || $0.isNumber || "._-".contains($0) }
+            && name.unicodeScalars.allSatisfy { s in
+                switch s.properties.generalCategory {
+                case .format, .control, .spaceSeparator, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+                    false
+                default:
+                    true
+                }
+            }
     }
 
     public func addUser(_ name: String, role: Role, ctx: Context) throws(Message) -> Event {

@@ -18,4 +18,10 @@ public protocol SyncStore: AnyObject {
     /// This store's trust point id.
     var point: String { get }
     var configuration: Configuration { get }
+    /// Whether the store holds an event with this id (default: not known, so every check runs).
+    func hasEvent(_ id: EventID) -> Bool
+}
+
+extension SyncStore {
+    public func hasEvent(_ id: EventID) -> Bool { false }
 }

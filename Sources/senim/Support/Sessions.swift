@@ -3,7 +3,7 @@ import SenimCore
 
 extension GlobalOptions {
     /// Unlocks the store with your name and passphrase.
-    func openSession() throws -> (CLIEnvironment, any StoreSession) {
+    func openSession(readOnly: Bool = false) throws -> (CLIEnvironment, any StoreSession) {
         let env = try environment()
         let dir = storeURL
         guard StoreBridge.exists(at: dir) else {
@@ -11,7 +11,7 @@ extension GlobalOptions {
         }
         let user = try userName()
         let pass = try passphrase(for: user)
-        let session = try StoreBridge.open(at: dir, user: user, passphrase: pass, configuration: env.configuration)
+        let session = try StoreBridge.open(at: dir, user: user, passphrase: pass, configuration: env.configuration, readOnly: readOnly)
         for n in session.notices { Out.error(env.text(n)) }
         return (env, session)
     }
@@ -19,6 +19,14 @@ extension GlobalOptions {
     /// Runs `body` with an unlocked store and always closes it (releasing the lock).
     func withSession<T>(_ body: (CLIEnvironment, any StoreSession) throws -> T) throws -> T {
         let (env, session) = try openSession()
+        defer { session.close() }
+        return try body(env, session)
+    }
+
+    /// The same for commands that only read: the store is opened read-only, so nothing on
+    /// disk changes (not even a torn last write being dropped), whatever happens.
+    func withReadSession<T>(_ body: (CLIEnvironment, any StoreSession) throws -> T) throws -> T {
+        let (env, session) = try openSession(readOnly: true)
         defer { session.close() }
         return try body(env, session)
     }

@@ -31,7 +31,7 @@ protocol StoreSession: AnyObject {
     func changePassphrase(to newPassphrase: String, testingKDF: Bool) throws
     func compact() throws
     func rekey() throws
-    func backup(to file: URL) throws
+    func backup(to file: URL, force: Bool) throws
     func close()
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SenimCore
+import SenimStore
 
 struct ContactAddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,6 +83,8 @@ enum TimeCheck {
     static func past(_ text: String, now: Date = Date()) throws -> Date {
         guard let d = Dates.parseInstant(text) else { throw CLIFailure.usage("cli.time.invalid", text) }
         guard d.timeIntervalSince(now) <= 600 else { throw CLIFailure.refused("cli.time.future", text) }
+        // The range every report and every importing store accepts (docs/sync.md, "Validation").
+        guard d.timeIntervalSince1970 >= TimeInterval(IncomingEvents.earliest) else { throw CLIFailure.refused("cli.time.early", text) }
         return d
     }
 }
