@@ -151,7 +151,7 @@ extension Session {
         let params = kdf ?? ownParameters
         try Self.checkNewUser(name: name, passphrase: passphrase, kdf: params)
         guard !manifest.directory.contains(where: { Names.key($0.name) == Names.key(name) }) else {
-            throw StoreError.invalid(Message("store.user.exists", name))
+            throw StoreError.invalid(Message("store.user.exists", PrivacyGuard.echo(name)))
         }
         let used = Set(manifest.directory.map(\.slot))
         guard let index = (0..<keysFile.slots.count).filter({ !used.contains($0) }).randomElement() else {
@@ -202,7 +202,7 @@ extension Session {
         try require(.manageUsers)
         try requireWritable()
         guard let entry = manifest.directory.first(where: { Names.key($0.name) == Names.key(name) }) else {
-            throw StoreError.invalid(Message("store.user.notFound", String(name.prefix(40))))
+            throw StoreError.invalid(Message("store.user.notFound", String(PrivacyGuard.echo(name).prefix(40))))
         }
         guard entry.slot != slotIndex else { throw StoreError.notAllowed(Message("store.user.removeSelf")) }
         var kf = keysFile

@@ -48,7 +48,7 @@ struct Senim: ParsableCommand {
         do {
             command = try parseAsRoot()
         } catch {
-            exit(withError: error)
+            exitMasked(error)
         }
         do {
             var c = command
@@ -58,11 +58,26 @@ struct Senim: ParsableCommand {
             Foundation.exit(e.rawValue)
         } catch {
             // ArgumentParser's own errors (help, usage, validation) keep its text and codes.
-            if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { exit(withError: error) }
+            if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { exitMasked(error) }
             let f = Failures.classify(error)
             report(f)
             Foundation.exit(f.status.rawValue)
         }
+    }
+
+    /// ArgumentParser's own error, with every quoted value it repeats ("The value '…' is
+    /// invalid for '--role'") masked if it holds an identifier. Help and version pass unchanged.
+    static func exitMasked(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        guard code != .success else { exit(withError: error) }
+        var text = fullMessage(for: error)
+        let parts = text.split(separator: "'", omittingEmptySubsequences: false)
+        if parts.count > 2 {
+            text = parts.enumerated().map { i, part in i % 2 == 1 ? PrivacyGuard.echo(String(part)) : String(part) }
+                .joined(separator: "'")
+        }
+        if !text.isEmpty { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+        Foundation.exit(code.rawValue)
     }
 
     static func report(_ f: CLIFailure) {

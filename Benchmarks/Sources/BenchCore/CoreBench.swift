@@ -56,20 +56,20 @@ public enum CoreBench {
         let tApply = bestCPU(3) {
             var s = LedgerState(catalogue: cat, points: cfg.points)
             s.reserve(events.count)
-            for e in events { s.applyInOrder(e) }
+            for e in events { s.append(e) }
             if s.eventCount == -1 { print("") }
         }
-        print("applyInOrder (pre-decoded)         \(String(format: "%.3f s", tApply))  \(perEvent(tApply))")
+        print("append (pre-decoded)               \(String(format: "%.3f s", tApply))  \(perEvent(tApply))")
 
         let tDecApply = try bestCPU(3) {
             var s = LedgerState(catalogue: cat, points: cfg.points)
             try bytes.withUnsafeBytes { raw in
                 var r = BinaryReader(raw)
-                while r.remaining > 0 { s.applyInOrder(try EventCodec.decode(from: &r)) }
+                while r.remaining > 0 { s.append(try EventCodec.decode(from: &r)) }
             }
             if s.eventCount == -1 { print("") }
         }
-        print("decode + applyInOrder              \(String(format: "%.3f s", tDecApply))  \(perEvent(tDecApply))")
+        print("decode + append                    \(String(format: "%.3f s", tDecApply))  \(perEvent(tDecApply))")
 
         var loaded = LedgerState()
         let tLoader = try bestCPU(3) {

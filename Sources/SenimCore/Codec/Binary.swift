@@ -121,27 +121,60 @@ public struct BinaryReader {
         return Int(n)
     }
 
-    public mutating func string(_ field: String, max: Int = 65_536) throws(CodecError) -> String {
+    /// A length-prefixed string, checked to be valid UTF-8, as a span of the input: no
+    /// `String` is made (the loader resolves ids by their bytes). `string` is built on it.
+    @inline(__always)
+    public mutating func stringSpan(_ field: String, max: Int = 65_536) throws(CodecError) -> ByteSpan {
         let n = try length(field, max: max)
-        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n])
+        let span = ByteSpan(start: offset, count: n)
+        // Validate here (no generic, unspecialised decoding in the stdlib).
+        guard UTF8Check.isValid(self.bytes(span)) else { throw .badUTF8 }
         offset += n
-        // Validate here (no generic, unspecialised decoding in the stdlib), then build the
-        // String from bytes known to be valid.
-        guard UTF8Check.isValid(slice) else { throw .badUTF8 }
-        return String(decoding: slice, as: UTF8.self)
+        return span
+    }
+
+    /// An optional string (tag 0 or 1) as a span; nil for none.
+    @inline(__always)
+    public mutating func optionalStringSpan(_ field: String) throws(CodecError) -> ByteSpan? {
+        switch try u8() {
+        case 0: return nil
+        case 1: return try stringSpan(field)
+        case let t: throw .badTag(field: field, value: Int(t))
+        }
+    }
+
+    /// The bytes of a span read from this reader.
+    @inline(__always)
+    public func bytes(_ span: ByteSpan) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[span.start..<span.start + span.count])
+    }
+
+    /// The text of a span read by `stringSpan` (already checked to be valid UTF-8).
+    public func text(_ span: ByteSpan) -> String {
+        String(decoding: bytes(span), as: UTF8.self)
+    }
+
+    public mutating func string(_ field: String, max: Int = 65_536) throws(CodecError) -> String {
+        text(try stringSpan(field, max: max))
     }
 
     public mutating func optionalString(_ field: String) throws(CodecError) -> String? {
-        switch try u8() {
-        case 0: return nil
-        case 1: return try string(field)
-        case let t: throw .badTag(field: field, value: Int(t))
-        }
+        try optionalStringSpan(field).map { text($0) }
     }
 
     public mutating func blob(_ field: String, max: Int) throws(CodecError) -> [UInt8] {
         let n = try length(field, max: max)
         defer { offset += n }
         return Array(bytes[offset..<offset + n])
+    }
+}
+
+/// Where a field's bytes are in the input of a `BinaryReader`.
+public struct ByteSpan: Sendable, Equatable {
+    public var start: Int
+    public var count: Int
+    public init(start: Int, count: Int) {
+        self.start = start
+        self.count = count
     }
 }

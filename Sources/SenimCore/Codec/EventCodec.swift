@@ -80,36 +80,95 @@ public enum EventCodec {
         } catch let e as CodecError { throw e } catch { throw .truncated }
     }
 
-    public static func decode(from r: inout BinaryReader) throws(CodecError) -> Event {
+    /// The id of a record, read from its fixed position without decoding the rest; nil when
+    /// the record is too short or of another version (decoding it then gives the error).
+    public static func peekID(_ record: UnsafeRawBufferPointer) -> EventID? {
+        guard record.count >= 17, record[0] == version else { return nil }
+        var r = BinaryReader(record, offset: 1)
+        guard let high = try? r.fixed64(), let low = try? r.fixed64() else { return nil }
+        return EventID(high: high, low: low)
+    }
+
+    /// The fields every record starts with. Text fields are spans of the reader's input.
+    public struct Header: Sendable {
+        public var id: EventID
+        public var at: Timestamp
+        public var author: ByteSpan
+        public var device: DeviceID
+        public var site: ByteSpan
+        public var kind: UInt8
+    }
+
+    /// A contact's fields (kind 2) as spans of the reader's input, for decoding without
+    /// allocating: the arrays are reused from record to record (`decodeContact` empties them).
+    public struct ContactFields: Sendable {
+        public var client = ByteSpan(start: 0, count: 0)
+        public var type = ByteSpan(start: 0, count: 0)
+        public var items: [ByteSpan] = []
+        public var quantities: [Int32] = []
+        public var services: [ByteSpan] = []
+        public var overdose: ByteSpan?
+        public var note: ByteSpan?
+        public var packs: [ByteSpan] = []
+        public init() {}
+    }
+
+    /// Reads the header of a record; the body of kind `kind` follows.
+    @inline(__always)
+    public static func decodeHeader(from r: inout BinaryReader) throws(CodecError) -> Header {
         let v = try r.u8()
         guard v == version else { throw .unsupportedVersion(Int(v)) }
         let id = EventID(high: try r.fixed64(), low: try r.fixed64())
         let at = try r.int()
-        let author = try r.string("author", max: 256)
+        let author = try r.stringSpan("author", max: 256)
         let device = DeviceID(try r.fixed64())
-        let site = try r.string("site", max: 256)
-        let kind = try r.u8()
+        let site = try r.stringSpan("site", max: 256)
+        return Header(id: id, at: at, author: author, device: device, site: site, kind: try r.u8())
+    }
+
+    /// The body of a client registration (kind 1): the code.
+    @inline(__always)
+    public static func decodeRegistration(from r: inout BinaryReader) throws(CodecError) -> ByteSpan {
+        try r.stringSpan("uic", max: 64)
+    }
+
+    /// The body of a contact (kind 2), into `f`.
+    @inline(__always)
+    public static func decodeContact(from r: inout BinaryReader, into f: inout ContactFields) throws(CodecError) {
+        f.items.removeAll(keepingCapacity: true)
+        f.quantities.removeAll(keepingCapacity: true)
+        f.services.removeAll(keepingCapacity: true)
+        f.packs.removeAll(keepingCapacity: true)
+        f.client = try r.stringSpan("uic", max: 64)
+        f.type = try r.stringSpan("type", max: 256)
+        let n = try count(&r, "items")
+        for _ in 0..<n {
+            f.items.append(try r.stringSpan("item", max: 256))
+            f.quantities.append(try r.int32("quantity"))
+        }
+        let ns = try count(&r, "services")
+        for _ in 0..<ns { f.services.append(try r.stringSpan("service", max: 256)) }
+        f.overdose = try r.optionalStringSpan("overdose")
+        f.note = try r.optionalStringSpan("note")
+        let np = try count(&r, "packs")
+        for _ in 0..<np { f.packs.append(try r.stringSpan("pack", max: 256)) }
+    }
+
+    public static func decode(from r: inout BinaryReader) throws(CodecError) -> Event {
+        let h = try decodeHeader(from: &r)
         let body: EventBody
-        switch kind {
+        switch h.kind {
         case 1:
-            body = .clientRegistered(UIC(normalised: try r.string("uic", max: 64)))
+            body = .clientRegistered(UIC(normalised: r.text(try decodeRegistration(from: &r))))
         case 2:
-            let client = UIC(normalised: try r.string("uic", max: 64))
-            let type = try r.string("type", max: 256)
-            let n = try count(&r, "items")
-            var items: [ItemQuantity] = []
-            items.reserveCapacity(n)
-            for _ in 0..<n { items.append(ItemQuantity(item: try r.string("item", max: 256), quantity: try r.int32("quantity"))) }
-            let ns = try count(&r, "services")
-            var services: [String] = []
-            for _ in 0..<ns { services.append(try r.string("service", max: 256)) }
-            let overdose = try r.optionalString("overdose")
-            let note = try r.optionalString("note")
-            let np = try count(&r, "packs")
-            var packs: [String] = []
-            for _ in 0..<np { packs.append(try r.string("pack", max: 256)) }
-            body = .contactLogged(Contact(client: client, type: type, items: items, services: services,
-                                          overdose: overdose, note: note, packs: packs))
+            var f = ContactFields()
+            try decodeContact(from: &r, into: &f)
+            let reader = r
+            body = .contactLogged(Contact(
+                client: UIC(normalised: r.text(f.client)), type: r.text(f.type),
+                items: zip(f.items, f.quantities).map { ItemQuantity(item: reader.text($0), quantity: $1) },
+                services: f.services.map { reader.text($0) }, overdose: f.overdose.map { reader.text($0) },
+                note: f.note.map { reader.text($0) }, packs: f.packs.map { reader.text($0) }))
         case 3:
             let item = try r.string("item", max: 256)
             let q = try r.int32("quantity")
@@ -157,11 +216,12 @@ public enum EventCodec {
         case 13:
             body = .userRemoved(name: try r.string("name", max: 256))
         default:
-            throw .badTag(field: "kind", value: Int(kind))
+            throw .badTag(field: "kind", value: Int(h.kind))
         }
-        return Event(id: id, at: at, author: author, device: device, site: site, body: body)
+        return Event(id: h.id, at: h.at, author: r.text(h.author), device: h.device, site: r.text(h.site), body: body)
     }
 
+    @inline(__always)
     private static func count(_ r: inout BinaryReader, _ field: String) throws(CodecError) -> Int {
         let n = try r.varint()
         guard n <= UInt64(maxItems) else { throw .tooLarge(field: field, size: Int(truncatingIfNeeded: n)) }

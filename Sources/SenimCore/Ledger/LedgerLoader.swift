@@ -35,6 +35,8 @@ public struct LedgerLoader {
 
     /// Parsed and resolved contacts not yet applied (always empty between calls).
     private let stage = Stage()
+    /// The codec's spans of the contact being decoded (arrays reused from record to record).
+    private var fields = EventCodec.ContactFields()
     private var siteCache = IdCache()
     private var authorCache = IdCache()
     private var typeCache = IdCache()
@@ -46,11 +48,6 @@ public struct LedgerLoader {
         var at: Timestamp
         var client: Int32
         var site: Int32
-    }
-
-    private struct Span {
-        var start: Int
-        var count: Int
     }
 
     /// Contacts decoded and resolved but not yet applied, in raw buffers (no per-record
@@ -79,11 +76,6 @@ public struct LedgerLoader {
         /// ≥ 0: index of a staged record; < 0: −1 − index into `registrations`.
         var pendingTarget = UnsafeMutablePointer<Int>.allocate(capacity: pendingBatch)
         var pending = 0
-        /// Parsed spans of the record being decoded.
-        var itemSpans: UnsafeMutablePointer<Span>
-        var quantities: UnsafeMutablePointer<Int32>
-        var serviceSpans: UnsafeMutablePointer<Span>
-        var spanCapacity = 0
 
         init() {
             records = .allocate(capacity: Self.batch)
@@ -92,10 +84,6 @@ public struct LedgerLoader {
             slots = .allocate(capacity: lineCapacity)
             serviceCapacity = Self.batch * 2
             services = .allocate(capacity: serviceCapacity)
-            spanCapacity = 64
-            itemSpans = .allocate(capacity: spanCapacity)
-            quantities = .allocate(capacity: spanCapacity)
-            serviceSpans = .allocate(capacity: spanCapacity)
         }
 
         deinit {
@@ -105,21 +93,9 @@ public struct LedgerLoader {
             lines.deallocate()
             slots.deallocate()
             services.deallocate()
-            itemSpans.deallocate()
-            quantities.deallocate()
-            serviceSpans.deallocate()
         }
 
         var isEmpty: Bool { recordCount == 0 && otherEvents == 0 && pending == 0 }
-
-        func reserveSpans(_ n: Int) {
-            guard n > spanCapacity else { return }
-            itemSpans.deallocate(); quantities.deallocate(); serviceSpans.deallocate()
-            spanCapacity = n
-            itemSpans = .allocate(capacity: n)
-            quantities = .allocate(capacity: n)
-            serviceSpans = .allocate(capacity: n)
-        }
 
         /// Room for a record with `lines` lines and `services` services (the caller flushes
         /// first when `fits` says no).
@@ -158,20 +134,11 @@ public struct LedgerLoader {
 
     /// Decodes and applies one or more concatenated `EventCodec` records.
     public mutating func load(encoded bytes: UnsafeRawBufferPointer) throws(CodecError) {
-        guard let base = bytes.baseAddress else { return }
         state.reserveFor(encodedBytes: bytes.count)
         var offset = 0
-        let end = bytes.count
         defer { flush() }
-        while offset < end {
-            if let next = fastRecord(base, offset, end) {
-                offset = next
-            } else {
-                var r = BinaryReader(bytes, offset: offset)
-                let e = try EventCodec.decode(from: &r)
-                offset = r.offset
-                general(e)
-            }
+        while offset < bytes.count {
+            offset = try record(bytes, at: offset)
             recordsRead += 1
         }
     }
@@ -180,6 +147,31 @@ public struct LedgerLoader {
         do {
             try bytes.withUnsafeBytes { raw in try load(encoded: raw) }
         } catch let e as CodecError { throw e } catch { throw .truncated }
+    }
+
+    /// Decodes and applies the records at `records` in `buffer`, in that order: each span
+    /// holds exactly one `EventCodec` record (how the store hands over a decrypted chunk
+    /// whose records are framed, after dropping repeated ids). On an error, `failed` is the
+    /// index of the record that did not decode; those before it stay loaded.
+    public mutating func load(_ buffer: UnsafeRawBufferPointer, records: UnsafeBufferPointer<ByteSpan>) throws(RecordError) {
+        state.reserveFor(encodedBytes: buffer.count)
+        defer { flush() }
+        for (i, span) in records.enumerated() {
+            do throws(CodecError) {
+                let one = UnsafeRawBufferPointer(rebasing: buffer[span.start..<span.start + span.count])
+                let end = try record(one, at: 0)
+                if end != one.count { throw CodecError.trailingBytes(one.count - end) }
+            } catch {
+                throw RecordError(index: i, error: error)
+            }
+            recordsRead += 1
+        }
+    }
+
+    /// Which record of a `load(_:records:)` call did not decode, and why.
+    public struct RecordError: Error, Sendable {
+        public var index: Int
+        public var error: CodecError
     }
 
     /// Applies an already decoded event.
@@ -258,12 +250,12 @@ public struct LedgerLoader {
     }
 
     @inline(__always)
-    private mutating func pendClient(_ key: UnsafeRawPointer, _ count: Int, at: Timestamp, site: Int32, target: Int) {
+    private mutating func pendClient(_ key: UnsafeRawBufferPointer, at: Timestamp, site: Int32, target: Int) {
         let st = stage
         if st.pending == Stage.pendingBatch { resolveClients() }
         let j = st.pending
-        st.pendingKey[j] = key
-        st.pendingCount[j] = count
+        st.pendingKey[j] = key.baseAddress
+        st.pendingCount[j] = key.count
         st.pendingAt[j] = at
         st.pendingSite[j] = site
         st.pendingTarget[j] = target
@@ -296,11 +288,12 @@ public struct LedgerLoader {
         let st = stage
         guard !st.isEmpty else { return }
         resolveClients()
-        state.applyStaged(records: UnsafeBufferPointer(start: st.records, count: st.recordCount),
-                          lines: UnsafeBufferPointer(start: st.lines, count: st.lineCount),
-                          slots: UnsafeBufferPointer(start: st.slots, count: st.lineCount),
-                          services: UnsafeBufferPointer(start: st.services, count: st.serviceCount),
-                          notes: st.notes, events: st.recordCount + st.otherEvents, last: lastKey!)
+        state.counted(st.recordCount + st.otherEvents, last: lastKey!)
+        state.applyContacts(records: UnsafeBufferPointer(start: st.records, count: st.recordCount),
+                            lines: UnsafeBufferPointer(start: st.lines, count: st.lineCount),
+                            slots: UnsafeBufferPointer(start: st.slots, count: st.lineCount),
+                            services: UnsafeBufferPointer(start: st.services, count: st.serviceCount),
+                            notes: st.notes)
         st.recordCount = 0
         st.lineCount = 0
         st.serviceCount = 0
@@ -310,154 +303,83 @@ public struct LedgerLoader {
 
     // MARK: The fast path
 
-    /// Decodes, resolves and stages a contact or registration record at `start`; nil if the
-    /// record is of another kind or anything about it is unusual (the general decoder then
-    /// handles it and reports errors exactly). Nothing changes unless the whole record is valid.
+    /// Decodes one record at `start` with `EventCodec` and applies it; returns where it ends.
+    /// Contacts and registrations are resolved and staged straight from the codec's spans
+    /// (no `Event`); other kinds, and the rare contact that repeats an id or arrives late,
+    /// are decoded into an `Event`. Nothing changes unless the whole record decodes.
     @inline(__always)
-    private mutating func fastRecord(_ p: UnsafeRawPointer, _ start: Int, _ end: Int) -> Int? {
-        var o = start
-        // version · id · at
-        guard end - o >= 17, p.load(fromByteOffset: o, as: UInt8.self) == EventCodec.version else { return nil }
-        let high = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: o + 1, as: UInt64.self))
-        let low = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: o + 9, as: UInt64.self))
-        o += 17
-        guard let zz = Self.varint(p, &o, end) else { return nil }
-        let at = Int64(bitPattern: (zz >> 1) ^ (0 &- (zz & 1)))
-        guard let author = Self.text(p, &o, end, max: 256) else { return nil }
-        guard end - o >= 8 else { return nil }
-        o += 8   // device: not part of the state
-        guard let site = Self.text(p, &o, end, max: 256), o < end else { return nil }
-        let kind = p.load(fromByteOffset: o, as: UInt8.self)
-        o += 1
-        let id = EventID(high: high, low: low)
-        let st = stage
-
-        if kind == 1 {
-            guard let uic = Self.text(p, &o, end, max: 64) else { return nil }
-            switch place(at, id) {
-            case .apply: break
-            case .skip: return o
-            case .skipButKeep, .late: return nil   // rare: kept as an Event
+    private mutating func record(_ raw: UnsafeRawBufferPointer, at start: Int) throws(CodecError) -> Int {
+        var r = BinaryReader(raw, offset: start)
+        let h = try EventCodec.decodeHeader(from: &r)
+        switch h.kind {
+        case 1:
+            let code = try EventCodec.decodeRegistration(from: &r)
+            switch place(h.at, h.id) {
+            case .apply:
+                stageRegistration(h, code, r)
+                return r.offset
+            case .skip: return r.offset
+            case .skipButKeep, .late: break   // rare: kept as an Event
             }
-            let s = Self.resolve(&siteCache, &state.sites, p, site)
-            registrations.append(Registration(id: id, at: at, client: -1, site: s))
-            pendClient(p + uic.start, uic.count, at: at, site: s, target: -registrations.count)
-            st.otherEvents += 1
-            lastKey = (at, id)
-            return o
+        case 2:
+            try EventCodec.decodeContact(from: &r, into: &fields)
+            switch place(h.at, h.id) {
+            case .apply:
+                stageContact(h, r)
+                return r.offset
+            case .skip: return r.offset
+            case .skipButKeep, .late: break
+            }
+        default:
+            break
         }
-        guard kind == 2 else { return nil }
+        var g = BinaryReader(raw, offset: start)
+        let e = try EventCodec.decode(from: &g)
+        general(e)
+        return g.offset
+    }
 
-        // Contact: parse everything first, resolve and stage only a complete, valid record.
-        guard let client = Self.text(p, &o, end, max: 64) else { return nil }
-        guard let type = Self.text(p, &o, end, max: 256),
-              let nItems = Self.varint(p, &o, end), nItems <= UInt64(EventCodec.maxItems) else { return nil }
-        let nLines = Int(nItems)
-        st.reserveSpans(nLines)
-        for k in 0..<nLines {
-            guard let item = Self.text(p, &o, end, max: 256), let q = Self.varint(p, &o, end) else { return nil }
-            let v = Int64(bitPattern: (q >> 1) ^ (0 &- (q & 1)))
-            guard let q32 = Int32(exactly: v) else { return nil }
-            st.itemSpans[k] = item
-            st.quantities[k] = q32
-        }
-        guard let nServices = Self.varint(p, &o, end), nServices <= UInt64(EventCodec.maxItems) else { return nil }
-        let nSv = Int(nServices)
-        st.reserveSpans(max(nLines, nSv))
-        for k in 0..<nSv {
-            guard let s = Self.text(p, &o, end, max: 256) else { return nil }
-            st.serviceSpans[k] = s
-        }
-        guard let overdose = Self.optionalText(p, &o, end), let note = Self.optionalText(p, &o, end),
-              let nPacks = Self.varint(p, &o, end), nPacks <= UInt64(EventCodec.maxItems) else { return nil }
-        for _ in 0..<Int(nPacks) {
-            guard Self.text(p, &o, end, max: 256) != nil else { return nil }
-        }
+    private mutating func stageRegistration(_ h: EventCodec.Header, _ code: ByteSpan, _ r: BinaryReader) {
+        let s = Self.resolve(&siteCache, &state.sites, r.bytes(h.site))
+        registrations.append(Registration(id: h.id, at: h.at, client: -1, site: s))
+        pendClient(r.bytes(code), at: h.at, site: s, target: -registrations.count)
+        stage.otherEvents += 1
+        lastKey = (h.at, h.id)
+    }
 
-        switch place(at, id) {
-        case .apply: break
-        case .skip: return o
-        case .skipButKeep, .late: return nil
-        }
+    /// Resolves the contact in `fields` (interning in event order: site, client, items,
+    /// services, worker, type, outcome) and stages it for `LedgerState.applyContacts`.
+    private mutating func stageContact(_ h: EventCodec.Header, _ r: BinaryReader) {
+        let st = stage
+        let nLines = fields.items.count, nSv = fields.services.count
         if !st.fits(lines: nLines, services: nSv) {
             flush()
             st.grow(lines: nLines, services: nSv)
         }
-        // Resolve in event order: site, client, items, services, worker, type, outcome.
-        let s = Self.resolve(&siteCache, &state.sites, p, site)
-        if st.pending == Stage.pendingBatch { resolveClients() }
-        pendClient(p + client.start, client.count, at: at, site: s, target: st.recordCount)
+        let s = Self.resolve(&siteCache, &state.sites, r.bytes(h.site))
+        pendClient(r.bytes(fields.client), at: h.at, site: s, target: st.recordCount)
         let itemsStart = Int32(state.contactItems.count + st.lineCount)
         for k in 0..<nLines {
-            let item = Self.resolve(&itemCache, &state.items, p, st.itemSpans[k])
-            st.lines[st.lineCount] = ItemLine(item: item, quantity: st.quantities[k])
+            let item = Self.resolve(&itemCache, &state.items, r.bytes(fields.items[k]))
+            st.lines[st.lineCount] = ItemLine(item: item, quantity: fields.quantities[k])
             st.slots[st.lineCount] = state.stagedSlot(s, item)
             st.lineCount += 1
         }
         let servicesStart = Int32(state.contactServices.count + st.serviceCount)
         for k in 0..<nSv {
-            let sv = st.serviceSpans[k]
-            st.services[st.serviceCount] = Self.resolve(&serviceCache, &state.services, p, sv)
+            st.services[st.serviceCount] = Self.resolve(&serviceCache, &state.services, r.bytes(fields.services[k]))
             st.serviceCount += 1
         }
-        let worker = Self.resolve(&authorCache, &state.workers, p, author)
-        let t = Self.resolve(&typeCache, &state.contactTypes, p, type)
-        var outcome: Int32 = -1
-        if overdose.start >= 0 {
-            outcome = state.outcomes.intern(utf8: UnsafeRawBufferPointer(start: p + overdose.start, count: overdose.count))
-        }
+        let worker = Self.resolve(&authorCache, &state.workers, r.bytes(h.author))
+        let t = Self.resolve(&typeCache, &state.contactTypes, r.bytes(fields.type))
+        let outcome = fields.overdose.map { state.outcomes.intern(utf8: r.bytes($0)) } ?? -1
         let index = Int32(state.contacts.count + st.recordCount)
-        if note.start >= 0 && note.count > 0 {
-            st.notes.append((index, String(decoding: UnsafeRawBufferPointer(start: p + note.start, count: note.count), as: UTF8.self)))
-        }
+        if let note = fields.note, note.count > 0 { st.notes.append((index, r.text(note))) }
         st.records[st.recordCount] = ContactRecord(
-            id: id, at: at, client: -1, site: s, worker: worker, type: t, overdose: outcome,
+            id: h.id, at: h.at, client: -1, site: s, worker: worker, type: t, overdose: outcome,
             itemsStart: itemsStart, itemsCount: Int32(nLines), servicesStart: servicesStart, servicesCount: Int32(nSv))
         st.recordCount += 1
-        lastKey = (at, id)
-        return o
-    }
-
-    /// A varint of at most nine bytes (anything longer goes to the general decoder).
-    @inline(__always)
-    private static func varint(_ p: UnsafeRawPointer, _ o: inout Int, _ end: Int) -> UInt64? {
-        guard o < end else { return nil }
-        let b0 = p.load(fromByteOffset: o, as: UInt8.self)
-        if b0 < 0x80 { o += 1; return UInt64(b0) }
-        var result = UInt64(b0 & 0x7f)
-        var shift: UInt64 = 7
-        var i = o + 1
-        while i < end && shift <= 56 {
-            let b = p.load(fromByteOffset: i, as: UInt8.self)
-            result |= UInt64(b & 0x7f) << shift
-            i += 1
-            if b < 0x80 { o = i; return result }
-            shift += 7
-        }
-        return nil
-    }
-
-    /// A length-prefixed, valid UTF-8 string of at most `max` bytes, as a span of the input.
-    @inline(__always)
-    private static func text(_ p: UnsafeRawPointer, _ o: inout Int, _ end: Int, max: Int) -> Span? {
-        guard let n = varint(p, &o, end), n <= UInt64(max), Int(n) <= end - o else { return nil }
-        let span = Span(start: o, count: Int(n))
-        guard UTF8Check.isValid(UnsafeRawBufferPointer(start: p + o, count: Int(n))) else { return nil }
-        o += Int(n)
-        return span
-    }
-
-    /// An optional string (tag 0 or 1); `start == -1` for none.
-    @inline(__always)
-    private static func optionalText(_ p: UnsafeRawPointer, _ o: inout Int, _ end: Int) -> Span? {
-        guard o < end else { return nil }
-        let tag = p.load(fromByteOffset: o, as: UInt8.self)
-        o += 1
-        switch tag {
-        case 0: return Span(start: -1, count: 0)
-        case 1: return text(p, &o, end, max: 65_536)
-        default: return nil
-        }
+        lastKey = (h.at, h.id)
     }
 
     /// Ids recently seen in one field (site, author, type, item, service) and their indices,
@@ -473,18 +395,17 @@ public struct LedgerLoader {
     /// The interned index of the id at `s`, through the field's cache.
     @inline(__always)
     private static func resolve(_ cache: inout IdCache, _ interner: inout Interner,
-                                _ p: UnsafeRawPointer, _ s: Span) -> Int32 {
-        let bytes = UnsafeRawBufferPointer(start: p + s.start, count: s.count)
-        guard s.count <= 16 else { return interner.intern(utf8: bytes) }
+                                _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard bytes.count <= 16 else { return interner.intern(utf8: bytes) }
         let k = ByteKeyTable.pack(bytes)
         let slot = Int(truncatingIfNeeded: ((k.x &+ k.y &* 0x2545_F491_4F6C_DD1D) &* 0x9E37_79B9_7F4A_7C15) >> 59)
         let hit = cache.x.withUnsafeBufferPointer { $0[slot] } == k.x && cache.y.withUnsafeBufferPointer { $0[slot] } == k.y
-            && cache.count.withUnsafeBufferPointer { $0[slot] } == s.count
+            && cache.count.withUnsafeBufferPointer { $0[slot] } == bytes.count
         if hit { return cache.index.withUnsafeBufferPointer { $0[slot] } }
         let i = interner.intern(utf8: bytes)
         cache.x[slot] = k.x
         cache.y[slot] = k.y
-        cache.count[slot] = s.count
+        cache.count[slot] = bytes.count
         cache.index[slot] = i
         return i
     }
@@ -571,21 +492,16 @@ public struct LedgerLoader {
                     client = s.client(old.clients[Int(c.client)].uic, at: c.at, site: site)
                     remapClient[Int(c.client)] = client
                 }
-                let itemsStart = Int32(s.contactItems.count)
-                for l in old.lines(of: c) {
-                    let item = map(&remapItem, l.item, { s.items.intern($0) }, old.items)
-                    s.contactLine(site: site, item: item, quantity: l.quantity, id: c.id, at: c.at)
+                let lines = old.lines(of: c).map {
+                    ItemLine(item: map(&remapItem, $0.item, { s.items.intern($0) }, old.items), quantity: $0.quantity)
                 }
-                let servicesStart = Int32(s.contactServices.count)
-                for sv in old.services(of: c) {
-                    s.contactService(map(&remapService, sv, { s.services.intern($0) }, old.services))
-                }
+                let svs = old.services(of: c).map { map(&remapService, $0, { s.services.intern($0) }, old.services) }
                 let worker = map(&remapWorker, c.worker, { s.workers.intern($0) }, old.workers)
                 let type = map(&remapType, c.type, { s.contactTypes.intern($0) }, old.contactTypes)
                 let outcome = c.overdose < 0 ? -1 : map(&remapOutcome, c.overdose, { s.outcomes.intern($0) }, old.outcomes)
-                s.contactRecord(id: c.id, at: c.at, client: client, site: site, worker: worker, type: type, overdose: outcome,
-                                itemsStart: itemsStart, servicesStart: servicesStart, note: old.contactNotes[Int32(ic - 1)])
-                s.counted(id: c.id, at: c.at)
+                s.counted(1, last: (c.at, c.id))
+                s.applyContact(id: c.id, at: c.at, client: client, site: site, lines: lines, services: svs, worker: worker,
+                               type: type, overdose: outcome, note: old.contactNotes[Int32(ic - 1)])
             case 1:
                 let r = registrations[ir]
                 ir += 1
@@ -594,7 +510,7 @@ public struct LedgerLoader {
                 if remapClient[Int(r.client)] < 0 {
                     remapClient[Int(r.client)] = s.client(old.clients[Int(r.client)].uic, at: r.at, site: site)
                 }
-                s.counted(id: r.id, at: r.at)
+                s.counted(1, last: (r.at, r.id))
             case 2:
                 io += 1
                 if !skip { s.apply(others[io - 1]) }

@@ -77,31 +77,19 @@ public struct LedgerState: Sendable {
         if let points { for p in points.points { _ = sites.intern(p.id) } }
     }
 
-    /// Folds a set of events in canonical order. Repeated event ids count once.
+    /// Folds a set of events in canonical order. Repeated event ids count once. The same
+    /// path as a store's open (`LedgerLoader`), fed in canonical order.
     public static func fold(_ events: [Event], catalogue: Catalogue? = nil, points: Points? = nil) -> LedgerState {
-        var s = LedgerState(catalogue: catalogue, points: points)
-        s.reserve(events.count)
-        var previous: EventID?
+        var loader = LedgerLoader(catalogue: catalogue, points: points, expectedEvents: events.count)
         if isSorted(events) {
-            for e in events {
-                if e.id == previous { continue }
-                previous = e.id
-                s.apply(e)
-            }
+            for e in events { loader.load(e) }
         } else {
             // Sort small keys, not whole events (moving events costs reference counting).
-            let order = sortedOrder(events)
             events.withUnsafeBufferPointer { buf in
-                for k in order {
-                    let e = buf[Int(k.index)]
-                    if e.id == previous { continue }
-                    previous = e.id
-                    s.apply(e)
-                }
+                for k in sortedOrder(events) { loader.load(buf[k.index]) }
             }
         }
-        s.settle()
-        return s
+        return loader.finish()
     }
 
     /// True if `events` are already in canonical order (equal neighbours allowed).
@@ -172,10 +160,8 @@ public struct LedgerState: Sendable {
         return true
     }
 
-    /// Applies `e` assuming the caller keeps canonical order (used by loaders that read an
-    /// already sorted snapshot followed by journal frames). `LedgerLoader` is faster for
-    /// encoded events.
-    public mutating func applyInOrder(_ e: Event) {
+    /// Applies `e` assuming the caller keeps canonical order.
+    mutating func applyInOrder(_ e: Event) {
         apply(e)
         settleIncrementally()
     }
@@ -308,49 +294,37 @@ public struct LedgerState: Sendable {
 
     private mutating func applyContact(_ e: Event, _ c: Contact, site: Int32) {
         let ci = client(c.client, at: e.at, site: site)
-        let itemsStart = Int32(contactItems.count)
-        for line in c.items { contactLine(site: site, item: items.intern(line.item), quantity: line.quantity, id: e.id, at: e.at) }
-        let servicesStart = Int32(contactServices.count)
-        for s in c.services { contactServices.append(services.intern(s)) }
-        contactRecord(id: e.id, at: e.at, client: ci, site: site, worker: workers.intern(e.author),
-                      type: contactTypes.intern(c.type), overdose: c.overdose.map { outcomes.intern($0) } ?? -1,
-                      itemsStart: itemsStart, servicesStart: servicesStart, note: c.note)
+        let lines = c.items.map { ItemLine(item: items.intern($0.item), quantity: $0.quantity) }
+        let svs = c.services.map { services.intern($0) }
+        applyContact(id: e.id, at: e.at, client: ci, site: site, lines: lines, services: svs, worker: workers.intern(e.author),
+                     type: contactTypes.intern(c.type), overdose: c.overdose.map { outcomes.intern($0) } ?? -1, note: c.note)
     }
 
-    /// Counts an event applied piecewise (a registration whose client the caller has looked
-    /// up, or a contact completed with `contactRecord`).
-    @inline(__always)
-    mutating func counted(id: EventID, at: Timestamp) {
-        eventCount += 1
-        last = (at, id)
-    }
-
-    @inline(__always)
-    mutating func contactService(_ service: Int32) { contactServices.append(service) }
-
-    /// One item line of the contact being applied: recorded and taken from the site's stock.
-    @inline(__always)
-    mutating func contactLine(site: Int32, item: Int32, quantity: Int32, id: EventID, at: Timestamp) {
-        contactItems.append(ItemLine(item: item, quantity: quantity))
-        take(site, item, Int64(quantity), id: id, at: at)
-    }
-
-    /// Completes a contact whose lines (from `itemsStart`) and services (from `servicesStart`)
-    /// are already appended. Callers have interned in event order: site, client, items,
-    /// services, worker, type, outcome.
-    @inline(__always)
-    mutating func contactRecord(id: EventID, at: Timestamp, client ci: Int32, site: Int32, worker: Int32, type: Int32,
-                                overdose: Int32, itemsStart: Int32, servicesStart: Int32, note: String?) {
-        clients.withUnsafeMutableBufferPointer { cs in
-            cs[Int(ci)].contacts += 1
-            if cs[Int(ci)].lastSeen < at { cs[Int(ci)].lastSeen = at }
-        }
-        let index = Int32(contacts.count)
-        contacts.append(ContactRecord(
+    /// One contact whose ids are resolved (interned in event order: site, client, items,
+    /// services, worker, type, outcome): finds its stock slots and applies `applyContacts`.
+    mutating func applyContact(id: EventID, at: Timestamp, client ci: Int32, site: Int32, lines: [ItemLine], services svs: [Int32],
+                               worker: Int32, type: Int32, overdose: Int32, note: String?) {
+        let slots = lines.map { stagedSlot(site, $0.item) }
+        let record = ContactRecord(
             id: id, at: at, client: ci, site: site, worker: worker, type: type, overdose: overdose,
-            itemsStart: itemsStart, itemsCount: Int32(contactItems.count) - itemsStart,
-            servicesStart: servicesStart, servicesCount: Int32(contactServices.count) - servicesStart))
-        if let note, !note.isEmpty { contactNotes[index] = note }
+            itemsStart: Int32(contactItems.count), itemsCount: Int32(lines.count),
+            servicesStart: Int32(contactServices.count), servicesCount: Int32(svs.count))
+        let notes = note.map { [(Int32(contacts.count), $0)] } ?? []
+        [record].withUnsafeBufferPointer { r in
+            lines.withUnsafeBufferPointer { l in
+                slots.withUnsafeBufferPointer { sl in
+                    svs.withUnsafeBufferPointer { sv in applyContacts(records: r, lines: l, slots: sl, services: sv, notes: notes) }
+                }
+            }
+        }
+    }
+
+    /// Counts events applied piecewise (contacts through `applyContacts`, registrations whose
+    /// client the caller has looked up).
+    @inline(__always)
+    mutating func counted(_ events: Int, last key: (at: Timestamp, id: EventID)) {
+        eventCount += events
+        last = key
     }
 
     mutating func client(_ uic: UIC, at: Timestamp, site: Int32) -> Int32 {
@@ -495,14 +469,15 @@ public struct LedgerState: Sendable {
         return Int32(slot)
     }
 
-    /// Applies contacts a loader has decoded and resolved (indices interned in event order,
-    /// stock slots created), with `events` events in all ending at `last`. `records` use
-    /// global offsets into `contactItems` / `contactServices`, continuing the current ones.
-    mutating func applyStaged(records: UnsafeBufferPointer<ContactRecord>, lines: UnsafeBufferPointer<ItemLine>,
-                              slots: UnsafeBufferPointer<Int32>, services: UnsafeBufferPointer<Int32>,
-                              notes: [(Int32, String)], events: Int, last key: (at: Timestamp, id: EventID)) {
-        eventCount += events
-        last = key
+    /// THE contact rule, for contacts decoded and resolved (indices interned in event order,
+    /// stock slots created): each counts for its client, is recorded, and takes its lines
+    /// from the site's stock (a level below zero is a discrepancy). `records` use global
+    /// offsets into `contactItems` / `contactServices`, continuing the current ones. The
+    /// general path applies one contact at a time, `LedgerLoader` a batch. Counting the events
+    /// is the caller's (`counted`).
+    mutating func applyContacts(records: UnsafeBufferPointer<ContactRecord>, lines: UnsafeBufferPointer<ItemLine>,
+                                slots: UnsafeBufferPointer<Int32>, services: UnsafeBufferPointer<Int32>,
+                                notes: [(Int32, String)]) {
         guard !records.isEmpty else { return }
         let linesBase = contactItems.count
         contacts.append(contentsOf: records)
@@ -528,7 +503,7 @@ public struct LedgerState: Sendable {
             }
         }
         discrepancies.append(contentsOf: found)
-        for (i, note) in notes { contactNotes[i] = note }
+        for (i, note) in notes where !note.isEmpty { contactNotes[i] = note }
     }
 
     private static func consumeLots(_ lvl: inout StockLevel, _ q: Int64) {

@@ -211,7 +211,7 @@ public struct ConfidentialNote: Hashable, Sendable {
 }
 
 extension Event {
-    /// Every free-text field the event carries (notes, lot numbers), for the privacy guard.
+    /// Every free-text field the event carries (notes, lot numbers, user names), for the privacy guard.
     /// Sealed confidential notes are ciphertext and were checked before sealing.
     public var freeTexts: [String] {
         switch body {
@@ -219,6 +219,7 @@ extension Event {
         case .stockReceived(let r): r.lot.map { [$0] } ?? []
         case .referralIssued(let r): r.note.map { [$0] } ?? []
         case .referralUpdated(let u): u.note.map { [$0] } ?? []
+        case .userAdded(let name, _), .userRemoved(let name): [name]
         default: []
         }
     }

@@ -4,10 +4,18 @@ public enum IIN {
     /// Whether 12 digits form a checksum-valid IIN with a plausible date and century digit.
     /// A 12-digit number with the wrong check digit is not an IIN.
     public static func isValid(_ d: [Int]) -> Bool {
+        isShaped(d) && checkDigit(d) == d[11]
+    }
+
+    /// Whether 12 digits *look like* an IIN: a real `YYMMDD` date followed by a century/sex
+    /// digit 1–6. The check digit is not looked at: an IIN with one mistyped digit still names
+    /// a person. About 2 % of random 12-digit numbers have this shape.
+    public static func isShaped(_ d: [Int]) -> Bool {
         guard d.count == 12, d.allSatisfy({ (0...9).contains($0) }) else { return false }
         let month = d[2] * 10 + d[3], day = d[4] * 10 + d[5]
-        guard (1...12).contains(month), (1...31).contains(day), (1...6).contains(d[6]) else { return false }
-        return checkDigit(d) == d[11]
+        let days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...12).contains(month), day >= 1, day <= days[month - 1] else { return false }
+        return (1...6).contains(d[6])
     }
 
     /// The check digit per the official rule, or nil when the number cannot have one.

@@ -1,29 +1,85 @@
 /// Checks every free-text field before it can become part of an event. Senim refuses to
-/// store anything that identifies a person: a Kazakh IIN, a phone number, an e-mail address.
+/// store anything that identifies a person — an IIN, a phone number, an e-mail address, a
+/// messenger handle or profile link, a name with a patronymic — and any control or invisible
+/// character. One entry point for every caller: `require` (or `check` to show the reason live).
+///
+/// Matching runs on a folded copy of the text (`FoldedText`: NFKC, no invisible characters,
+/// digits of every script, any separators between digits) so that spacing and Unicode tricks
+/// do not help; the message shows what was found, masked, never the value itself.
+/// What it refuses and why, with the false-positive trade-offs: docs/decisions.md, "Privacy guard".
 public enum PrivacyGuard {
-    public enum Finding: Hashable, Sendable {
-        /// `masked` shows the first two and last two digits only.
-        case iin(masked: String)
-        case phone(masked: String)
-        case email(masked: String)
+    public enum Kind: String, Sendable, CaseIterable, Hashable {
+        case iin, phone, email, handle, link, name
+        /// A control, format or invisible character (C0, C1, ESC, bidi override, zero-width…).
+        case control
+    }
 
-        public var message: Message {
-            switch self {
-            case .iin(let m): Message("privacy.iin", m)
-            case .phone(let m): Message("privacy.phone", m)
-            case .email(let m): Message("privacy.email", m)
+    public struct Finding: Hashable, Sendable {
+        public var kind: Kind
+        /// Never the value: `85••••••••24`, `a•••@•••`, `И•••вич`, `U+202E`.
+        public var masked: String
+
+        public init(kind: Kind, masked: String) {
+            self.kind = kind
+            self.masked = masked
+        }
+
+        /// `privacy.<kind>` with the masked value: what was found and why it cannot be stored.
+        public var message: Message { Message("privacy." + kind.rawValue, masked) }
+
+        /// A short English description for logs and sync errors: "IIN 85••••••••24".
+        public var summary: String {
+            switch kind {
+            case .iin: "IIN \(masked)"
+            case .phone: "phone \(masked)"
+            case .email: "e-mail \(masked)"
+            case .handle: "handle \(masked)"
+            case .link: "profile link \(masked)"
+            case .name: "name with patronymic \(masked)"
+            case .control: "control character \(masked)"
             }
         }
     }
 
-    /// The first identifier found in `text`, if any.
+    /// The first identifier (or control character) found in `text`, if any.
     public static func check(_ text: String) -> Finding? {
-        scanDigits(text) ?? scanEmail(text)
+        identifier(in: text) ?? ControlCharacters.first(in: text).map {
+            Finding(kind: .control, masked: ControlCharacters.name($0))
+        }
     }
 
     /// Throws the finding's message (`privacy.*` keys) so callers can refuse with a reason.
+    /// Every free-text path calls this (the Validator's notes, lots and reasons, user names,
+    /// sync import).
     public static func require(_ text: String?) throws(Message) {
         if let text, let f = check(text) { throw f.message }
+    }
+
+    /// What a message may repeat of a value the user typed (an unknown id, code or period):
+    /// the value itself, or only its mask when it holds an identifier.
+    public static func echo(_ value: String) -> String {
+        identifier(in: value)?.masked ?? value
+    }
+
+    /// The form in which two user names are compared: NFKC, without invisible characters or
+    /// stray combining marks, lower-cased — so "aigul" and "ai‍gul" (a zero-width joiner) or
+    /// "ａｉｇｕｌ" are the same name.
+    public static func nameKey(_ name: String) -> String {
+        String(String.UnicodeScalarView(FoldedText(name).scalars)).lowercased()
+    }
+
+    static func identifier(in text: String) -> Finding? {
+        let folded = FoldedText(text)
+        let digits = DigitScanner(folded)
+        if let w = digits.phone(typedAlone: true) { return Finding(kind: .phone, masked: mask(w)) }
+        if let w = digits.iin() { return Finding(kind: .iin, masked: mask(w)) }
+        let addresses = AddressScanner(folded)
+        if let local = addresses.email() { return Finding(kind: .email, masked: String(local.prefix(1)) + "•••@•••") }
+        if let w = digits.phone() { return Finding(kind: .phone, masked: mask(w)) }
+        if let host = addresses.link() { return Finding(kind: .link, masked: host + "•••") }
+        if let h = addresses.handle() { return Finding(kind: .handle, masked: String(h.prefix(2)) + "•••") }
+        if let n = NameScanner(folded).patronymic() { return Finding(kind: .name, masked: n) }
+        return nil
     }
 
     static func mask(_ digits: [Int]) -> String {
@@ -31,78 +87,5 @@ public enum PrivacyGuard {
         let head = digits.prefix(2).map(String.init).joined()
         let tail = digits.suffix(2).map(String.init).joined()
         return head + String(repeating: "•", count: digits.count - 4) + tail
-    }
-
-    /// Digit runs; single spaces, hyphens, dots, brackets and a leading '+' may separate digits
-    /// (people write "850 101 300 123" and "+7 (701) 123-45-67"). Any Unicode decimal digit counts.
-    private static func scanDigits(_ text: String) -> Finding? {
-        var runs: [([Int], Bool)] = []   // digits, had a leading '+'
-        var cur: [Int] = []
-        var plus = false
-        var gap = 0
-        var pendingPlus = false
-        for ch in text {
-            if ch.isNumber, let v = ch.wholeNumberValue, (0...9).contains(v) {
-                if cur.isEmpty { plus = pendingPlus }
-                cur.append(v)
-                gap = 0
-            } else if !cur.isEmpty, gap == 0, ch == " " || ch == "-" || ch == "." || ch == "(" || ch == ")" || ch == "\u{00A0}" {
-                gap = 1
-            } else if !cur.isEmpty, gap == 1, ch == "(" || ch == ")" || ch == " " {
-                gap = 2  // "+7 (701)" has two separators in a row
-            } else {
-                if !cur.isEmpty { runs.append((cur, plus)) }
-                cur = []
-                gap = 0
-                pendingPlus = ch == "+"
-                continue
-            }
-            pendingPlus = ch == "+" && cur.isEmpty
-        }
-        if !cur.isEmpty { runs.append((cur, plus)) }
-        for (digits, hadPlus) in runs {
-            if digits.count >= 12 {
-                for start in 0...(digits.count - 12) where IIN.isValid(Array(digits[start..<start + 12])) {
-                    return .iin(masked: mask(Array(digits[start..<start + 12])))
-                }
-            }
-            if isKazakhPhone(digits, plus: hadPlus) { return .phone(masked: mask(digits)) }
-        }
-        return nil
-    }
-
-    /// +7 7xx xxx xx xx, 8 7xx xxx xx xx, 7 7xx…, or a bare 7xx xxx xx xx (mobile), and
-    /// landlines written with the 8 or +7 prefix.
-    static func isKazakhPhone(_ d: [Int], plus: Bool) -> Bool {
-        if d.count == 11, d[0] == 7 || d[0] == 8 { return d[1] == 7 || d[1] == 6 || plus || d[0] == 8 }
-        if d.count == 10, d[0] == 7, (0...8).contains(d[1]) { return true }
-        return false
-    }
-
-    private static func scanEmail(_ text: String) -> Finding? {
-        let chars = Array(text)
-        for (i, c) in chars.enumerated() where c == "@" || c == "＠" {
-            var l = i
-            while l > 0, isLocalChar(chars[l - 1]) { l -= 1 }
-            var r = i + 1
-            var dot = false
-            while r < chars.count, isDomainChar(chars[r]) {
-                if chars[r] == "." && r > i + 1 && r + 1 < chars.count && isDomainChar(chars[r + 1]) && chars[r + 1] != "." { dot = true }
-                r += 1
-            }
-            if l < i, dot {
-                let found = String(chars[l..<r])
-                return .email(masked: String(found.prefix(1)) + "•••@•••")
-            }
-        }
-        return nil
-    }
-
-    private static func isLocalChar(_ c: Character) -> Bool {
-        c.isLetter || c.isNumber || "._%+-".contains(c)
-    }
-
-    private static func isDomainChar(_ c: Character) -> Bool {
-        c.isLetter || c.isNumber || c == "." || c == "-"
     }
 }

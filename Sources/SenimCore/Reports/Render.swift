@@ -63,7 +63,7 @@ extension Reports {
             if !request.suppress { try Policy.require(role, .viewInternalReports) }
         }
         if let p = request.point, configuration.points.point(p) == nil, ledger.sites.lookup(p) == nil {
-            throw Message("report.point.unknown", p, configuration.points.points.map(\.id).joined(separator: ", "))
+            throw Message("report.point.unknown", PrivacyGuard.echo(p), configuration.points.points.map(\.id).joined(separator: ", "))
         }
         if request.format.isDHIS2 {
             guard configuration.reporting.dhis2 != nil else { throw Message("report.dhis2.noMapping") }

@@ -220,7 +220,7 @@ public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
     /// Reads a period (see the type's documentation for the syntax).
     public static func parse(_ text: String, timeZone: TimeZone) throws(Message) -> ReportPeriod {
         let t = text.trimmingCharacters(in: .whitespaces).uppercased()
-        let shown = String(text.trimmingCharacters(in: .whitespaces).prefix(40))
+        let shown = String(PrivacyGuard.echo(text.trimmingCharacters(in: .whitespaces)).prefix(40))
         guard !t.isEmpty else { throw Message("report.period.invalid", shown) }
         if let r = t.range(of: "..") {
             let a = String(t[..<r.lowerBound]), b = String(t[r.upperBound...])

@@ -40,7 +40,7 @@ public struct Validator: Sendable {
     /// Parses a typed client code.
     public func uic(_ typed: String) throws(Message) -> UIC {
         guard let u = formula.parse(typed) else {
-            throw Message("validate.uic.invalid", String(typed.prefix(20)), String(formula.length), example)
+            throw Message("validate.uic.invalid", String(PrivacyGuard.echo(typed).prefix(20)), String(formula.length), example)
         }
         return u
     }
@@ -70,21 +70,21 @@ public struct Validator: Sendable {
 
     public func item(_ id: String) throws(Message) -> String {
         guard catalogue.item(id) != nil else {
-            throw Message("validate.item.unknown", id, catalogue.items.map(\.id).joined(separator: ", "))
+            throw Message("validate.item.unknown", PrivacyGuard.echo(id), catalogue.items.map(\.id).joined(separator: ", "))
         }
         return id
     }
 
     public func service(_ id: String) throws(Message) -> String {
         guard catalogue.service(id) != nil else {
-            throw Message("validate.service.unknown", id, catalogue.services.map(\.id).joined(separator: ", "))
+            throw Message("validate.service.unknown", PrivacyGuard.echo(id), catalogue.services.map(\.id).joined(separator: ", "))
         }
         return id
     }
 
     public func point(_ id: String) throws(Message) -> String {
         guard points.point(id) != nil else {
-            throw Message("validate.point.unknown", id, points.points.map(\.id).joined(separator: ", "))
+            throw Message("validate.point.unknown", PrivacyGuard.echo(id), points.points.map(\.id).joined(separator: ", "))
         }
         return id
     }
@@ -122,7 +122,7 @@ public struct Validator: Sendable {
         var order: [String] = []
         for p in input.packs {
             guard let pack = catalogue.pack(p) ?? catalogue.packForKey(p) else {
-                throw Message("validate.pack.unknown", p, catalogue.packs.map(\.id).joined(separator: ", "))
+                throw Message("validate.pack.unknown", PrivacyGuard.echo(p), catalogue.packs.map(\.id).joined(separator: ", "))
             }
             for l in pack.sortedItems {
                 if quantities[l.item] == nil { order.append(l.item) }
@@ -143,10 +143,10 @@ public struct Validator: Sendable {
         for s in input.services where !services.contains(s) { services.append(try service(s)) }
         let type = input.type ?? defaultContactType(ctx.site)
         guard catalogue.contactType(type) != nil else {
-            throw Message("validate.type.unknown", type, catalogue.contactTypes.map(\.id).joined(separator: ", "))
+            throw Message("validate.type.unknown", PrivacyGuard.echo(type), catalogue.contactTypes.map(\.id).joined(separator: ", "))
         }
         if let o = input.overdose, catalogue.overdoseOutcome(o) == nil {
-            throw Message("validate.overdose.unknown", o, catalogue.overdoseOutcomes.map(\.id).joined(separator: ", "))
+            throw Message("validate.overdose.unknown", PrivacyGuard.echo(o), catalogue.overdoseOutcomes.map(\.id).joined(separator: ", "))
         }
         let note = try self.note(input.note)
         guard !lines.isEmpty || !services.isEmpty || input.overdose != nil || note != nil else {
@@ -249,7 +249,7 @@ public struct Validator: Sendable {
     public func updateReferral(_ r: ReferralRecord?, idText: String, status: ReferralStatus, note n: String?,
                                ctx: Context) throws(Message) -> Event {
         try Policy.require(ctx.role, .updateReferral)
-        guard let r else { throw Message("validate.referral.unknown", idText) }
+        guard let r else { throw Message("validate.referral.unknown", PrivacyGuard.echo(idText)) }
         return event(ctx, .referralUpdated(ReferralUpdate(referral: r.id, status: status, note: try note(n),
                                                           basedOn: r.history.last?.id ?? r.id)))
     }
@@ -258,29 +258,26 @@ public struct Validator: Sendable {
     public func confidentialNote(_ r: ReferralRecord?, idText: String, plaintext: String, ctx: Context,
                                  seal: (String) throws -> [UInt8]) throws -> Event {
         try Policy.require(ctx.role, .writeConfidentialNotes)
-        guard let r else { throw Message("validate.referral.unknown", idText) }
+        guard let r else { throw Message("validate.referral.unknown", PrivacyGuard.echo(idText)) }
         guard let text = try note(plaintext) else { throw Message("validate.contact.empty") }
         return event(ctx, .referralNoteAdded(ConfidentialNote(referral: r.id, sealed: try seal(text))))
     }
 
-    /// 1–32 letters, digits, `.`, `_` or `-`. Checked per Unicode scalar too: an invisible
-    /// joiner, a direction mark or any other format or control character hidden inside a
-    /// letter's grapheme would let "dana" and "dana\u{200D}" coexist as two users.
+    /// 1–32 letters, digits, '.', '_' or '-'. Checked scalar by scalar: a zero-width joiner or
+    /// a combining mark hides inside a `Character` that still counts as a letter.
     public static func isValidUserName(_ name: String) -> Bool {
-        (1...32).contains(name.count) && name.allSatisfy { $0.isLetter || $0.isNumber || "._-".contains($0) }
-            && name.unicodeScalars.allSatisfy { s in
-                switch s.properties.generalCategory {
-                case .format, .control, .spaceSeparator, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
-                    false
-                default:
-                    true
-                }
+        let nfc = name.precomposedStringWithCanonicalMapping
+        return (1...32).contains(nfc.count) && nfc.unicodeScalars.allSatisfy { s in
+            switch s.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .otherLetter, .decimalNumber: true
+            default: s == "." || s == "_" || s == "-"
             }
+        }
     }
 
     public func addUser(_ name: String, role: Role, ctx: Context) throws(Message) -> Event {
         try Policy.require(ctx.role, .manageUsers)
-        guard Self.isValidUserName(name) else { throw Message("validate.user.name", String(name.prefix(40))) }
+        guard Self.isValidUserName(name) else { throw Message("validate.user.name", String(PrivacyGuard.echo(name).prefix(40))) }
         return event(ctx, .userAdded(name: name, role: role))
     }
 
@@ -299,8 +296,8 @@ extension UICFormula.BuildError {
         switch self {
         case .missingAnswer(let q): Message("uic.missing", q)
         case .noLetters(let q): Message("uic.noLetters", q)
-        case .unknownSex(let s): Message("uic.sex", String(s.prefix(10)))
-        case .badYear(let y): Message("uic.year", String(y.prefix(10)))
+        case .unknownSex(let s): Message("uic.sex", String(PrivacyGuard.echo(s).prefix(10)))
+        case .badYear(let y): Message("uic.year", String(PrivacyGuard.echo(y).prefix(10)))
         }
     }
 }

@@ -141,8 +141,14 @@ enum Buckets {
     }
 
     static func unpad(_ plain: [UInt8]) throws(FormatError) -> [UInt8] {
+        Array(plain[try contentRange(plain)])
+    }
+
+    /// Where the content of a padded plaintext is (no copy).
+    static func contentRange(_ plain: [UInt8]) throws(FormatError) -> Range<Int> {
         var r = ByteReader(plain)
         let n = Int(try r.u32("content length"))
-        return Array(try r.take(n, "content"))
+        _ = try r.take(n, "content")
+        return 4..<4 + n
     }
 }

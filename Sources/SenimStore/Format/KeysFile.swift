@@ -243,8 +243,9 @@ enum Grant {
 enum Names {
     static func nfc(_ s: String) -> String { s.precomposedStringWithCanonicalMapping }
 
-    /// Names match case-insensitively.
-    static func key(_ name: String) -> String { nfc(name).lowercased() }
+    /// Names match case-insensitively and regardless of invisible characters and compatibility
+    /// forms (the privacy guard's folding).
+    static func key(_ name: String) -> String { PrivacyGuard.nameKey(name) }
 
     static func passphraseBytes(_ p: String) -> [UInt8] { Array(nfc(p).utf8) }
 }

@@ -67,3 +67,93 @@ struct Contents {
 
     var duplicates = 0
 }
+
+extension Record {
+    /// A record found in place by `scan`: an event as the span of its `EventCodec` bytes,
+    /// a local value decoded.
+    enum Found {
+        case event(ByteSpan)
+        case local(Record)
+    }
+
+    /// Walks the records of a decrypted frame or chunk (`b[range]`) in place, without copying
+    /// events out: the store's open hands the spans straight to the ledger loader.
+    static func scan(_ b: [UInt8], _ range: Range<Int>, into out: inout [Found]) throws(FormatError) {
+        var r = ByteReader(b, offset: range.lowerBound, end: range.upperBound)
+        while r.remaining > 0 {
+            switch try r.u8("record type") {
+            case 1:
+                let n = try r.count("event", max: maxEvent)
+                let start = r.offset
+                _ = try r.take(n, "event")
+                out.append(.event(ByteSpan(start: start, count: n)))
+            case 2: out.append(.local(.setLocal(try r.string("key", max: maxKey), try r.blob("value", max: maxValue))))
+            case 3: out.append(.local(.deleteLocal(try r.string("key", max: maxKey))))
+            case let t: throw FormatError("unknown record type \(t)")
+            }
+        }
+    }
+}
+
+/// A store's contents (snapshot chunks, then journal frames, in storage order) folded into
+/// ledger state through the one ledger path (`LedgerLoader`), chunk by chunk: a repeated
+/// event id is skipped (the first copy counts), local values are kept. Memory: the ledger,
+/// the id set and one chunk.
+struct StoreFold {
+    var loader: LedgerLoader
+    var ids: EventIDSet
+    var local: [String: [UInt8]] = [:]
+    var duplicates = 0
+    private var found: [Record.Found] = []
+    private var spans: [ByteSpan] = []
+
+    init(configuration: Configuration, expectedBytes: Int) {
+        // A stored event takes about 140 bytes (docs/performance.md).
+        loader = LedgerLoader(catalogue: configuration.catalogue, points: configuration.points,
+                              expectedEvents: expectedBytes / 140)
+        ids = EventIDSet(capacity: expectedBytes / 140)
+    }
+
+    /// The records of one decrypted chunk or frame, `plain[range]`.
+    mutating func add(_ plain: [UInt8], _ range: Range<Int>, where location: String) throws(StoreError) {
+        found.removeAll(keepingCapacity: true)
+        spans.removeAll(keepingCapacity: true)
+        do { try Record.scan(plain, range, into: &found) } catch {
+            throw .damaged(file: location, detail: "authenticated content is malformed: \(error)")
+        }
+        plain.withUnsafeBytes { raw in
+            for f in found {
+                switch f {
+                case .event(let s):
+                    // An id that cannot be read is left to the loader, which reports the codec's error.
+                    if let id = EventCodec.peekID(UnsafeRawBufferPointer(rebasing: raw[s.start..<s.start + s.count])),
+                       !ids.insert(id) {
+                        duplicates += 1
+                        continue
+                    }
+                    spans.append(s)
+                case .local(.setLocal(let k, let v)): local[k] = v
+                case .local(.deleteLocal(let k)): local[k] = nil
+                case .local(.event): break
+                }
+            }
+        }
+        let result: Result<Void, LedgerLoader.RecordError> = plain.withUnsafeBytes { raw in
+            spans.withUnsafeBufferPointer { s in
+                do throws(LedgerLoader.RecordError) { try loader.load(raw, records: s); return .success(()) } catch { return .failure(error) }
+            }
+        }
+        if case .failure(let e) = result {
+            throw .damaged(file: location, detail: "an authenticated event does not decode: \(e.error)")
+        }
+    }
+
+    /// Decoded records (a journal frame read by `Journal.scan`).
+    mutating func add(_ records: [Record], where location: String) throws(StoreError) {
+        var w = ByteWriter(capacity: 256)
+        for r in records { r.encode(into: &w) }
+        try add(w.bytes, 0..<w.bytes.count, where: location)
+    }
+
+    mutating func finish() -> LedgerState { loader.finish() }
+}

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import SenimCore
 
 /// The compacted store: a 64-byte header, then sealed chunks of records.
@@ -176,5 +177,133 @@ enum Snapshot {
             if let r = found[i] { out.records.append(r) } else { out.damaged.append((Int(i), "missing or damaged")) }
         }
         return out
+    }
+}
+
+extension Snapshot {
+    /// Reads and authenticates a snapshot file chunk by chunk and calls `body` with each chunk's
+    /// index, decrypted plaintext and the range of its records, in order. A second thread reads
+    /// and decrypts the next chunks while `body` works on the current one (both cores on open);
+    /// at most `ahead` + 1 chunks are in memory. Errors are those of `read` (without salvage).
+    static func forEachChunk(_ disk: Disk, _ name: String, key: SymmetricKey, storeID: [UInt8], file: String = "snapshot",
+                             _ body: (Int, [UInt8], Range<Int>) throws(StoreError) -> Void) throws(StoreError) {
+        let pipe = ChunkPipe(ahead: 2)
+        let job = ChunkJob(disk: disk, name: name, key: key, storeID: storeID, file: file, pipe: pipe)
+        let thread = Thread { job.run() }
+        thread.stackSize = 1 << 20
+        thread.start()
+        defer { pipe.cancelAndWait() }
+        while true {
+            switch pipe.take() {
+            case .failure(let e): throw e
+            case .success(nil): return
+            case .success(let chunk?): try body(chunk.index, chunk.plain, chunk.range)
+            }
+        }
+    }
+
+    struct PlainChunk: Sendable {
+        var index: Int
+        var plain: [UInt8]
+        var range: Range<Int>
+    }
+
+    /// A bounded hand-over of decrypted chunks from the reading thread to the caller.
+    final class ChunkPipe: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var queue: [Result<PlainChunk?, StoreError>] = []
+        private var cancelled = false
+        private var finished = false
+        private let ahead: Int
+
+        init(ahead: Int) { self.ahead = ahead }
+
+        /// False once the reader should stop (the caller gave up).
+        func put(_ r: Result<PlainChunk?, StoreError>) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            while queue.count >= ahead && !cancelled { condition.wait() }
+            guard !cancelled else { return false }
+            queue.append(r)
+            condition.broadcast()
+            return true
+        }
+
+        func take() -> Result<PlainChunk?, StoreError> {
+            condition.lock()
+            defer { condition.unlock() }
+            while queue.isEmpty { condition.wait() }
+            condition.broadcast()
+            return queue.removeFirst()
+        }
+
+        func done() {
+            condition.lock()
+            finished = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// Stops the reader and waits until it has let go of the file.
+        func cancelAndWait() {
+            condition.lock()
+            cancelled = true
+            queue.removeAll()
+            condition.broadcast()
+            while !finished { condition.wait() }
+            condition.unlock()
+        }
+    }
+
+    /// The reading thread's work.
+    struct ChunkJob: @unchecked Sendable {
+        var disk: Disk
+        var name: String
+        var key: SymmetricKey
+        var storeID: [UInt8]
+        var file: String
+        var pipe: ChunkPipe
+
+        func run() {
+            defer { pipe.done() }
+            do throws(StoreError) {
+                try read()
+            } catch {
+                _ = pipe.put(.failure(error))
+            }
+        }
+
+        private func read() throws(StoreError) {
+            guard disk.exists(name) else { throw .damaged(file: file, detail: "missing") }
+            let fd = try disk.run(name) { try disk.ops.open(disk.path(name), .readOnly) }
+            defer { disk.ops.close(fd) }
+            let size = try disk.run(name) { try disk.ops.size(fd) }
+            let head = try disk.run(name) { try disk.ops.read(fd, count: headerSize, at: 0) }
+            let h = try parseHeader(head, storeID: storeID, file: file)
+            var off = headerSize
+            for i in 0..<h.count {
+                func fail(_ why: String) -> StoreError {
+                    .damaged(file: file, detail: "chunk \(i) of \(h.count) at offset \(off): \(why)")
+                }
+                let ch = try disk.run(name) { try disk.ops.read(fd, count: chunkHeader, at: off) }
+                guard ch.count == chunkHeader else { throw fail("chunk header incomplete") }
+                let L = UInt32(ch[0]) | UInt32(ch[1]) << 8 | UInt32(ch[2]) << 16 | UInt32(ch[3]) << 24
+                guard Array(ch[4..<8]) == check(h.snapshotID, L, i) else { throw fail("chunk header check mismatch") }
+                guard Buckets.isBucket(Int(L) - Primitives.tagSize), off + chunkHeader + Int(L) <= size else {
+                    throw fail("chunk length \(L) impossible or past end of file")
+                }
+                let sealed = try disk.run(name) { try disk.ops.read(fd, count: Int(L), at: off + chunkHeader) }
+                guard sealed.count == Int(L),
+                      let plain = Primitives.open(sealed[...], nonce: ch[8..<20], key: key, ad: ad(storeID, h.snapshotID, i, h.count)) else {
+                    throw fail("authentication failed")
+                }
+                let range: Range<Int>
+                do { range = try Buckets.contentRange(plain) } catch { throw fail("authenticated chunk is malformed: \(error)") }
+                off += chunkHeader + Int(L)
+                guard pipe.put(.success(PlainChunk(index: Int(i), plain: plain, range: range))) else { return }
+            }
+            if off != size { throw .damaged(file: file, detail: "\(size - off) unexpected bytes after the last chunk") }
+            _ = pipe.put(.success(nil))
+        }
     }
 }

@@ -220,14 +220,6 @@ public final class SyncEngine {
     /// Checks, decrypts and merges a bundle. Refused whole (nothing changes) if it is damaged,
     /// not for this store, not signed by a trusted peer, or was imported before.
     /// `progress(done, total)` counts abstract work units; done == total when finished.
-    private static func describe(_ f: PrivacyGuard.Finding) -> String {
-        switch f {
-        case .iin(let m): "IIN \(m)"
-        case .phone(let m): "phone \(m)"
-        case .email(let m): "e-mail \(m)"
-        }
-    }
-
     /// This store's identity if it has one (importing never makes one: a refused import
     /// writes nothing).
     func existingIdentity() throws(SyncError) -> SyncIdentity? {
@@ -278,7 +270,7 @@ public final class SyncEngine {
         for e in c.events {
             for text in e.freeTexts {
                 if let finding = PrivacyGuard.check(text) {
-                    throw .identifyingText(event: e.id.short, finding: Self.describe(finding))
+                    throw .identifyingText(event: e.id.short, finding: finding.summary)
                 }
             }
         }

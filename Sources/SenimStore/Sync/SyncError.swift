@@ -127,9 +127,9 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case .identifyingText(let e, let f): Message("sync.error.identifying", e, f)
         case .badKey(let why): Message("sync.error.key", why)
         case .ownKey: Message("sync.error.ownKey")
-        case .badPeerName(let n): Message("sync.error.peerName", String(n.prefix(40)))
+        case .badPeerName(let n): Message("sync.error.peerName", String(PrivacyGuard.echo(n).prefix(40)))
         case .unknownPeer(let n, let known):
-            Message("sync.error.unknownPeer", n, known.isEmpty ? "—" : known.joined(separator: ", "))
+            Message("sync.error.unknownPeer", PrivacyGuard.echo(n), known.isEmpty ? "—" : known.joined(separator: ", "))
         case .peerExists(let n): Message("sync.error.peerExists", n)
         case .keyAlreadyTrusted(let n): Message("sync.error.keyTrusted", n)
         case .corruptMetadata(let k): Message("sync.error.metadata", k)

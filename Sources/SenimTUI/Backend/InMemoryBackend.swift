@@ -101,8 +101,8 @@ public final class InMemoryBackend: TUIBackend {
 
     public func addUser(name: String, role: Role, passphrase: String) throws {
         try Policy.require(self.role, .manageUsers)
-        guard Validator.isValidUserName(name) else { throw Message("validate.user.name", name) }
-        guard store.accounts[name] == nil else { throw Message("tui.users.exists", name) }
+        guard Validator.isValidUserName(name) else { throw Message("validate.user.name", PrivacyGuard.echo(name)) }
+        guard store.accounts[name] == nil else { throw Message("tui.users.exists", PrivacyGuard.echo(name)) }
         store.accounts[name] = (role, passphrase)
         let ctx = context(site: point, at: store.clock())
         try save([Event(id: ctx.id, at: ctx.at, author: user, device: ctx.device, site: point, body: .userAdded(name: name, role: role))])
@@ -111,7 +111,7 @@ public final class InMemoryBackend: TUIBackend {
     public func removeUser(_ name: String) throws {
         try Policy.require(role, .manageUsers)
         guard name != user else { throw Message("tui.users.removeSelf") }
-        guard store.accounts.removeValue(forKey: name) != nil else { throw Message("tui.users.unknown", name) }
+        guard store.accounts.removeValue(forKey: name) != nil else { throw Message("tui.users.unknown", PrivacyGuard.echo(name)) }
         let ctx = context(site: point, at: store.clock())
         try save([Event(id: ctx.id, at: ctx.at, author: user, device: ctx.device, site: point, body: .userRemoved(name: name))])
     }

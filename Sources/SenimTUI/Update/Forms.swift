@@ -133,7 +133,7 @@ enum Forms {
         case .receive:
             guard let q = quantity("quantity") else { return fail(Message("tui.form.needQuantity"), field: "quantity") }
             let e = date("expires")
-            guard e.ok else { return fail(Message("tui.form.badDate", f.value("expires")), field: "expires") }
+            guard e.ok else { return fail(Message("tui.form.badDate", PrivacyGuard.echo(f.value("expires"))), field: "expires") }
             return check(&m, .receive(item: f.value("item"), quantity: q, lot: optional("lot"), expires: e.day))
         case .transfer:
             guard let q = quantity("quantity") else { return fail(Message("tui.form.needQuantity"), field: "quantity") }
@@ -147,7 +147,7 @@ enum Forms {
             return check(&m, .count(item: f.value("item"), counted: q))
         case .issueReferral:
             let d = date("due")
-            guard d.ok else { return fail(Message("tui.form.badDate", f.value("due")), field: "due") }
+            guard d.ok else { return fail(Message("tui.form.badDate", PrivacyGuard.echo(f.value("due"))), field: "due") }
             return check(&m, .issueReferral(client: f.value("client"), service: f.value("service"), due: d.day,
                                             note: optional("note")))
         case .updateReferral(let id):
@@ -158,7 +158,8 @@ enum Forms {
             return check(&m, .confidentialNote(id, text: t))
         case .addUser:
             let name = f.value("name").trimmingCharacters(in: .whitespaces)
-            guard Validator.isValidUserName(name) else { return fail(Message("validate.user.name", name), field: "name") }
+            if let finding = PrivacyGuard.check(name) { return fail(finding.message, field: "name") }
+            guard Validator.isValidUserName(name) else { return fail(Message("validate.user.name", PrivacyGuard.echo(name)), field: "name") }
             let p = f.value("pass")
             guard p.count >= minPassphrase else { return fail(Message("tui.users.passShort", String(minPassphrase)), field: "pass") }
             guard p == f.value("repeat") else { return fail(Message("tui.users.passMismatch"), field: "repeat") }

@@ -79,11 +79,11 @@ enum Render {
     static func resolve<S: Sequence>(_ text: String, among ids: S, kind: String) throws -> EventID where S.Element == EventID {
         let t = text.lowercased()
         if let full = EventID(t) { return full }
-        guard t.count >= 4, t.count < 32, t.allSatisfy(\.isHexDigit) else { throw CLIFailure.refused("cli.id.invalid", text, kind) }
+        guard t.count >= 4, t.count < 32, t.allSatisfy(\.isHexDigit) else { throw CLIFailure.refused("cli.id.invalid", PrivacyGuard.echo(text), kind) }
         let matches = ids.filter { $0.description.hasPrefix(t) }
         if matches.count == 1 { return matches[0] }
-        if matches.isEmpty { throw CLIFailure.refused("cli.id.unknown", text, kind) }
-        throw CLIFailure.refused("cli.id.ambiguous", text, kind, matches.prefix(5).map(\.short).joined(separator: ", "))
+        if matches.isEmpty { throw CLIFailure.refused("cli.id.unknown", PrivacyGuard.echo(text), kind) }
+        throw CLIFailure.refused("cli.id.ambiguous", PrivacyGuard.echo(text), kind, matches.prefix(5).map(\.short).joined(separator: ", "))
     }
 }
 

@@ -19,7 +19,7 @@ struct ClientFindCommand: ParsableCommand {
     func run() throws {
         try global.withReadSession { env, s in
             let p = Letters.normaliseCode(prefix)
-            guard !p.isEmpty else { throw CLIFailure.refused("cli.client.prefix", prefix) }
+            guard !p.isEmpty else { throw CLIFailure.refused("cli.client.prefix", PrivacyGuard.echo(prefix)) }
             let found = s.ledger.clients(withPrefix: p, limit: max(1, limit)).compactMap { s.ledger.client($0) }
             try ClientListCommand.print(found, ledger: s.ledger, env: env, json: output.json)
         }

@@ -51,7 +51,7 @@ struct UICCommand: ParsableCommand {
         }
         for a in answers {
             guard let eq = a.firstIndex(of: "="), formula.questions.contains(where: { $0.id == a[..<eq] }) else {
-                throw CLIFailure.usage("cli.uic.answer", a, formula.questions.map(\.id).joined(separator: ", "))
+                throw CLIFailure.usage("cli.uic.answer", PrivacyGuard.echo(a), formula.questions.map(\.id).joined(separator: ", "))
             }
             given[String(a[..<eq])] = String(a[a.index(after: eq)...])
         }

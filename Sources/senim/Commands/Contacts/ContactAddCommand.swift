@@ -81,10 +81,10 @@ struct ContactAddCommand: ParsableCommand {
 enum TimeCheck {
     /// A time from --at: parsed, and not in the future (a few minutes of clock skew allowed).
     static func past(_ text: String, now: Date = Date()) throws -> Date {
-        guard let d = Dates.parseInstant(text) else { throw CLIFailure.usage("cli.time.invalid", text) }
-        guard d.timeIntervalSince(now) <= 600 else { throw CLIFailure.refused("cli.time.future", text) }
+        guard let d = Dates.parseInstant(text) else { throw CLIFailure.usage("cli.time.invalid", PrivacyGuard.echo(text)) }
+        guard d.timeIntervalSince(now) <= 600 else { throw CLIFailure.refused("cli.time.future", PrivacyGuard.echo(text)) }
         // The range every report and every importing store accepts (docs/sync.md, "Validation").
-        guard d.timeIntervalSince1970 >= TimeInterval(IncomingEvents.earliest) else { throw CLIFailure.refused("cli.time.early", text) }
+        guard d.timeIntervalSince1970 >= TimeInterval(IncomingEvents.earliest) else { throw CLIFailure.refused("cli.time.early", PrivacyGuard.echo(text)) }
         return d
     }
 }

@@ -26,7 +26,7 @@ struct InitCommand: ParsableCommand {
         let site = point ?? env.configuration.points.points[0].id
         _ = try env.validator.point(site)
         try PrivacyGuard.require(user)
-        guard Validator.isValidUserName(user) else { throw Message("validate.user.name", String(user.prefix(40))) }
+        guard Validator.isValidUserName(user) else { throw Message("validate.user.name", String(PrivacyGuard.echo(user).prefix(40))) }
         let pass = try global.newPassphrase(file: nil, allowOwn: true, for: user)
         let session = try StoreBridge.create(at: dir, user: user, passphrase: pass, point: site,
                                              configuration: env.configuration, testingKDF: Runtime.testingKDF)

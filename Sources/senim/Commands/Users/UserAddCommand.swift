@@ -27,7 +27,7 @@ struct UserAddCommand: ParsableCommand {
         try global.withSession { env, s in
             try Policy.require(s.role, .manageUsers)
             try PrivacyGuard.require(name)
-            guard Validator.isValidUserName(name) else { throw Message("validate.user.name", String(name.prefix(40))) }
+            guard Validator.isValidUserName(name) else { throw Message("validate.user.name", String(PrivacyGuard.echo(name).prefix(40))) }
             let pass = try global.newPassphrase(file: newPassphraseFile, allowOwn: false, for: name)
             try s.addUser(name: name, role: role, passphrase: pass, testingKDF: Runtime.testingKDF)
             Out.line(env.t("cli.user.added", name, env.t("role." + role.rawValue)))

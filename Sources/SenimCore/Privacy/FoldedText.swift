@@ -1,0 +1,59 @@
+import Foundation
+
+/// Text as the privacy guard reads it, so that no identifier gets past it by its spelling:
+/// NFKC (full-width and other compatibility forms become plain ones), without format
+/// characters (zero-width space and joiner, soft hyphen, bidi marks) or combining marks,
+/// every decimal digit of every script as an ASCII digit, every dash as `-`, every space,
+/// tab or line break as ` `, and the look-alikes of `.` as `.`.
+///
+/// Only the guard's matching uses it; what is stored is always what the person typed.
+struct FoldedText {
+    let scalars: [Unicode.Scalar]
+
+    init(_ text: String) {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(text.unicodeScalars.count)
+        for s in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
+            let p = s.properties
+            switch p.generalCategory {
+            case .format, .nonspacingMark, .enclosingMark, .spacingMark:
+                continue
+            case .decimalNumber:
+                if let v = p.numericValue, v >= 0, v <= 9 { out.append(Unicode.Scalar(UInt8(48 + Int(v)))) }
+            case .dashPunctuation:
+                out.append("-")
+            case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control:
+                out.append(" ")
+            default:
+                if s == "\u{2212}" { out.append("-") }   // minus sign
+                else if Self.dots.contains(s) { out.append(".") }
+                else { out.append(s) }
+            }
+        }
+        // A letter O between digits is a zero typed to get a number past a filter: "87O1 234 56 78".
+        for i in out.indices where Self.zeroLookalikes.contains(out[i]) {
+            var l = i - 1
+            while l >= 0, Self.zeroLookalikes.contains(out[l]) { l -= 1 }
+            var r = i + 1
+            while r < out.count, Self.zeroLookalikes.contains(out[r]) { r += 1 }
+            if l >= 0, r < out.count, Self.isDigit(out[l]), Self.isDigit(out[r]) { out[i] = "0" }
+        }
+        scalars = out
+    }
+
+    /// Latin and Cyrillic O.
+    static let zeroLookalikes: Set<Unicode.Scalar> = ["O", "o", "\u{041E}", "\u{043E}"]
+
+    /// Characters people type for a dot (or that look like one in a domain name).
+    static let dots: Set<Unicode.Scalar> = ["\u{00B7}", "\u{2022}", "\u{2027}", "\u{2219}", "\u{22C5}", "\u{3002}",
+                                            "\u{0701}", "\u{06D4}", "\u{0589}", "\u{30FB}"]
+
+    static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
+
+    static func isLetter(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: true
+        default: false
+        }
+    }
+}
