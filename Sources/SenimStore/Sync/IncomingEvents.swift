@@ -21,25 +21,31 @@ public struct IncomingEvents {
 
     let configuration: Configuration
     let now: Timestamp
-    /// The local store's events, read only when the bundle does not say who an author is.
+    /// The local store's `userAdded` events, read only when the bundle does not say who an
+    /// author is.
     let localEvents: () throws -> [Event]
+    /// The local store's events, read only when the bundle holds new merges.
+    let mergeEvents: () throws -> [Event]
     /// Whether the store already holds an event with this id (known events were checked when
     /// they arrived; only role and merge checks skip them).
     let known: (EventID) -> Bool
 
     public init(configuration: Configuration, now: Timestamp, known: @escaping (EventID) -> Bool,
-                localEvents: @escaping () throws -> [Event]) {
+                localEvents: @escaping () throws -> [Event], mergeEvents: @escaping () throws -> [Event]) {
         self.configuration = configuration
         self.now = now
         self.known = known
         self.localEvents = localEvents
+        self.mergeEvents = mergeEvents
     }
 
-    /// Throws on the first event that fails (in the bundle's order).
+    /// Throws on the first event that fails (in the bundle's order). Events this store already
+    /// holds are not checked: they do not merge (the store keeps its own version).
     public func check(_ events: [Event]) throws(SyncError) {
-        for e in events { try checkFields(e) }
-        try checkAuthors(events)
-        try checkMerges(events)
+        let fresh = events.filter { !known($0.id) }
+        for e in fresh { try checkFields(e) }
+        try checkAuthors(fresh, all: events)
+        try checkMerges(fresh)
     }
 
     // MARK: Fields
@@ -162,7 +168,7 @@ public struct IncomingEvents {
     /// (`userAdded`, written by that store, so carrying its device) and authors events only
     /// there. An event's author needs the role the event's kind requires (`Policy`), as the
     /// store that made it knew the author at that time.
-    func checkAuthors(_ events: [Event]) throws(SyncError) {
+    func checkAuthors(_ events: [Event], all: [Event]) throws(SyncError) {
         var history: [Author: [(at: Timestamp, id: EventID, role: Role)]] = [:]
         func learn(_ list: [Event]) {
             for e in list {
@@ -171,7 +177,7 @@ public struct IncomingEvents {
                 }
             }
         }
-        learn(events)
+        learn(all)
         var readLocal = false
         for e in events {
             let who = Author(e.device, e.author)
@@ -211,13 +217,13 @@ public struct IncomingEvents {
     /// fold (docs/sync.md).
     func checkMerges(_ events: [Event]) throws(SyncError) {
         var byDevice: [DeviceID: [Event]] = [:]
-        for e in events where !known(e.id) {
+        for e in events {
             if case .clientsMerged = e.body { byDevice[e.device, default: []].append(e) }
         }
         guard !byDevice.isEmpty else { return }
         var local: [DeviceID: [Event]] = [:]
         do {
-            for e in try localEvents() where byDevice[e.device] != nil {
+            for e in try mergeEvents() where byDevice[e.device] != nil {
                 if case .clientsMerged = e.body { local[e.device, default: []].append(e) }
             }
         } catch { throw .store(String(describing: error)) }
