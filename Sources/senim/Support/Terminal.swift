@@ -10,9 +10,8 @@ enum Passphrases {
     /// The largest passphrase file: 64 KiB of passphrase plus one line ending.
     static let maxFileBytes = 65_536
 
-    /// A passphrase file's content without one trailing LF or CRLF. Read with a bound (a
-    /// device like /dev/zero is refused after 64 KiB); must not be empty nor hold another
-    /// line break (a passphrase can be typed on one line).
+    /// A passphrase file's first line, without its LF or CRLF. Read with a bound (a device
+    /// like /dev/zero is refused after 64 KiB), byte by byte: a CRLF file is not one line.
     static func fromFile(_ path: String) throws -> String {
         let expanded = Runtime.expand(path)
         let bytes: [UInt8]
@@ -22,10 +21,11 @@ enum Passphrases {
             case .unreadable: throw CLIFailure(.init("cli.passphrase.file", expanded), .noInput)
             }
         }
-        let clean = strip(bytes)
+        let line = bytes.firstIndex(of: 10).map { Array(bytes[..<$0]) + [10] } ?? bytes
+        let clean = strip(line)
         guard clean.count <= maxFileBytes else { throw CLIFailure.refused("cli.passphrase.fileLarge", expanded, String(maxFileBytes)) }
         guard !clean.isEmpty else { throw CLIFailure.refused("cli.passphrase.fileEmpty", expanded) }
-        guard !clean.contains(10), !clean.contains(13) else { throw CLIFailure.refused("cli.passphrase.fileLines", expanded) }
+        guard !clean.contains(13) else { throw CLIFailure.refused("cli.passphrase.fileLines", expanded) }
         guard let text = String(validating: clean, as: UTF8.self) else { throw CLIFailure.refused("cli.passphrase.fileEncoding", expanded) }
         return text
     }
