@@ -56,7 +56,8 @@ extension Session {
             let first = Event(id: EventID.random(), at: Timestamp(now.timeIntervalSince1970), author: name, device: device,
                               site: point, body: .userAdded(name: name, role: .coordinator))
             var journal = Journal.header(storeID: storeID, journalID: journalID)
-            journal += Journal.frame(Record.encode([.event(EventCodec.encode(first)), .setLocal(pointKey, Array(point.utf8))]),
+            journal += Journal.frame(Record.encode([.event(EventCodec.encode(first)), .setLocal(pointKey, Array(point.utf8)),
+                                                  .setLocal(ConfigFingerprint.key, ConfigFingerprint(configuration).stored)]),
                                      seq: 0, key: keys.journal, storeID: storeID, journalID: journalID)
             for leftover in [Disk.snapshot, Disk.journal + Disk.newSuffix, Disk.snapshot + Disk.newSuffix] { disk.remove(leftover) }
             try disk.writeSynced(Disk.journal, journal)
@@ -307,24 +308,12 @@ extension Session {
         ledger = LedgerState.fold(try allContents().events + missing, catalogue: configuration.catalogue, points: configuration.points)
     }
 
-    /// Replays events a crash kept out of the journal; grants the notes key to psychologists
-    /// still waiting for it; compacts a very long journal.
+    /// Replays events a crash kept out of the journal; tells psychologists about notes access
+    /// (never grants: see Session+Notes.swift); compacts a very long journal.
     func afterOpen() throws {
         let missing = manifest.pending.compactMap { try? EventCodec.decode($0) }.filter { !ids.contains($0.id) }
         if !missing.isEmpty { try appendEvents(missing) }
-        if let nk = notesKey {
-            let waiting = manifest.directory.filter { $0.role == .psychologist && !$0.hasNotesGrant }
-            if !waiting.isEmpty {
-                do {
-                    try grantNotesKey(nk, to: waiting)
-                    notices.append(Message("store.notice.notesGranted", waiting.map(\.name).joined(separator: ", ")))
-                } catch {
-                    notices.append(Message("store.notice.notesGrantFailed", "\(error)"))
-                }
-            }
-        } else if role == .psychologist {
-            notices.append(Message("store.notice.notesPending"))
-        }
+        afterOpenNotes()
         if journalFrames > Self.autoCompactFrames {
             do { try compactNow() } catch { notices.append(Message("store.notice.compactFailed", "\(error)")) }
         }

@@ -4,7 +4,8 @@ import Testing
 /// `senim --help` and every subcommand's help are complete; the exit codes are documented.
 @Suite struct CLIHelpTests {
     static let commands: [[String]] = [
-        ["init"], ["user"], ["user", "add"], ["user", "list"], ["user", "remove"], ["passwd"], ["uic"],
+        ["init"], ["user"], ["user", "add"], ["user", "list"], ["user", "remove"], ["user", "reset"], ["passwd"], ["uic"],
+        ["notes"], ["notes", "holders"], ["notes", "grant"], ["notes", "identity"], ["notes", "share"], ["notes", "accept"],
         ["client"], ["client", "add"], ["client", "find"], ["client", "show"], ["client", "list"], ["client", "merge"],
         ["contact"], ["contact", "add"], ["contact", "list"],
         ["stock"], ["stock", "show"], ["stock", "receive"], ["stock", "transfer"], ["stock", "writeoff"],
@@ -12,14 +13,14 @@ import Testing
         ["referral"], ["referral", "add"], ["referral", "update"], ["referral", "list"], ["referral", "note"], ["referral", "show"],
         ["report"], ["backup"], ["restore"], ["verify"], ["compact"], ["rekey"], ["salvage"],
         ["sync"], ["sync", "identity"], ["sync", "trust"], ["sync", "peers"], ["sync", "export"], ["sync", "import"],
-        ["demo"], ["tui"], ["dev"], ["dev", "seed"], ["dev", "hold-lock"],
+        ["demo"], ["tui"], ["doctor"], ["dev"], ["dev", "seed"], ["dev", "hold-lock"],
     ]
 
     @Test func rootHelpListsEveryCommandAndEveryExitCode() throws {
         let r = try CLI.run(["--help"])
         #expect(r.status == 0)
         for c in ["init", "user", "passwd", "uic", "client", "contact", "stock", "referral", "report", "backup",
-                  "restore", "verify", "compact", "rekey", "salvage", "sync", "demo", "tui", "dev"] {
+                  "restore", "verify", "compact", "rekey", "salvage", "sync", "notes", "demo", "tui", "dev"] {
             #expect(r.out.contains("\n  \(c) "), "--help does not list \(c)")
         }
         for code in ["0", "64", "65", "66", "70", "73", "74", "75", "77", "78"] {

@@ -2,8 +2,10 @@ import Foundation
 import SenimCore
 
 extension GlobalOptions {
-    /// Unlocks the store with your name and passphrase.
-    func openSession(readOnly: Bool = false) throws -> (CLIEnvironment, any StoreSession) {
+    /// Unlocks the store with your name and passphrase. An account still on a one-time
+    /// passphrase (set by a coordinator) may do nothing but `senim passwd`: every other
+    /// command stops here with exit status 77.
+    func openSession(allowOneTime: Bool = false, readOnly: Bool = false) throws -> (CLIEnvironment, any StoreSession, passphrase: String) {
         let env = try environment()
         let dir = storeURL
         guard StoreBridge.exists(at: dir) else {
@@ -12,13 +14,18 @@ extension GlobalOptions {
         let user = try userName()
         let pass = try passphrase(for: user)
         let session = try StoreBridge.open(at: dir, user: user, passphrase: pass, configuration: env.configuration, readOnly: readOnly)
+        if session.mustChangePassphrase && !allowOneTime {
+            session.close()
+            throw CLIFailure(Message("store.passphrase.mustChange"), .noPermission)
+        }
         for n in session.notices { Out.error(env.text(n)) }
-        return (env, session)
+        for w in session.configurationWarnings { Out.error(env.t("config.warning", env.text(w))) }
+        return (env, session, pass)
     }
 
     /// Runs `body` with an unlocked store and always closes it (releasing the lock).
     func withSession<T>(_ body: (CLIEnvironment, any StoreSession) throws -> T) throws -> T {
-        let (env, session) = try openSession()
+        let (env, session, _) = try openSession()
         defer { session.close() }
         return try body(env, session)
     }
@@ -26,7 +33,7 @@ extension GlobalOptions {
     /// The same for commands that only read: the store is opened read-only, so nothing on
     /// disk changes (not even a torn last write being dropped), whatever happens.
     func withReadSession<T>(_ body: (CLIEnvironment, any StoreSession) throws -> T) throws -> T {
-        let (env, session) = try openSession(readOnly: true)
+        let (env, session, _) = try openSession(readOnly: true)
         defer { session.close() }
         return try body(env, session)
     }

@@ -72,7 +72,8 @@ struct ReportCommand: ParsableCommand {
             } else {
                 // JSON escapes controls itself; tables and CSV through TerminalText.
                 let shown = (json || format == .json || format == .dhis2JSON) ? TerminalText.escapeJSON(text) : TerminalText.escape(text)
-                FileHandle.standardOutput.write(Data((shown.hasSuffix("\n") ? shown : shown + "\n").utf8))
+                // By bytes: "\r\n" is one Character, so shown.hasSuffix("\n") is false for CSV's CRLF.
+                FileHandle.standardOutput.write(Data((shown.utf8.last == UInt8(ascii: "\n") ? shown : shown + "\n").utf8))
             }
         }
     }
