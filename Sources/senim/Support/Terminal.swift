@@ -136,11 +136,15 @@ enum TerminalText {
     }
 
     /// `cell`: a table cell or one-line field, where line feeds and tabs are escaped too.
+    /// Outside cells a CR directly before a LF (CSV's CRLF line ends) is kept.
     static func escape(_ s: String, cell: Bool = false) -> String {
         guard s.unicodeScalars.contains(where: { needsEscape($0.value, cell: cell) }) else { return s }
         var out = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
-            if needsEscape(u.value, cell: cell) {
+        let scalars = Array(s.unicodeScalars)
+        for (i, u) in scalars.enumerated() {
+            if !cell && u.value == 0x0D && i + 1 < scalars.count && scalars[i + 1].value == 0x0A {
+                out.append(u)
+            } else if needsEscape(u.value, cell: cell) {
                 out.append(contentsOf: "\\u{\(String(u.value, radix: 16))}".unicodeScalars)
             } else {
                 out.append(u)
