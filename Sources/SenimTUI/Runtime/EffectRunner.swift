@@ -43,8 +43,10 @@ public final class EffectRunner {
         case .save(let d):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
-                let ctx = b.context(site: b.point, at: clock())
-                let events = try d.events(validator: validator, ledger: b.ledger, ctx: ctx, seal: b.sealNote)
+                let at = clock()
+                let ctx = b.context(site: b.point, at: at)
+                let events = try d.events(validator: validator, ledger: b.ledger, ctx: ctx, seal: b.sealNote,
+                                          fresh: { b.context(site: b.point, at: at) })
                 try b.save(events)
                 return .saved(d, ledger: b.ledger)
             } catch {
@@ -72,7 +74,7 @@ public final class EffectRunner {
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
                 try b.removeUser(name, force: force)
-                return .usersChanged(Message("tui.users.removed", name), try b.userAccounts(), ledger: b.ledger)
+                return .userRemoved(name, try b.userAccounts(), ledger: b.ledger)
             } catch {
                 return .failed(Message.from(error))
             }
@@ -81,6 +83,14 @@ public final class EffectRunner {
             do {
                 try b.resetPassphrase(name, to: passphrase, force: force)
                 return .usersChanged(Message("tui.users.reset", name), try b.userAccounts(), ledger: b.ledger)
+            } catch {
+                return .failed(Message.from(error))
+            }
+        case .rekey:
+            guard let b = backend else { return .failed(Message("tui.error.locked")) }
+            do {
+                try b.rekey()
+                return .done(Message("tui.users.rekeyed"))
             } catch {
                 return .failed(Message.from(error))
             }
