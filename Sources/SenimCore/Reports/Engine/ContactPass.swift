@@ -6,8 +6,11 @@ extension ReportAccumulator {
     mutating func contactPass() {
         let lo = ledger.firstContact(atOrAfter: start)
         let hi = ledger.firstContact(atOrAfter: end)
-        stock.recentEnd = min(end, (ledger.last?.at ?? end - 1) + 1)
-        stock.recentStart = stock.recentEnd - Int64(ReportingConfig.recentRateDays) * Reports.day
+        // Saturating: the last event may sit at any representable time (issue 13).
+        let lastAt = ledger.last?.at ?? end
+        stock.recentEnd = lastAt >= end ? end : lastAt + 1
+        let span = Int64(ReportingConfig.recentRateDays) * Reports.day
+        stock.recentStart = stock.recentEnd >= Int64.min + span ? stock.recentEnd - span : Int64.min
         let all = ledger.contacts
         let lines = ledger.contactItems
         let total = self.total

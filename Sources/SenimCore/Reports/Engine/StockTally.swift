@@ -17,7 +17,7 @@ struct StockFigures {
     var distributedAfter: Int64 = 0
     var active = false
 
-    var closing: Int64 { opening + received + transferIn - distributed - transferOut - writtenOff.reduce(0, +) + adjusted }
+    var closing: Int64 { opening &+ received &+ transferIn &- distributed &- transferOut &- writtenOff.reduce(0, &+) &+ adjusted }
 }
 
 /// Distribution per site and item (from the contact pass) and the figures built from it and
@@ -52,19 +52,19 @@ extension ReportAccumulator {
             let key = Int(m.site) * nItems + Int(m.item)
             var f = figures[key] ?? StockFigures()
             if m.at < start {
-                if stock.outsideIsBefore { f.movementsOutside += m.delta }
+                if stock.outsideIsBefore { f.movementsOutside &+= m.delta }
             } else if m.at >= end {
-                if !stock.outsideIsBefore { f.movementsOutside += m.delta }
+                if !stock.outsideIsBefore { f.movementsOutside &+= m.delta }
                 f.movedAfter = true
             } else {
                 f.active = true
                 switch m.kind {
-                case .received: f.received += m.delta
-                case .transferIn: f.transferIn += m.delta
-                case .transferOut: f.transferOut -= m.delta
-                case .writtenOff: f.writtenOff[writeOffIndex[m.reason ?? .other]!] -= m.delta
-                case .adjusted: f.adjusted += m.delta
-                case .distributed: f.distributed -= m.delta
+                case .received: f.received &+= m.delta
+                case .transferIn: f.transferIn &+= m.delta
+                case .transferOut: f.transferOut &-= m.delta
+                case .writtenOff: f.writtenOff[writeOffIndex[m.reason ?? .other]!] &-= m.delta
+                case .adjusted: f.adjusted &+= m.delta
+                case .distributed: f.distributed &-= m.delta
                 }
             }
             figures[key] = f
@@ -97,16 +97,16 @@ extension ReportAccumulator {
         }
         for key in 0..<figures.count {
             guard var f = figures[key] else { continue }
-            f.distributed += stock.distPeriod[key]
+            f.distributed &+= stock.distPeriod[key]
             let level = ledger.stock[LedgerState.StockKey(site: Int32(key / nItems), item: Int32(key % nItems))]?.level ?? 0
             // level now = opening + changes in the period + changes after it.
-            let inPeriod = f.received + f.transferIn - f.transferOut - f.writtenOff.reduce(0, +) + f.adjusted - f.distributed
+            let inPeriod = f.received &+ f.transferIn &- f.transferOut &- f.writtenOff.reduce(0, &+) &+ f.adjusted &- f.distributed
             if stock.outsideIsBefore {
-                f.opening = f.movementsOutside - stock.distOutside[key]
+                f.opening = f.movementsOutside &- stock.distOutside[key]
                 // Only the sign matters: was anything handed out after the period?
-                f.distributedAfter = f.opening + inPeriod - level
+                f.distributedAfter = f.opening &+ inPeriod &- level
             } else {
-                f.opening = level - inPeriod - (f.movementsOutside - stock.distOutside[key])
+                f.opening = level &- inPeriod &- (f.movementsOutside &- stock.distOutside[key])
                 f.distributedAfter = stock.distOutside[key]
             }
             figures[key] = f
