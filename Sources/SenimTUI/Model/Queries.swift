@@ -85,7 +85,7 @@ public enum Queries {
     /// Open referrals due today or earlier (the home screen's follow-up list). Psychologists
     /// see referrals to psychological services first.
     public static func referralsDue(_ l: LedgerState, today: DayNumber, role: Role) -> [ReferralRecord] {
-        let open = referrals(l, filter: .open, due: .any, today: today).filter { ($0.due ?? .max) <= today + 1 }
+        let open = l.openReferrals(dueThrough: today + 1)
         guard role == .psychologist else { return open }
         let psy: Set<String> = ["peer-psychologist", "mental-health", "narcologist"]
         return open.filter { psy.contains($0.service) } + open.filter { !psy.contains($0.service) }

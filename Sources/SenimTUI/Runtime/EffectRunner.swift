@@ -31,7 +31,8 @@ public final class EffectRunner {
                 backend = nil
                 let b = try unlock(user, passphrase)
                 backend = b
-                return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, ledger: b.ledger, notices: b.notices))
+                let source = LedgerSource { [weak b] in b?.ledger ?? LedgerState() }
+                return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, source: source, notices: b.notices))
             } catch {
                 return .unlockFailed(Message.from(error))
             }
@@ -45,7 +46,7 @@ public final class EffectRunner {
                 let ctx = b.context(site: b.point, at: clock())
                 let events = try d.events(validator: validator, ledger: b.ledger, ctx: ctx, seal: b.sealNote)
                 try b.save(events)
-                return .saved(d, ledger: b.ledger)
+                return .saved(d)
             } catch {
                 return .failed(Message.from(error))
             }
@@ -63,7 +64,7 @@ public final class EffectRunner {
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
                 try b.addUser(name: name, role: role, passphrase: passphrase)
-                return .usersChanged(Message("tui.users.added", name), try b.userAccounts(), ledger: b.ledger)
+                return .usersChanged(Message("tui.users.added", name), try b.userAccounts())
             } catch {
                 return .failed(Message.from(error))
             }
@@ -71,7 +72,7 @@ public final class EffectRunner {
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
                 try b.removeUser(name)
-                return .usersChanged(Message("tui.users.removed", name), try b.userAccounts(), ledger: b.ledger)
+                return .usersChanged(Message("tui.users.removed", name), try b.userAccounts())
             } catch {
                 return .failed(Message.from(error))
             }
