@@ -39,8 +39,12 @@ let package = Package(
             dependencies: [
                 "SenimCore", "SenimStore", "SenimTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["EmbedConfig"]
         ),
+        // Build-time: Config/ (and the commit built from) → EmbeddedConfig.swift in `senim`.
+        .executableTarget(name: "senim-embed-config"),
+        .plugin(name: "EmbedConfig", capability: .buildTool(), dependencies: ["senim-embed-config"]),
         // Test-only: the TUI over synthetic in-memory data, for the tmux end-to-end script.
         .executableTarget(name: "senim-tui-harness", dependencies: ["SenimTUI", "SenimCore", "SenimStore"]),
         // Test helper: a store writer the crash tests kill with SIGKILL (not installed).

@@ -1,30 +1,77 @@
 import Foundation
 import SenimCore
 
-/// Finds and reads `Config/`. The core parses; this file does the file access.
+/// Finds and reads the configuration. The core parses; this file does the file access.
 ///
-/// Search order: an explicit directory, `$SENIM_CONFIG`, then `Config/` in each parent of the
-/// running executable (a build tree), then `../share/senim/Config` beside it (an install),
-/// then `/usr/share/senim/Config`.
+/// Order of precedence for `senim` (docs/cli.md, "Configuration"): `--config DIR`, then
+/// `$SENIM_CONFIG`, then `/etc/senim/` when it holds a `catalogue.json`, then the configuration
+/// built into the executable (the repository's `Config/` at build time).
 public enum ConfigFiles {
-    public static func locate(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        let fm = FileManager.default
-        func ok(_ u: URL) -> Bool { fm.fileExists(atPath: u.appendingPathComponent("catalogue.json").path) }
-        if let e = explicit { return URL(fileURLWithPath: e) }
-        if let e = environment["SENIM_CONFIG"], !e.isEmpty { return URL(fileURLWithPath: e) }
+    /// Where the system-wide configuration lives (a folder laid out like `Config/`).
+    public static let systemDirectory = "/etc/senim"
+
+    /// Where a configuration comes from.
+    public enum Source: Sendable, Equatable {
+        case option(URL)
+        case environment(URL)
+        case system(URL)
+        case builtIn
+
+        public var directory: URL? {
+            switch self {
+            case .option(let u), .environment(let u), .system(let u): return u
+            case .builtIn: return nil
+            }
+        }
+    }
+
+    /// Picks the configuration by the order of precedence. An explicit folder or
+    /// `$SENIM_CONFIG` is taken as given (loading it reports what is wrong with it); the system
+    /// folder counts only when it has a `catalogue.json`.
+    public static func locate(explicit: String? = nil,
+                              environment: [String: String] = ProcessInfo.processInfo.environment,
+                              system: String = systemDirectory) -> Source {
+        if let e = explicit, !e.isEmpty { return .option(URL(fileURLWithPath: e)) }
+        if let e = environment["SENIM_CONFIG"], !e.isEmpty { return .environment(URL(fileURLWithPath: e)) }
+        let sys = URL(fileURLWithPath: system)
+        if FileManager.default.fileExists(atPath: sys.appendingPathComponent("catalogue.json").path) { return .system(sys) }
+        return .builtIn
+    }
+
+    /// Loads `source`; `builtIn` is the executable's embedded files (see `load(files:)`).
+    public static func load(_ source: Source, builtIn: [String: Data]) throws -> Configuration {
+        if let dir = source.directory { return try load(from: dir) }
+        return try load(files: builtIn)
+    }
+
+    /// Loads a configuration held in memory: path relative to the configuration folder
+    /// ("catalogue.json", "locales/ru/cli.json") → the file's bytes.
+    public static func load(files: [String: Data]) throws -> Configuration {
+        try Configuration.load(
+            read: { name in
+                guard let data = files[name] else {
+                    throw ConfigError(file: "(built-in)/" + name, field: "(file)", problem: "cannot be read")
+                }
+                return data
+            },
+            list: { sub in
+                let prefix = sub.hasSuffix("/") ? sub : sub + "/"
+                let names = files.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+                return names.filter { !$0.contains("/") }
+            })
+    }
+
+    /// Test tools only (the TUI harness, the store torture writer): `Config/` in a parent of
+    /// the running executable, i.e. the source tree the build folder sits in.
+    public static func buildTreeDirectory() -> URL? {
         var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
             .deletingLastPathComponent()
         for _ in 0..<8 {
             let c = dir.appendingPathComponent("Config")
-            if ok(c) { return c }
-            let share = dir.appendingPathComponent("share/senim/Config")
-            if ok(share) { return share }
+            if FileManager.default.fileExists(atPath: c.appendingPathComponent("catalogue.json").path) { return c }
             dir.deleteLastPathComponent()
         }
-        let cwd = URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent("Config")
-        if ok(cwd) { return cwd }
-        let system = URL(fileURLWithPath: "/usr/share/senim/Config")
-        return ok(system) ? system : nil
+        return nil
     }
 
     /// Loads and validates the whole configuration from `directory`.
@@ -44,9 +91,17 @@ public enum ConfigFiles {
             })
     }
 
-    /// Locates and loads, or throws a ConfigError that says where it looked.
+    /// For test tools: an explicit folder, else `$SENIM_CONFIG`, else the build tree's `Config/`.
+    /// (`senim` itself uses `locate` and its built-in configuration.)
     public static func loadDefault(explicit: String? = nil) throws -> Configuration {
-        guard let dir = locate(explicit: explicit) else {
+        let dir: URL
+        if let e = explicit, !e.isEmpty {
+            dir = URL(fileURLWithPath: e)
+        } else if let e = ProcessInfo.processInfo.environment["SENIM_CONFIG"], !e.isEmpty {
+            dir = URL(fileURLWithPath: e)
+        } else if let found = buildTreeDirectory() {
+            dir = found
+        } else {
             throw ConfigError(file: "Config/", field: "(folder)",
                               problem: "not found: pass --config DIR or set SENIM_CONFIG")
         }

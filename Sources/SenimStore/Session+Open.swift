@@ -56,7 +56,8 @@ extension Session {
             let first = Event(id: EventID.random(), at: Timestamp(now.timeIntervalSince1970), author: name, device: device,
                               site: point, body: .userAdded(name: name, role: .coordinator))
             var journal = Journal.header(storeID: storeID, journalID: journalID)
-            journal += Journal.frame(Record.encode([.event(EventCodec.encode(first)), .setLocal(pointKey, Array(point.utf8))]),
+            journal += Journal.frame(Record.encode([.event(EventCodec.encode(first)), .setLocal(pointKey, Array(point.utf8)),
+                                                  .setLocal(ConfigFingerprint.key, ConfigFingerprint(configuration).stored)]),
                                      seq: 0, key: keys.journal, storeID: storeID, journalID: journalID)
             for leftover in [Disk.snapshot, Disk.journal + Disk.newSuffix, Disk.snapshot + Disk.newSuffix] { disk.remove(leftover) }
             try disk.writeSynced(Disk.journal, journal)

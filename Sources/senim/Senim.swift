@@ -6,6 +6,9 @@ import SenimCore
 /// use it over SSH; outreach workers use the TUI (`senim tui`). Every TUI operation exists here.
 @main
 struct Senim: ParsableCommand {
+    /// The release version (the Debian package takes it from `senim --version`).
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "senim",
         abstract: "Anonymous case management for harm-reduction outreach (trust points, Kazakhstan).",
@@ -23,13 +26,13 @@ struct Senim: ParsableCommand {
 
             \(ExitStatus.helpText)
             """,
-        version: "0.1.0",
+        version: "\(version) (commit \(BuildInfo.commit))",
         subcommands: [
             InitCommand.self, UserCommand.self, PasswdCommand.self, UICCommand.self, ClientCommand.self,
             ContactCommand.self, StockCommand.self, ReferralCommand.self, ReportCommand.self,
             BackupCommand.self, RestoreCommand.self, VerifyCommand.self, CompactCommand.self,
             RekeyCommand.self, SalvageCommand.self, SyncCommand.self, DemoCommand.self, TUICommand.self,
-            DevCommand.self,
+            DoctorCommand.self, DevCommand.self,
         ])
 
     /// Parses, runs, and turns every failure into a message in the user's language and a

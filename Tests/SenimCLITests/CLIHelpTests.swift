@@ -12,7 +12,7 @@ import Testing
         ["referral"], ["referral", "add"], ["referral", "update"], ["referral", "list"], ["referral", "note"], ["referral", "show"],
         ["report"], ["backup"], ["restore"], ["verify"], ["compact"], ["rekey"], ["salvage"],
         ["sync"], ["sync", "identity"], ["sync", "trust"], ["sync", "peers"], ["sync", "export"], ["sync", "import"],
-        ["demo"], ["tui"], ["dev"], ["dev", "seed"], ["dev", "hold-lock"],
+        ["demo"], ["tui"], ["doctor"], ["dev"], ["dev", "seed"], ["dev", "hold-lock"],
     ]
 
     @Test func rootHelpListsEveryCommandAndEveryExitCode() throws {

@@ -15,7 +15,8 @@ public final class SessionBackend: TUIBackend {
     public var user: String { session.user }
     public var role: Role { session.role }
     public var point: String { session.point }
-    public var notices: [Message] { session.notices }
+    /// The store's notices, then what the configuration in use lacks for this store's data.
+    public var notices: [Message] { session.notices + session.configurationWarnings }
 
     public func context(site: String, at: Timestamp) -> Validator.Context {
         session.context(site: site, at: Date(timeIntervalSince1970: TimeInterval(at)))

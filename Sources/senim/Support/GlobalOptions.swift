@@ -29,7 +29,9 @@ struct GlobalOptions: ParsableArguments {
     var lang: Language?
 
     @Option(name: .customLong("config"), help: ArgumentHelp(
-        "The configuration folder (default: $SENIM_CONFIG, else Config/ beside the program).", valueName: "dir"))
+        "The configuration folder.",
+        discussion: "Default: $SENIM_CONFIG, else /etc/senim/ when it has a catalogue.json, else the configuration built into senim.",
+        valueName: "dir"))
     var config: String?
 
     /// Loads the configuration and picks the language; remembered for error messages.

@@ -6,6 +6,8 @@ import SenimStore
 struct CLIEnvironment: Sendable {
     var configuration: Configuration
     var language: Language
+    /// Where the configuration came from (`senim doctor` says it).
+    var configSource: ConfigFiles.Source = .builtIn
 
     var strings: Strings { configuration.strings }
     func t(_ key: String, _ args: String...) -> String { strings.t(key, language, args) }
@@ -20,8 +22,10 @@ enum Runtime {
     static var env: [String: String] { ProcessInfo.processInfo.environment }
 
     static func load(configDirectory: String?, language: Language?) throws -> CLIEnvironment {
-        let configuration = try ConfigFiles.loadDefault(explicit: configDirectory)
-        return CLIEnvironment(configuration: configuration, language: language ?? languageFromEnvironment())
+        let source = ConfigFiles.locate(explicit: configDirectory, environment: env)
+        let configuration = try ConfigFiles.load(source, builtIn: BuiltInConfig.files)
+        return CLIEnvironment(configuration: configuration, language: language ?? languageFromEnvironment(),
+                              configSource: source)
     }
 
     /// LC_ALL, then LC_MESSAGES, then LANG (POSIX order); English when none names en/ru/kk.

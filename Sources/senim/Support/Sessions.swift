@@ -13,6 +13,7 @@ extension GlobalOptions {
         let pass = try passphrase(for: user)
         let session = try StoreBridge.open(at: dir, user: user, passphrase: pass, configuration: env.configuration)
         for n in session.notices { Out.error(env.text(n)) }
+        for w in session.configurationWarnings { Out.error(env.t("config.warning", env.text(w))) }
         return (env, session)
     }
 

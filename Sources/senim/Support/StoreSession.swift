@@ -13,6 +13,9 @@ protocol StoreSession: AnyObject {
     var point: String { get }
     /// Things the user should be told after opening (printed to stderr).
     var notices: [Message] { get }
+    /// The configuration in use no longer defines ids the data uses, or the client-code
+    /// formula changed since the store was made (printed to stderr after the notices).
+    var configurationWarnings: [Message] { get }
     var validator: Validator { get }
     var eventCount: Int { get }
     func context(site: String?, at: Date?) -> Validator.Context

@@ -63,7 +63,8 @@ struct ReportCommand: ParsableCommand {
                 try AtomicFile.write(text, to: URL(fileURLWithPath: Runtime.expand(output)))
                 Out.error(env.t("cli.report.written", output))
             } else {
-                FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+                // By bytes: "\r\n" is one Character, so text.hasSuffix("\n") is false for CSV's CRLF.
+                FileHandle.standardOutput.write(Data((text.utf8.last == UInt8(ascii: "\n") ? text : text + "\n").utf8))
             }
         }
     }
