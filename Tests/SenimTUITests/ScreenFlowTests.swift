@@ -180,7 +180,8 @@ import Testing
     @Test func changeOwnPassphrase() throws {
         var d = Driver()
         d.login()
-        d.press([.function(8), .function(3)]); d.type("new-passphrase"); d.press(.tab); d.type("new-passphrase"); d.press(.enter)
+        d.press([.function(8), .function(3)]); d.type("aigerim-pass"); d.press(.tab)
+        d.type("new-passphrase"); d.press(.tab); d.type("new-passphrase"); d.press(.enter)
         #expect(d.model.status?.message.key == "tui.users.passChanged")
         _ = try d.store.open(user: "aigerim", passphrase: "new-passphrase")
     }

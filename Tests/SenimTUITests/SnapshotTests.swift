@@ -13,6 +13,7 @@ import Testing
         "clients", "client-card", "referrals", "referral-detail-psychologist", "referral-update-form",
         "stock-levels", "stock-movements", "stock-transit", "stock-receive-form",
         "reports", "users", "user-remove-confirm", "settings", "help-contact", "quit-confirm", "too-small",
+        "first-login", "notes-access", "notes-grant-confirm",
     ]
 
     static func setUp(_ name: String, _ d: inout Driver) {
@@ -69,6 +70,16 @@ import Testing
             d.login(); d.press(.function(2)); d.type("MAIV"); d.press(.function(10))
         case "too-small":
             d.login(); d.send(.resize(width: 60, height: 20))
+        case "first-login":
+            d.store.oneTime.insert("aigerim"); d.login()
+        case "notes-access":
+            NotesAccessTUITests.addWaitingPsychologist(d.store)
+            d.login("dana"); d.press(.function(7))
+        case "notes-grant-confirm":
+            NotesAccessTUITests.addWaitingPsychologist(d.store)
+            d.login("dana"); d.press(.function(7))
+            let i = d.model.notesAccess.rows.firstIndex { $0.name == "saule" }!
+            d.press(Array(repeating: Key.down, count: i) + [.function(2)])
         default:
             Issue.record("no set-up for \(name)")
         }

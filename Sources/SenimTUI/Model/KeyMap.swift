@@ -4,7 +4,7 @@ import SenimCore
 /// (`tui.bar.<name>`) and a sentence for the help screen (`tui.cmd.<name>`).
 public enum Command: String, Hashable, Sendable, CaseIterable {
     case help, quit, lock, home, back
-    case goContact, goClients, goReferrals, goStock, goReports, goUsers, goSettings
+    case goContact, goClients, goReferrals, goStock, goReports, goUsers, goSettings, goNotes
     case up, down, pageUp, pageDown, top, bottom, open
     case nextField, prevField
     case save, builder, clear, more, less, moreTen, lessTen, toggle, pack, cycleNext, cyclePrev
@@ -12,7 +12,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case filter, dueFilter, updateStatus, addNote, newReferral
     case nextTab, receive, transfer, writeOff, count, arrived, nextSite
     case prevPeriod, nextPeriod, periodKind, typePeriod, export
-    case addUser, removeUser, passphrase
+    case addUser, removeUser, passphrase, resetPassphrase, grant
 
     public var name: String { rawValue }
 }
@@ -79,6 +79,7 @@ public enum KeyMap {
                 Binding([.function(6), .char("p")], .goReports),
             ]
             if coordinator { b.append(Binding([.function(7), .char("u")], .goUsers)) }
+            if role == .psychologist { b.append(Binding([.function(7), .char("a")], .goNotes)) }
             b.append(Binding([.function(8), .char("o")], .goSettings))
         case .contact:
             b = [
@@ -148,10 +149,16 @@ public enum KeyMap {
             if coordinator {
                 b = [
                     Binding([.function(2)], .addUser),
+                    Binding([.function(4)], .resetPassphrase),
                     Binding([.function(8), .delete], .removeUser),
                 ]
             }
             b += [Binding([.function(3)], .passphrase)] + lists
+        case .notes:
+            b = [
+                Binding([.function(2), .enter], .grant),
+                Binding([.function(3)], .passphrase),
+            ] + lists
         case .settings:
             b = [
                 Binding([.right, .enter, .char(" "), .char("+")], .cycleNext, inField: false, onBar: false),

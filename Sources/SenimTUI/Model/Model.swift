@@ -1,7 +1,7 @@
 import SenimCore
 
 public enum ScreenID: String, CaseIterable, Sendable, Hashable {
-    case home, contact, clients, referrals, stock, reports, users, settings
+    case home, contact, clients, referrals, stock, reports, users, settings, notes
 }
 
 /// A line for the status bar; rendered in the current language at paint time.
@@ -42,6 +42,7 @@ public struct Model: Sendable {
     public var reports = ReportsState()
     public var users = UsersState()
     public var settings = SettingsState()
+    public var notesAccess = NotesAccessState()
     public var dialog: Dialog?
     /// The help overlay and its scroll position.
     public var help: Int?
@@ -200,6 +201,12 @@ public struct UsersState: Hashable, Sendable {
     public var selection = 0
 }
 
+/// The Notes access screen (peer psychologists): who holds the notes key, who waits.
+public struct NotesAccessState: Hashable, Sendable {
+    public var rows: [NotesAccess] = []
+    public var selection = 0
+}
+
 public struct SettingsState: Hashable, Sendable {
     public var selection = 0
 }
@@ -217,6 +224,8 @@ public enum ConfirmAction: Hashable, Sendable {
     case quit
     case discardContact(then: ScreenID)
     case removeUser(String)
+    case resetPassphrase(String, passphrase: String)
+    case grantNotes(String)
 }
 
 public struct Confirm: Hashable, Sendable {
@@ -242,6 +251,7 @@ public enum FormKind: Hashable, Sendable {
     case confidentialNote(EventID)
     case addUser
     case changePassphrase
+    case resetPassphrase(String)
     case reportPeriod
     case reportExport
 }

@@ -16,8 +16,13 @@ public enum Msg: Sendable {
     case usersLoaded([UserAccount])
     /// A user-management effect succeeded.
     case usersChanged(Message, [UserAccount])
-    /// An effect without data of its own succeeded (export written, passphrase changed).
+    /// An effect without data of its own succeeded (export written).
     case done(Message)
+    /// The user's own passphrase was changed (ends a one-time passphrase).
+    case passphraseChanged
+    case notesAccessLoaded([NotesAccess])
+    /// A grant succeeded: the list afterwards.
+    case notesAccessChanged(Message, [NotesAccess])
 }
 
 /// Side effects `update` asks for. The runtime (`EffectRunner`) performs them and answers
@@ -31,8 +36,11 @@ public enum Effect: Hashable, Sendable {
     case openNotes(EventID)
     case loadUsers
     case addUser(name: String, role: Role, passphrase: String)
-    case removeUser(String)
-    case changePassphrase(String)
+    case removeUser(String, force: Bool)
+    case resetPassphrase(String, passphrase: String, force: Bool)
+    case changePassphrase(current: String, new: String)
+    case loadNotesAccess
+    case grantNotes(String)
     /// Write `content` to a new file named `fileName` in the current directory; `notes` are
     /// shown with the result (already in the user's language).
     case export(fileName: String, content: String, notes: [String])
@@ -47,17 +55,25 @@ public struct SessionInfo: Sendable {
     public var source: LedgerSource
     public var ledger: LedgerState { source.ledger }
     public var notices: [Message]
-    public init(user: String, role: Role, point: String, source: LedgerSource, notices: [Message] = []) {
+    /// On a one-time passphrase: the TUI asks for a new one before showing anything else.
+    public var mustChangePassphrase: Bool
+    public var keyFingerprint: String
+    public init(user: String, role: Role, point: String, source: LedgerSource, notices: [Message] = [],
+                mustChangePassphrase: Bool = false, keyFingerprint: String = "") {
         self.user = user
         self.role = role
         self.point = point
         self.source = source
         self.notices = notices
+        self.mustChangePassphrase = mustChangePassphrase
+        self.keyFingerprint = keyFingerprint
     }
 
     /// A session showing a fixed ledger (tests, previews).
-    public init(user: String, role: Role, point: String, ledger: LedgerState, notices: [Message] = []) {
-        self.init(user: user, role: role, point: point, source: LedgerSource(fixed: ledger), notices: notices)
+    public init(user: String, role: Role, point: String, ledger: LedgerState, notices: [Message] = [],
+                mustChangePassphrase: Bool = false, keyFingerprint: String = "") {
+        self.init(user: user, role: role, point: point, source: LedgerSource(fixed: ledger), notices: notices,
+                  mustChangePassphrase: mustChangePassphrase, keyFingerprint: keyFingerprint)
     }
 }
 

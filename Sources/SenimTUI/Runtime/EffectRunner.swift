@@ -32,7 +32,8 @@ public final class EffectRunner {
                 let b = try unlock(user, passphrase)
                 backend = b
                 let source = LedgerSource { [weak b] in b?.ledger ?? LedgerState() }
-                return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, source: source, notices: b.notices))
+                return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, source: source, notices: b.notices,
+                                             mustChangePassphrase: b.mustChangePassphrase, keyFingerprint: b.keyFingerprint))
             } catch {
                 return .unlockFailed(Message.from(error))
             }
@@ -68,19 +69,38 @@ public final class EffectRunner {
             } catch {
                 return .failed(Message.from(error))
             }
-        case .removeUser(let name):
+        case .removeUser(let name, let force):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
-                try b.removeUser(name)
+                try b.removeUser(name, force: force)
                 return .usersChanged(Message("tui.users.removed", name), try b.userAccounts())
             } catch {
                 return .failed(Message.from(error))
             }
-        case .changePassphrase(let p):
+        case .resetPassphrase(let name, let passphrase, let force):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
-                try b.changePassphrase(to: p)
-                return .done(Message("tui.users.passChanged"))
+                try b.resetPassphrase(name, to: passphrase, force: force)
+                return .usersChanged(Message("tui.users.reset", name), try b.userAccounts())
+            } catch {
+                return .failed(Message.from(error))
+            }
+        case .changePassphrase(let current, let new):
+            guard let b = backend else { return .failed(Message("tui.error.locked")) }
+            do {
+                try b.changePassphrase(from: current, to: new)
+                return .passphraseChanged
+            } catch {
+                return .failed(Message.from(error))
+            }
+        case .loadNotesAccess:
+            guard let b = backend else { return nil }
+            do { return .notesAccessLoaded(try b.notesAccess()) } catch { return .failed(Message.from(error)) }
+        case .grantNotes(let name):
+            guard let b = backend else { return .failed(Message("tui.error.locked")) }
+            do {
+                try b.grantNotes(to: name)
+                return .notesAccessChanged(Message("tui.notes.granted", name), try b.notesAccess())
             } catch {
                 return .failed(Message.from(error))
             }

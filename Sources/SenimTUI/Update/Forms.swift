@@ -102,9 +102,23 @@ enum Forms {
         ])
     }
 
+    /// Always asks for the current passphrase (someone at a laptop left unlocked must not be
+    /// able to take the account over). On a one-time passphrase the form cannot be left.
     static func changePassphrase(_ m: Model) -> Form {
-        Form(kind: .changePassphrase, title: "tui.form.passphrase.title", fields: [
+        let forced = m.session?.mustChangePassphrase ?? false
+        var f = Form(kind: .changePassphrase, title: forced ? "tui.form.passphrase.firstTitle" : "tui.form.passphrase.title", fields: [
+            text("current", forced ? "tui.form.oneTimePassphrase" : "tui.form.currentPassphrase", max: 256, masked: true),
             text("pass", "tui.form.newPassphrase", max: 256, masked: true),
+            text("repeat", "tui.form.repeat", max: 256, masked: true),
+        ])
+        if forced { f.error = Message("tui.passphrase.mustChange") }
+        return f
+    }
+
+    /// A coordinator gives someone who forgot their passphrase a new one-time passphrase.
+    static func resetPassphrase(_ m: Model, name: String) -> Form {
+        Form(kind: .resetPassphrase(name), title: "tui.form.reset.title", fields: [
+            text("pass", "tui.form.oneTimeNew", max: 256, masked: true),
             text("repeat", "tui.form.repeat", max: 256, masked: true),
         ])
     }
@@ -167,10 +181,24 @@ enum Forms {
         case .reportPeriod, .reportExport:
             return ReportScreen.submit(&m, f)
         case .changePassphrase:
+            let current = f.value("current")
+            guard !current.isEmpty else { return fail(Message("tui.users.needCurrent"), field: "current") }
             let p = f.value("pass")
             guard p.count >= minPassphrase else { return fail(Message("tui.users.passShort", String(minPassphrase)), field: "pass") }
             guard p == f.value("repeat") else { return fail(Message("tui.users.passMismatch"), field: "repeat") }
-            return [.changePassphrase(p)]
+            guard p != current else { return fail(Message("tui.users.passSame"), field: "pass") }
+            return [.changePassphrase(current: current, new: p)]
+        case .resetPassphrase(let name):
+            let p = f.value("pass")
+            guard p.count >= minPassphrase else { return fail(Message("tui.users.passShort", String(minPassphrase)), field: "pass") }
+            guard p == f.value("repeat") else { return fail(Message("tui.users.passMismatch"), field: "repeat") }
+            if m.users.accounts.first(where: { $0.name == name })?.lastNotesHolder ?? false {
+                m.dialog = .confirm(Confirm(title: Message("tui.users.reset.title", name),
+                                            lines: [Message("tui.users.lastHolder", name)],
+                                            action: .resetPassphrase(name, passphrase: p), yesFocused: false))
+                return []
+            }
+            return [.resetPassphrase(name, passphrase: p, force: false)]
         }
     }
 }

@@ -58,6 +58,7 @@ enum Screens {
         case .goReports: return go(&m, .reports)
         case .goUsers: return go(&m, .users)
         case .goSettings: return go(&m, .settings)
+        case .goNotes: return go(&m, .notes)
         default:
             break
         }
@@ -70,6 +71,7 @@ enum Screens {
         case .reports: return reports(&m, cmd)
         case .users: return users(&m, cmd)
         case .settings: return settings(&m, cmd)
+        case .notes: return notes(&m, cmd)
         }
     }
 
@@ -79,8 +81,13 @@ enum Screens {
             m.status = Status(Message("policy.denied", m.t("role.\(role.rawValue)"), Action.manageUsers.rawValue), .error)
             return []
         }
+        if s == .notes, role != .psychologist {
+            m.status = Status(Message("policy.denied", m.t("role.\(role.rawValue)"), Action.readConfidentialNotes.rawValue), .error)
+            return []
+        }
         m.screen = s
         if s == .users { return [.loadUsers] }
+        if s == .notes { return [.loadNotesAccess] }
         return []
     }
 
@@ -310,10 +317,53 @@ enum Screens {
                 m.status = Status(Message("tui.users.removeSelf"), .error)
                 return []
             }
+            var lines = [Message("tui.users.remove.body")]
+            if m.users.accounts[m.users.selection].lastNotesHolder { lines.append(Message("tui.users.lastHolder", name)) }
             m.dialog = .confirm(Confirm(title: Message("tui.users.remove.title", name),
-                                        lines: [Message("tui.users.remove.body")], action: .removeUser(name), yesFocused: false))
+                                        lines: lines, action: .removeUser(name), yesFocused: false))
+        case .resetPassphrase:
+            guard m.users.accounts.indices.contains(m.users.selection) else { return [] }
+            let name = m.users.accounts[m.users.selection].name
+            if name == m.session?.user {
+                m.status = Status(Message("tui.users.resetSelf"), .error)
+                return []
+            }
+            m.dialog = .form(Forms.resetPassphrase(m, name: name))
         case .passphrase:
             m.dialog = .form(Forms.changePassphrase(m))
+        default: break
+        }
+        return []
+    }
+
+    // MARK: Notes access
+
+    /// Peer psychologists: who holds the notes key; granting it after comparing fingerprints
+    /// aloud. Never automatic: the grant happens only on "yes" in the confirmation.
+    static func notes(_ m: inout Model, _ cmd: Command) -> [Effect] {
+        if isMove(cmd) {
+            m.notesAccess.selection = move(m.notesAccess.selection, cmd, count: m.notesAccess.rows.count)
+            return []
+        }
+        switch cmd {
+        case .back: return go(&m, .home)
+        case .passphrase:
+            m.dialog = .form(Forms.changePassphrase(m))
+        case .grant:
+            guard m.notesAccess.rows.indices.contains(m.notesAccess.selection) else {
+                m.status = Status(Message("tui.notes.nobody"), .warning)
+                return []
+            }
+            let a = m.notesAccess.rows[m.notesAccess.selection]
+            if a.holdsKey { m.status = Status(Message("store.notes.alreadyHolds", a.name), .info); return [] }
+            if a.mustChangePassphrase { m.status = Status(Message("store.notes.oneTime", a.name), .warning); return [] }
+            let created = a.createdBy.isEmpty ? m.t("tui.notes.unknown")
+                : m.t("tui.notes.createdByAt", a.createdBy, a.createdAt == 0 ? "—" : Clock.isoDate(Clock.day(a.createdAt, m.utcOffset)))
+            m.dialog = .confirm(Confirm(title: Message("tui.notes.grant.title", a.name),
+                                        lines: [Message("tui.notes.grant.created", created),
+                                                Message("tui.notes.grant.fingerprint", a.fingerprint),
+                                                Message("tui.notes.grant.compare", a.name)],
+                                        action: .grantNotes(a.name), yesFocused: false))
         default: break
         }
         return []

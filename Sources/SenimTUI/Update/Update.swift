@@ -59,6 +59,20 @@ public enum Update {
             if case .form? = m.dialog { m.dialog = nil }
             m.status = Status(message, .success)
             return []
+        case .passphraseChanged:
+            m.session?.mustChangePassphrase = false
+            if case .form? = m.dialog { m.dialog = nil }
+            m.status = Status(Message("tui.users.passChanged"), .success)
+            return []
+        case .notesAccessLoaded(let rows):
+            m.notesAccess.rows = rows
+            m.notesAccess.selection = min(m.notesAccess.selection, max(0, rows.count - 1))
+            return []
+        case .notesAccessChanged(let message, let rows):
+            m.notesAccess.rows = rows
+            m.notesAccess.selection = min(m.notesAccess.selection, max(0, rows.count - 1))
+            m.status = Status(message, .success)
+            return []
         }
     }
 
@@ -70,7 +84,11 @@ public enum Update {
         m.unlock.focus = 1
         resetScreens(&m)
         m.screen = .home
-        if let n = info.notices.first {
+        if info.mustChangePassphrase {
+            // A one-time passphrase set by someone else: nothing else until the user chooses their own.
+            m.dialog = .form(Forms.changePassphrase(m))
+            m.status = Status(Message("tui.passphrase.mustChange"), .warning)
+        } else if let n = info.notices.first {
             m.status = Status(n, .warning)
         } else {
             m.status = Status(Message("tui.unlock.welcome", info.user), .success)
@@ -89,6 +107,7 @@ public enum Update {
         m.reports = ReportsState()
         m.users = UsersState()
         m.settings = SettingsState()
+        m.notesAccess = NotesAccessState()
         m.dialog = nil
         m.help = nil
     }
@@ -139,6 +158,10 @@ public enum Update {
             return []
         }
         if let d = m.dialog { return dialogKey(&m, d, k) }
+        if m.session?.mustChangePassphrase == true {
+            m.dialog = .form(Forms.changePassphrase(m))
+            return []
+        }
         m.status = nil
         return Screens.key(&m, k)
     }
@@ -252,6 +275,11 @@ public enum Update {
         case .form(var f):
             switch k {
             case .escape:
+                if f.kind == .changePassphrase, m.session?.mustChangePassphrase == true {
+                    f.error = Message("tui.passphrase.mustChange")
+                    m.dialog = .form(f)
+                    return []
+                }
                 m.dialog = nil
                 m.status = Status(Message("tui.form.cancelled"))
                 return []
@@ -305,7 +333,12 @@ public enum Update {
             m.screen = then
             return []
         case .removeUser(let name):
-            return [.removeUser(name)]
+            // The confirmation showed the last-holder warning when it applied: "yes" is the consent.
+            return [.removeUser(name, force: m.users.accounts.first { $0.name == name }?.lastNotesHolder ?? false)]
+        case .resetPassphrase(let name, let passphrase):
+            return [.resetPassphrase(name, passphrase: passphrase, force: true)]
+        case .grantNotes(let name):
+            return [.grantNotes(name)]
         }
     }
 

@@ -345,3 +345,28 @@ enum SettingsView {
         }
     }
 }
+
+/// Peer psychologists: your own key fingerprint (to read aloud), then every psychologist's
+/// access to confidential notes. Shows accounts and keys only, never anything about notes.
+enum NotesAccessView {
+    static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
+        guard let s = m.session else { return }
+        c.put(" " + m.t("tui.notes.yourFingerprint", s.keyFingerprint), x: 0, y: r.y, .heading, limit: r.width)
+        let cols = [(m.t("tui.users.col.name"), 16), (m.t("tui.notes.col.access"), 22), (m.t("tui.notes.col.created"), 18),
+                    (m.t("tui.notes.col.fingerprint"), 20)]
+        ClientsView.header(&c, cols, y: r.y + 2)
+        for (row, a) in m.notesAccess.rows.prefix(max(0, r.height - 6)).enumerated() {
+            let sel = row == m.notesAccess.selection
+            let access = m.t(a.holdsKey ? "tui.notes.holds" : a.mustChangePassphrase ? "tui.notes.oneTime" : "tui.notes.waiting")
+            let created = a.createdBy.isEmpty ? "—"
+                : a.createdBy + (a.createdAt == 0 ? "" : " " + Clock.shortDate(Clock.day(a.createdAt, m.utcOffset)))
+            ClientsView.line(&c, View.marker(sel), [a.name + (a.name == s.user ? " *" : ""), access, created, a.fingerprint],
+                             cols.map(\.1), y: r.y + 3 + row, sel ? .selected : (a.holdsKey ? .normal : .warning))
+        }
+        var y = r.y + 4 + min(m.notesAccess.rows.count, max(0, r.height - 6))
+        for l in View.wrap(m.t("tui.notes.info"), width: r.width - 4) where y < r.maxY {
+            c.put(l, x: 2, y: y, .dim)
+            y += 1
+        }
+    }
+}
