@@ -6,7 +6,7 @@ import Testing
     static let commands: [[String]] = [
         ["init"], ["user"], ["user", "add"], ["user", "list"], ["user", "remove"], ["user", "reset"], ["passwd"], ["uic"],
         ["notes"], ["notes", "holders"], ["notes", "grant"], ["notes", "identity"], ["notes", "share"], ["notes", "accept"],
-        ["client"], ["client", "add"], ["client", "find"], ["client", "show"], ["client", "list"], ["client", "merge"],
+        ["client"], ["client", "add"], ["client", "find"], ["client", "show"], ["client", "list"], ["client", "duplicates"], ["client", "merge"],
         ["contact"], ["contact", "add"], ["contact", "list"],
         ["stock"], ["stock", "show"], ["stock", "receive"], ["stock", "transfer"], ["stock", "writeoff"],
         ["stock", "count"], ["stock", "confirm"],

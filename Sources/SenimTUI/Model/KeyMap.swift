@@ -13,6 +13,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case nextTab, receive, transfer, writeOff, count, arrived, nextSite
     case prevPeriod, nextPeriod, periodKind, typePeriod, export
     case addUser, removeUser, passphrase, resetPassphrase, grant
+    case refer, duplicates, merge, swapSides, nextPanel, prevPanel, breakdown
 
     public var name: String { rawValue }
 }
@@ -81,12 +82,19 @@ public enum KeyMap {
             if coordinator { b.append(Binding([.function(7), .char("u")], .goUsers)) }
             if role == .psychologist { b.append(Binding([.function(7), .char("a")], .goNotes)) }
             b.append(Binding([.function(8), .char("o")], .goSettings))
+            b += [
+                Binding([.tab], .nextPanel, onBar: false),
+                Binding([.backTab], .prevPanel, onBar: false),
+                Binding([.enter], .open, onBar: false),
+                Binding([.escape], .back, onBar: false),
+            ] + lists
         case .contact:
             b = [
                 Binding([.function(2)], .save),
                 Binding([.enter], .open, onBar: false),
                 Binding([.function(3)], .builder),
                 Binding([.function(4)], .clear),
+                Binding([.function(5), .char("r")], .refer, inField: false),
                 Binding([.tab], .nextField, onBar: false),
                 Binding([.backTab], .prevField, onBar: false),
                 Binding([.up, .char("k")], .up, onBar: false),
@@ -95,6 +103,8 @@ public enum KeyMap {
                 Binding([.char("-"), .left], .less, inField: false, onBar: false),
                 Binding([.pageUp], .moreTen, onBar: false),
                 Binding([.pageDown], .lessTen, onBar: false),
+                Binding([.home, .char("g")], .top, inField: false, onBar: false),
+                Binding([.end, .char("G")], .bottom, inField: false, onBar: false),
                 Binding([.char(" ")], .toggle, inField: false, onBar: false),
             ]
             if let catalogue, !catalogue.packs.isEmpty {
@@ -106,6 +116,13 @@ public enum KeyMap {
                 Binding([.char("/")], .search, inField: false, onBar: false),
                 Binding([.function(2)], .contactFor),
                 Binding([.function(3)], .referFor),
+            ]
+            if role.map({ Policy.allows($0, .mergeClients) }) ?? false { b.append(Binding([.function(4)], .duplicates)) }
+            b += lists
+        case .duplicates:
+            b = [
+                Binding([.function(2), .char("m")], .merge),
+                Binding([.function(3), .char("x")], .swapSides),
             ] + lists
         case .referrals:
             b = [
@@ -139,6 +156,7 @@ public enum KeyMap {
                 Binding([.right, .char("]")], .nextPeriod, onBar: false),
                 Binding([.function(3)], .periodKind),
                 Binding([.function(4)], .typePeriod),
+                Binding([.function(5), .char("b")], .breakdown),
             ]
             if role.map({ Policy.allows($0, .exportReports) }) ?? false {
                 b.insert(Binding([.function(2)], .export), at: 0)
@@ -167,7 +185,7 @@ public enum KeyMap {
             ] + lists
         }
         if screen != .home {
-            // On the home screen Esc does nothing; F9 is "home" everywhere else.
+            // F9 is "home" everywhere else; on the home screen Esc only leaves a panel.
             return b + global
         }
         return b + global.filter { $0.command != .home && $0.command != .back }

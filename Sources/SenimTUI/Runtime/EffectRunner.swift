@@ -44,8 +44,10 @@ public final class EffectRunner {
         case .save(let d):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
-                let ctx = b.context(site: b.point, at: clock())
-                let events = try d.events(validator: validator, ledger: b.ledger, ctx: ctx, seal: b.sealNote)
+                let at = clock()
+                let ctx = b.context(site: b.point, at: at)
+                let events = try d.events(validator: validator, ledger: b.ledger, ctx: ctx, seal: b.sealNote,
+                                          fresh: { b.context(site: b.point, at: at) })
                 try b.save(events)
                 return .saved(d)
             } catch {

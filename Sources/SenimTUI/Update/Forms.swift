@@ -10,13 +10,7 @@ enum Forms {
         do {
             _ = try d.events(validator: m.validator, ledger: s.ledger, ctx: ctx, seal: { _ in [] })
         } catch {
-            let msg = Message.from(error)
-            if case .form(var f)? = m.dialog {
-                f.error = msg
-                m.dialog = .form(f)
-            } else {
-                m.status = Status(msg, .error)
-            }
+            Update.showError(&m, Message.from(error))
             return []
         }
         m.status = Status(Message("tui.saving"))
@@ -64,12 +58,15 @@ enum Forms {
         }
     }
 
+    /// Days until a new referral is due unless the worker says otherwise.
+    static let referralDueDays: DayNumber = 7
+
     static func issueReferral(_ m: Model, client: String) -> Form {
         let services = m.config.catalogue.services.map { Choice($0.id, .text($0.names)) }
         var f = Form(kind: .issueReferral, title: "tui.form.referral.title", fields: [
             text("client", "tui.form.client", client, max: 24),
             FormField("service", "tui.form.service", .choice(services, 0)),
-            text("due", "tui.form.due", Clock.isoDate(m.today + 7), max: 10),
+            text("due", "tui.form.due", Clock.isoDate(m.today + referralDueDays), max: 10),
             text("note", "tui.form.note", max: 2000),
         ])
         f.focus = client.isEmpty ? 0 : 1

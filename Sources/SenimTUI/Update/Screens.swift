@@ -20,7 +20,15 @@ enum Screens {
         if let cmd = KeyMap.command(for: k, in: bindings(m), inField: inField) {
             return run(&m, cmd, k)
         }
-        if inField { edit(&m, k) }
+        if inField {
+            edit(&m, k)
+        } else if m.screen == .contact {
+            ContactScreen.unbound(&m, k)
+        } else if m.screen == .stock, m.stock.tab == .levels, case .char(let c) = k, c.isLetter {
+            // Type-to-find: a letter jumps to the next item whose name starts with it.
+            let names = m.config.catalogue.items.map { $0.names[m.language] }
+            if let i = ContactScreen.nextStarting(with: c, in: names, after: m.stock.selection) { m.stock.selection = i }
+        }
         return []
     }
 
@@ -63,7 +71,8 @@ enum Screens {
             break
         }
         switch m.screen {
-        case .home: return []
+        case .home: return HomeScreen.run(&m, cmd)
+        case .duplicates: return DuplicatesScreen.run(&m, cmd)
         case .contact: return ContactScreen.run(&m, cmd, k)
         case .clients: return clients(&m, cmd)
         case .referrals: return referrals(&m, cmd)
@@ -85,6 +94,17 @@ enum Screens {
             m.status = Status(Message("policy.denied", m.t("role.\(role.rawValue)"), Action.readConfidentialNotes.rawValue), .error)
             return []
         }
+        if s == .duplicates, !Policy.allows(role, .mergeClients) {
+            m.status = Status(Message("policy.denied", m.t("role.\(role.rawValue)"), Action.mergeClients.rawValue), .error)
+            return []
+        }
+        if m.screen == .clients, s != .clients {
+            // A search is for this visit: leaving the screen forgets it.
+            m.clients.search.clear()
+            m.clients.searching = false
+            m.clients.selection = 0
+        }
+        m.home.focus = nil
         m.screen = s
         if s == .users { return [.loadUsers] }
         if s == .notes { return [.loadNotesAccess] }
@@ -122,6 +142,10 @@ enum Screens {
         guard let s = m.session else { return [] }
         let list = Queries.clients(s.ledger, search: m.clients.search.text)
         let selected: UIC? = m.clients.card ?? (list.indices.contains(m.clients.selection) ? list[m.clients.selection].uic : nil)
+        if cmd == .top || cmd == .bottom, m.clients.card != nil {
+            m.clients.cardScroll = cmd == .top ? 0 : max(0, ClientsView.cardLineCount(m) - 1)
+            return []
+        }
         if isMove(cmd) {
             if m.clients.card != nil {
                 m.clients.cardScroll = move(m.clients.cardScroll, cmd, count: 10_000)
@@ -132,7 +156,10 @@ enum Screens {
         }
         switch cmd {
         case .search:
+            // "/" starts a new search; the old text is not carried into it.
             m.clients.card = nil
+            m.clients.search.clear()
+            m.clients.selection = 0
             m.clients.searching = true
         case .open:
             if m.clients.searching {
@@ -141,11 +168,16 @@ enum Screens {
                 m.clients.card = u
                 m.clients.cardScroll = 0
             }
+        case .duplicates:
+            return go(&m, .duplicates)
         case .back:
-            if m.clients.searching {
-                m.clients.searching = false
-            } else if m.clients.card != nil {
+            if m.clients.card != nil, !m.clients.searching {
                 m.clients.card = nil
+            } else if m.clients.searching || !m.clients.search.isEmpty {
+                // Esc clears the search (and ends typing it).
+                m.clients.searching = false
+                m.clients.search.clear()
+                m.clients.selection = 0
             } else {
                 return go(&m, .home)
             }
@@ -267,6 +299,12 @@ enum Screens {
         case .receive, .transfer, .writeOff, .count:
             guard stockSite(m) == s.point else {
                 m.status = Status(Message("tui.stock.ownPointOnly", Update.pointName(m, s.point)), .warning)
+                return []
+            }
+            if cmd == .count {
+                var sheet = Stocktake(items: m.config.catalogue.items.count)
+                sheet.cursor = m.stock.tab == .levels ? m.stock.selection : 0
+                m.dialog = .stocktake(sheet)
                 return []
             }
             m.dialog = .form(Forms.stock(m, cmd, item: selectedItem))

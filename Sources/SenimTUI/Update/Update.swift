@@ -35,12 +35,7 @@ public enum Update {
             return saved(&m, draft)
         case .failed(let message):
             m.unlock.busy = false
-            if case .form(var f)? = m.dialog {
-                f.error = message
-                m.dialog = .form(f)
-            } else {
-                m.status = Status(message, .error)
-            }
+            showError(&m, message)
             return []
         case .notesOpened(let id, let notes):
             m.referrals.notes[id] = notes
@@ -73,6 +68,20 @@ public enum Update {
             m.notesAccess.selection = min(m.notesAccess.selection, max(0, rows.count - 1))
             m.status = Status(message, .success)
             return []
+        }
+    }
+
+    /// An error shows in the open form or sheet (beside what caused it), else on the status line.
+    static func showError(_ m: inout Model, _ message: Message) {
+        switch m.dialog {
+        case .form(var f)?:
+            f.error = message
+            m.dialog = .form(f)
+        case .stocktake(var s)?:
+            s.error = message
+            m.dialog = .stocktake(s)
+        default:
+            m.status = Status(message, .error)
         }
     }
 
@@ -227,6 +236,13 @@ public enum Update {
             case .left, .right, .tab, .backTab, .char("h"), .char("l"):
                 c.yesFocused.toggle()
                 m.dialog = .confirm(c)
+            case .char(let ch) where ch.wholeNumberValue != nil:
+                // The new-client question: a digit takes the similar code with that number.
+                if case .newClient(_, let similar) = c.action, let n = ch.wholeNumberValue, similar.indices.contains(n - 1) {
+                    m.dialog = nil
+                    ContactScreen.take(&m, similar[n - 1])
+                    m.status = Status(Message("tui.contact.tookSimilar", similar[n - 1].code), .info)
+                }
             default:
                 break
             }
@@ -272,6 +288,8 @@ public enum Update {
                 m.dialog = .builder(b)
             }
             return []
+        case .stocktake(let s):
+            return StocktakeSheet.key(&m, s, k)
         case .form(var f):
             switch k {
             case .escape:
@@ -317,7 +335,9 @@ public enum Update {
 
     static func confirmed(_ m: inout Model, _ a: ConfirmAction) -> [Effect] {
         switch a {
-        case .newClient(let u):
+        case .merge(let from, let into):
+            return Forms.check(&m, .merge(from: from, into: into))
+        case .newClient(let u, _):
             m.contact.resolved = u
             m.contact.isNew = true
             m.contact.code.text = u.code
@@ -359,7 +379,15 @@ public enum Update {
             let total = c.items.reduce(0) { $0 + Int($1.quantity) }
             let type = m.contact.type
             m.contact = ContactForm(catalogue: m.config.catalogue, type: type)
-            m.status = Status(Message(c.newClient ? "tui.contact.savedNew" : "tui.contact.saved", c.client, String(total)), .success)
+            if !c.referrals.isEmpty {
+                m.status = Status(Message("tui.contact.savedReferrals", c.client, String(total), String(c.referrals.count)), .success)
+            } else {
+                m.status = Status(Message(c.newClient ? "tui.contact.savedNew" : "tui.contact.saved", c.client, String(total)), .success)
+            }
+        case .merge(let from, let into):
+            m.duplicates.flipped = false
+            m.duplicates.selection = min(m.duplicates.selection, max(0, DuplicatesScreen.pairs(m).count - 1))
+            m.status = Status(Message("tui.dup.merged", from.code, into.code), .success)
         case .receive(let item, let q, _, _):
             m.status = Status(Message("tui.stock.received", itemName(m, item), String(q)), .success)
         case .transfer(let item, let q, let to):
@@ -368,6 +396,10 @@ public enum Update {
             m.status = Status(Message("tui.stock.writtenOff", itemName(m, item), String(q)), .success)
         case .count(let item, let q):
             m.status = Status(Message("tui.stock.counted", itemName(m, item), String(q)), .success)
+        case .stocktake(let counts):
+            let differences = counts.filter { Int64($0.counted) != $0.expected }.count
+            m.status = Status(Message("tui.stocktake.saved", String(counts.count), String(differences)), .success)
+            if case .stocktake? = m.dialog { m.dialog = nil }
         case .confirmTransfer:
             m.status = Status(Message("tui.stock.arrived"), .success)
         case .issueReferral(let client, _, _, _):

@@ -36,7 +36,7 @@ extension StoreSession {
     func knows(_ uic: UIC) -> Bool { ledger.clientIndex[uic] != nil }
 
     func nearDuplicates(_ uic: UIC) -> [UIC] {
-        validator.formula.nearDuplicates(of: uic, among: ledger.clients.lazy.filter { $0.mergedInto == nil }.map(\.uic))
+        DuplicateFinder.similar(to: uic, in: ledger, formula: validator.formula)
     }
 
     func canonical(_ uic: UIC) -> UIC {
