@@ -15,6 +15,7 @@ import Testing
         "reports", "users", "user-remove-confirm", "settings", "help-contact", "quit-confirm", "too-small",
         "first-login", "notes-access", "notes-grant-confirm",
         "contact-referral", "contact-similar-pick", "home-focused", "duplicates", "duplicate-merge-confirm", "client-card-merged",
+        "user-removed-rekey",
     ]
 
     static func setUp(_ name: String, _ d: inout Driver) {
@@ -69,6 +70,10 @@ import Testing
             d.login(); d.press(.function(2)); d.press(.function(1))
         case "quit-confirm":
             d.login(); d.press(.function(2)); d.type("MAIV"); d.press(.function(10))
+        case "user-removed-rekey":
+            d.login("bolat"); d.press(.function(7))
+            let i = d.model.users.accounts.firstIndex { $0.name == "aigerim" }!
+            d.press(Array(repeating: Key.down, count: i - d.model.users.selection) + [.function(8), .char("y")])
         case "contact-referral":
             d.login(); d.press(.function(2)); d.type("MAIV"); d.press([.enter, .char("1"), .down, .down]); d.type("12")
             d.press([.tab, .char(" "), .down, .down, .down, .down, .down, .char("r")])

@@ -18,6 +18,8 @@ public final class InMemoryStore {
     public var notesHolders: Set<String>
     var createdBy: [String: (String, Timestamp)] = [:]
     var notes: [[UInt8]: String] = [:]
+    /// How many times the store was re-keyed (tests).
+    public internal(set) var rekeys = 0
     var nextID: UInt64
     let device = DeviceID(0x5E_41_30)
 
@@ -146,6 +148,11 @@ public final class InMemoryBackend: TUIBackend {
         store.accounts[name]?.passphrase = passphrase
         store.oneTime.insert(name)
         store.notesHolders.remove(name)
+    }
+
+    public func rekey() throws {
+        try Policy.require(role, .manageUsers)
+        store.rekeys += 1
     }
 
     public func changePassphrase(from current: String, to passphrase: String) throws {

@@ -40,6 +40,7 @@ public final class SessionBackend: TUIBackend {
     public func changePassphrase(from current: String, to passphrase: String) throws {
         try session.changePassphrase(from: current, to: passphrase, kdf: nil)
     }
+    public func rekey() throws { try session.rekey() }
     public var mustChangePassphrase: Bool { session.mustChangePassphrase }
     public var keyFingerprint: String { session.keyFingerprint }
     public func notesAccess() throws -> [NotesAccess] {

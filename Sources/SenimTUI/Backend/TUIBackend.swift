@@ -65,6 +65,9 @@ public protocol TUIBackend: AnyObject {
     func resetPassphrase(_ name: String, to passphrase: String, force: Bool) throws
     /// Always needs the current passphrase.
     func changePassphrase(from current: String, to passphrase: String) throws
+    /// Re-encrypts the store under a fresh key (after removing a user, so that a copy of the
+    /// old key opens nothing new); everyone keeps their passphrase.
+    func rekey() throws
     /// Still on a one-time passphrase: nothing else until the user chooses their own.
     var mustChangePassphrase: Bool { get }
     /// This user's own key fingerprint (read aloud to whoever grants notes access).

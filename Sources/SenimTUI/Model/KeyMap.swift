@@ -13,7 +13,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case nextTab, receive, transfer, writeOff, count, arrived, nextSite
     case prevPeriod, nextPeriod, periodKind, typePeriod, export
     case addUser, removeUser, passphrase, resetPassphrase, grant
-    case refer, duplicates, merge, swapSides, nextPanel, prevPanel, breakdown
+    case refer, duplicates, merge, swapSides, nextPanel, prevPanel, breakdown, rekey
 
     public var name: String { rawValue }
 }
@@ -168,6 +168,7 @@ public enum KeyMap {
                 b = [
                     Binding([.function(2)], .addUser),
                     Binding([.function(4)], .resetPassphrase),
+                    Binding([.function(5)], .rekey),
                     Binding([.function(8), .delete], .removeUser),
                 ]
             }

@@ -270,6 +270,8 @@ public enum ConfirmAction: Hashable, Sendable {
     case removeUser(String)
     case resetPassphrase(String, passphrase: String)
     case grantNotes(String)
+    /// Re-key the store (offered right after removing a user).
+    case rekey
 }
 
 public struct Confirm: Hashable, Sendable {

@@ -16,6 +16,8 @@ public enum Msg: Sendable {
     case usersLoaded([UserAccount])
     /// A user-management effect succeeded.
     case usersChanged(Message, [UserAccount])
+    /// A user was removed: the TUI offers to re-key the store at once.
+    case userRemoved(String, [UserAccount])
     /// An effect without data of its own succeeded (export written).
     case done(Message)
     /// The user's own passphrase was changed (ends a one-time passphrase).
@@ -39,6 +41,8 @@ public enum Effect: Hashable, Sendable {
     case removeUser(String, force: Bool)
     case resetPassphrase(String, passphrase: String, force: Bool)
     case changePassphrase(current: String, new: String)
+    /// Re-encrypt the store under a fresh key (coordinators).
+    case rekey
     case loadNotesAccess
     case grantNotes(String)
     /// Write `content` to a new file named `fileName` in the current directory; `notes` are

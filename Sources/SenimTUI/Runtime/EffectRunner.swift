@@ -75,7 +75,7 @@ public final class EffectRunner {
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
                 try b.removeUser(name, force: force)
-                return .usersChanged(Message("tui.users.removed", name), try b.userAccounts())
+                return .userRemoved(name, try b.userAccounts())
             } catch {
                 return .failed(Message.from(error))
             }
@@ -84,6 +84,14 @@ public final class EffectRunner {
             do {
                 try b.resetPassphrase(name, to: passphrase, force: force)
                 return .usersChanged(Message("tui.users.reset", name), try b.userAccounts())
+            } catch {
+                return .failed(Message.from(error))
+            }
+        case .rekey:
+            guard let b = backend else { return .failed(Message("tui.error.locked")) }
+            do {
+                try b.rekey()
+                return .done(Message("tui.users.rekeyed"))
             } catch {
                 return .failed(Message.from(error))
             }

@@ -367,6 +367,9 @@ enum Screens {
                 return []
             }
             m.dialog = .form(Forms.resetPassphrase(m, name: name))
+        case .rekey:
+            m.dialog = .confirm(Confirm(title: Message("tui.users.rekey.title"), lines: [Message("tui.users.rekey.any")],
+                                        action: .rekey, yesFocused: false))
         case .passphrase:
             m.dialog = .form(Forms.changePassphrase(m))
         default: break

@@ -50,6 +50,15 @@ public enum Update {
             if case .form? = m.dialog { m.dialog = nil }
             m.status = Status(message, .success)
             return []
+        case .userRemoved(let name, let list):
+            m.users.accounts = list
+            m.users.selection = min(m.users.selection, max(0, list.count - 1))
+            m.status = Status(Message("tui.users.removed", name), .success)
+            // A copy of the old key (say, from the removed user's laptop) still reads the store
+            // until it is re-keyed: offer it now, starting on Yes.
+            m.dialog = .confirm(Confirm(title: Message("tui.users.rekey.title"), lines: [Message("tui.users.rekey.body", name)],
+                                        action: .rekey, yesFocused: true))
+            return []
         case .done(let message):
             if case .form? = m.dialog { m.dialog = nil }
             m.status = Status(message, .success)
@@ -355,6 +364,9 @@ public enum Update {
         case .removeUser(let name):
             // The confirmation showed the last-holder warning when it applied: "yes" is the consent.
             return [.removeUser(name, force: m.users.accounts.first { $0.name == name }?.lastNotesHolder ?? false)]
+        case .rekey:
+            m.status = Status(Message("tui.users.rekeying"))
+            return [.rekey]
         case .resetPassphrase(let name, let passphrase):
             return [.resetPassphrase(name, passphrase: passphrase, force: true)]
         case .grantNotes(let name):

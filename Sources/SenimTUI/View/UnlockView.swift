@@ -52,7 +52,6 @@ enum HomeView {
         let top = r.y + 1, bottom = r.maxY
         let contactsH = max(4, (bottom - top) / 2 + 1)
         // Today's contacts.
-        let inner = leftW - 4
         let contactRows = today.map { i -> (String, Attr) in
             let ct = l.contacts[i]
             let time = Clock.time(ct.at, m.utcOffset)
