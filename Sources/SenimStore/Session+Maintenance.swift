@@ -82,7 +82,9 @@ extension Session {
     }
 
     /// New snapshot + empty journal (+ a fresh data key for rekey), committed atomically.
-    func rewrite(contents c: Contents, dataKey newKey: SymmetricKey?) throws {
+    /// `rotateNotesKey` (rekey) asks the next psychologist holding the notes key to replace it
+    /// (see `Session.rotateNotesKey`): this process may be a coordinator's and never sees it.
+    func rewrite(contents c: Contents, dataKey newKey: SymmetricKey?, rotateNotesKey: Bool = false) throws {
         let k = newKey.map { DataKeys($0, storeID: storeID) } ?? keys
         let sid = Primitives.random(16), jid = Primitives.random(16)
         let snapshot = Snapshot.build(events: c.events, local: c.local, key: k.snapshot, storeID: storeID, snapshotID: sid)
@@ -91,6 +93,7 @@ extension Session {
         m.snapshotID = sid
         m.journalID = jid
         m.pending = []
+        if rotateNotesKey { m.notesRotation = true }
         var kf = keysFile
         if let newKey {
             for e in m.directory {
@@ -116,16 +119,22 @@ extension Session {
         try require(.rekey)
         try requireWritable()
         let c = try allContents()
-        try rewrite(contents: c, dataKey: SymmetricKey(size: .bits256))
+        try rewrite(contents: c, dataKey: SymmetricKey(size: .bits256), rotateNotesKey: manifest.notesKeyID != Manifest.none)
     }
 
     /// Re-seals this user's keyslot under a new passphrase (and optionally new KDF
-    /// parameters). Old copies of the keys file (backups) still open with the old one.
-    public func changePassphrase(to newPassphrase: String, kdf: KDFParameters? = nil) throws {
+    /// parameters). Always asks for the current passphrase, so that nobody at a laptop left
+    /// unlocked can take the account over. Ends a one-time passphrase (which cannot be chosen
+    /// again as the new one). Old copies of the keys file (backups) still open with the old one.
+    public func changePassphrase(from current: String, to newPassphrase: String, kdf: KDFParameters? = nil) throws {
         try require(.changeOwnPassphrase)
         try requireWritable()
         let params = kdf ?? ownParameters
+        guard checkOwnPassphrase(current) else { throw StoreError.notAllowed(Message("store.passphrase.currentWrong")) }
         try Self.checkPassphrase(newPassphrase)
+        if mustChangePassphrase, Names.passphraseBytes(newPassphrase) == Names.passphraseBytes(current) {
+            throw StoreError.invalid(Message("store.passphrase.same"))
+        }
         if let p = params.problem { throw StoreError.invalid(Message("store.kdf.refused", p)) }
         var kf = keysFile
         guard let slot = Slot.reseal(kf.slots[slotIndex], content: Slot.Content(name: user, role: role, privateKey: privateKey),
@@ -137,14 +146,27 @@ extension Session {
         guard Self.parameterSets(kf.slots) <= Self.maxParameterSets else {
             throw StoreError.invalid(Message("store.kdf.tooManySets", String(Self.maxParameterSets)))
         }
-        kf.seal(manifest, key: keys.manifest)
+        var m = manifest
+        if let i = m.directory.firstIndex(where: { $0.slot == slotIndex }) { m.directory[i].oneTimePassphrase = false }
+        kf.seal(m, key: keys.manifest)
         try commit(kf, files: [])
+        manifest = m
+    }
+
+    /// Whether `passphrase` opens this user's own keyslot (one scrypt run).
+    func checkOwnPassphrase(_ passphrase: String) -> Bool {
+        let pass = Names.passphraseBytes(passphrase)
+        guard !pass.isEmpty, pass.count <= Self.maxPassphraseBytes,
+              let kek = Primitives.scrypt(pass, salt: Slot.salt(storeSalt: keysFile.storeSalt, name: user), params: ownParameters),
+              let c = Slot.open(keysFile.slots[slotIndex], kek: kek, storeID: storeID) else { return false }
+        return c.privateKey.publicKey.rawRepresentation == privateKey.publicKey.rawRepresentation
     }
 
     /// Adds a user with their own keyslot and records a `userAdded` event (coordinators).
-    /// A new psychologist gets the notes key from the next psychologist who unlocks this
-    /// store (or a fresh notes key if no one here holds it yet).
-    public func addUser(name: String, role newRole: Role, passphrase: String, kdf: KDFParameters? = nil) throws {
+    /// The passphrase is a one-time passphrase unless `oneTime` is false (the demo): the user
+    /// must choose their own at first unlock. A new psychologist gets no notes key: a
+    /// psychologist who holds it grants it explicitly (`grantNotes`).
+    public func addUser(name: String, role newRole: Role, passphrase: String, kdf: KDFParameters? = nil, oneTime: Bool = true) throws {
         try require(.manageUsers)
         try requireWritable()
         let name = Names.nfc(name)
@@ -159,25 +181,10 @@ extension Session {
         }
         let pk = Curve25519.KeyAgreement.PrivateKey()
         var m = manifest
-        var notes: SymmetricKey?
-        if newRole == .psychologist {
-            if let nk = notesKey {
-                notes = nk
-            } else if !m.directory.contains(where: { $0.role == .psychologist && $0.hasNotesGrant }) {
-                // No one here can hand over an existing notes key: start a new one. The
-                // coordinator's process sees it only while sealing it to the psychologist.
-                let nk = SymmetricKey(size: .bits256)
-                notes = nk
-                if m.notesKeyID != Manifest.none { notices.append(Message("store.notice.notesNewKey")) }
-                m.notesKeyID = Self.notesKeyID(nk) + [UInt8](repeating: 0, count: 8)
-            } else {
-                notices.append(Message("store.notice.notesWillBeGranted", name))
-            }
-        }
         guard let slot = Slot.make(storeID: storeID, storeSalt: keysFile.storeSalt,
                                    content: Slot.Content(name: name, role: newRole, privateKey: pk),
                                    passphrase: Names.passphraseBytes(passphrase), params: params,
-                                   dataKey: keys.root, notesKey: notes) else {
+                                   dataKey: keys.root, notesKey: nil) else {
             throw StoreError.invalid(Message("store.kdf.refused", params.description))
         }
         var kf = keysFile
@@ -185,26 +192,68 @@ extension Session {
         guard Self.parameterSets(kf.slots) <= Self.maxParameterSets else {
             throw StoreError.invalid(Message("store.kdf.tooManySets", String(Self.maxParameterSets)))
         }
-        let event = Event(id: EventID.random(), at: Timestamp(clock().timeIntervalSince1970.rounded(.down)), author: user,
+        let now = Timestamp(clock().timeIntervalSince1970.rounded(.down))
+        let event = Event(id: EventID.random(), at: now, author: user,
                           device: device, site: point, body: .userAdded(name: name, role: newRole))
         m.directory.append(Manifest.Entry(slot: index, name: name, role: newRole,
-                                          publicKey: Array(pk.publicKey.rawRepresentation), hasNotesGrant: notes != nil))
+                                          publicKey: Array(pk.publicKey.rawRepresentation), hasNotesGrant: false,
+                                          oneTimePassphrase: oneTime, createdBy: user, createdAt: now))
         m.pending = [EventCodec.encode(event)]
         kf.seal(m, key: keys.manifest)
         try commit(kf, files: [])
         manifest = m
         try appendEvents([event])
+        if newRole == .psychologist { notices.append(Message("store.notice.notesGrantNeeded", name)) }
+    }
+
+    /// A coordinator's "reset passphrase" for someone who forgot theirs: their keyslot gets a
+    /// new key pair and `oneTimePassphrase` (they choose their own at next unlock). A
+    /// psychologist loses the notes key until a holder grants it again; if they were the last
+    /// holder, that needs `force` (every note becomes unreadable in this store).
+    public func resetPassphrase(name: String, to oneTimePassphrase: String, force: Bool = false, kdf: KDFParameters? = nil) throws {
+        try require(.manageUsers)
+        try requireWritable()
+        guard let entry = manifest.directory.first(where: { Names.key($0.name) == Names.key(name) }) else {
+            throw StoreError.invalid(Message("store.user.notFound", String(PrivacyGuard.echo(name).prefix(40))))
+        }
+        guard entry.slot != slotIndex else { throw StoreError.notAllowed(Message("store.user.resetSelf")) }
+        if isLastNotesHolder(entry) && !force { throw StoreError.notAllowed(Message("store.notes.lastHolder", entry.name)) }
+        let params = kdf ?? ownParameters
+        try Self.checkNewUser(name: entry.name, passphrase: oneTimePassphrase, kdf: params)
+        let pk = Curve25519.KeyAgreement.PrivateKey()
+        guard let slot = Slot.make(storeID: storeID, storeSalt: keysFile.storeSalt,
+                                   content: Slot.Content(name: entry.name, role: entry.role, privateKey: pk),
+                                   passphrase: Names.passphraseBytes(oneTimePassphrase), params: params,
+                                   dataKey: keys.root, notesKey: nil) else {
+            throw StoreError.invalid(Message("store.kdf.refused", params.description))
+        }
+        var kf = keysFile
+        kf.slots[entry.slot] = slot
+        guard Self.parameterSets(kf.slots) <= Self.maxParameterSets else {
+            throw StoreError.invalid(Message("store.kdf.tooManySets", String(Self.maxParameterSets)))
+        }
+        var m = manifest
+        guard let i = m.directory.firstIndex(where: { $0.slot == entry.slot }) else { return }
+        m.directory[i].publicKey = Array(pk.publicKey.rawRepresentation)
+        m.directory[i].hasNotesGrant = false
+        m.directory[i].oneTimePassphrase = true
+        kf.seal(m, key: keys.manifest)
+        try commit(kf, files: [])
+        manifest = m
     }
 
     /// Removes a user's keyslot and records a `userRemoved` event (coordinators). The user
     /// may have copied the data key while they had access: run `rekey()` next.
-    public func removeUser(name: String) throws {
+    /// Removing the last psychologist who holds the notes key needs `force`: every note
+    /// becomes unreadable in this store, for good.
+    public func removeUser(name: String, force: Bool = false) throws {
         try require(.manageUsers)
         try requireWritable()
         guard let entry = manifest.directory.first(where: { Names.key($0.name) == Names.key(name) }) else {
             throw StoreError.invalid(Message("store.user.notFound", String(PrivacyGuard.echo(name).prefix(40))))
         }
         guard entry.slot != slotIndex else { throw StoreError.notAllowed(Message("store.user.removeSelf")) }
+        if isLastNotesHolder(entry) && !force { throw StoreError.notAllowed(Message("store.notes.lastHolder", entry.name)) }
         var kf = keysFile
         kf.slots[entry.slot] = Slot.decoy(Slot.params(kf.slots[entry.slot]).problem == nil ? Slot.params(kf.slots[entry.slot]) : ownParameters)
         var m = manifest
@@ -217,23 +266,6 @@ extension Session {
         manifest = m
         try appendEvents([event])
         notices.append(Message("store.notice.rekeyAdvised", entry.name))
-    }
-
-    /// Seals the notes key to psychologists who do not have it yet.
-    func grantNotesKey(_ nk: SymmetricKey, to entries: [Manifest.Entry]) throws {
-        try requireWritable()
-        var kf = keysFile
-        var m = manifest
-        for e in entries {
-            guard let pub = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: e.publicKey),
-                  let i = m.directory.firstIndex(where: { $0.slot == e.slot }) else { continue }
-            kf.slots[e.slot] = Slot.replacingGrant(kf.slots[e.slot], kind: .notes, key: nk, to: pub, storeID: storeID)
-            m.directory[i].hasNotesGrant = true
-        }
-        m.notesKeyID = Self.notesKeyID(nk) + [UInt8](repeating: 0, count: 8)
-        kf.seal(m, key: keys.manifest)
-        try commit(kf, files: [])
-        manifest = m
     }
 
     // MARK: Backup and restore

@@ -286,24 +286,12 @@ extension Session {
         }
     }
 
-    /// Replays events a crash kept out of the journal; grants the notes key to psychologists
-    /// still waiting for it; compacts a very long journal.
+    /// Replays events a crash kept out of the journal; tells psychologists about notes access
+    /// (never grants: see Session+Notes.swift); compacts a very long journal.
     func afterOpen() throws {
         let missing = manifest.pending.compactMap { try? EventCodec.decode($0) }.filter { !ids.contains($0.id) }
         if !missing.isEmpty { try appendEvents(missing) }
-        if let nk = notesKey {
-            let waiting = manifest.directory.filter { $0.role == .psychologist && !$0.hasNotesGrant }
-            if !waiting.isEmpty {
-                do {
-                    try grantNotesKey(nk, to: waiting)
-                    notices.append(Message("store.notice.notesGranted", waiting.map(\.name).joined(separator: ", ")))
-                } catch {
-                    notices.append(Message("store.notice.notesGrantFailed", "\(error)"))
-                }
-            }
-        } else if role == .psychologist {
-            notices.append(Message("store.notice.notesPending"))
-        }
+        afterOpenNotes()
         if journalFrames > Self.autoCompactFrames {
             do { try compactNow() } catch { notices.append(Message("store.notice.compactFailed", "\(error)")) }
         }

@@ -41,7 +41,11 @@ public final class Session {
     var slotIndex: Int
     var privateKey: Curve25519.KeyAgreement.PrivateKey
     var keys: DataKeys
+    /// The current notes key (psychologists the key was granted to), and every notes key this
+    /// user can read with, by key id (the current one, older ones from the keyring).
     var notesKey: SymmetricKey?
+    var notesReadKeys: [[UInt8]: SymmetricKey] = [:]
+    var notesRing: NotesKeyring?
     var journalEnd = Journal.headerSize
     var nextSeq: UInt64 = 0
     var ids = EventIDSet()
@@ -73,6 +77,7 @@ public final class Session {
         notesKey = unlocked.notesKey
         device = manifest.device
         ledger = LedgerState(catalogue: configuration.catalogue, points: configuration.points)
+        loadNotesKeys()
     }
 
     deinit { close() }

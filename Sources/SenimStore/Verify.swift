@@ -75,6 +75,10 @@ extension Session {
             report.add("keys", false, "\(error)")
             return report
         }
+        // An account on a one-time passphrase does nothing but choose its own.
+        if m.directory.first(where: { $0.slot == u.slot })?.oneTimePassphrase == true {
+            throw StoreError.notAllowed(Message("store.passphrase.mustChange"))
+        }
         report.add("keys", true, "manifest intact: \(m.directory.count) users, device \(m.device)")
         let keys = DataKeys(u.dataKey, storeID: kf.storeID)
         var contents = Contents()
@@ -175,6 +179,9 @@ extension Session {
             m = nil
             report.skipped.append("keys: \(error); only \(u.content.name) keeps access")
         }
+        if m?.directory.first(where: { $0.slot == u.slot })?.oneTimePassphrase == true {
+            throw StoreError.notAllowed(Message("store.passphrase.mustChange"))
+        }
         let keys = DataKeys(u.dataKey, storeID: kf.storeID)
         var contents = Contents()
         func apply(_ recs: [Record], _ whereText: String) {
@@ -239,9 +246,12 @@ extension Session {
         // Damaged slots become fresh decoys (their owners are told by the report).
         for i in slots.indices { if case .damaged = Slot.inspect(slots[i]) { slots[i] = Slot.decoy(Slot.params(kf.slots[u.slot])) } }
         let sid = Primitives.random(16), jid = Primitives.random(16)
-        let manifest = Manifest(device: m?.device ?? DeviceID(UInt64.random(in: 1...UInt64.max)), snapshotID: sid, journalID: jid,
+        var manifest = Manifest(device: m?.device ?? DeviceID(UInt64.random(in: 1...UInt64.max)), snapshotID: sid, journalID: jid,
                                 created: m?.created ?? 0, notesKeyID: m?.notesKeyID ?? Manifest.none,
                                 directory: directoryEntries, pending: [])
+        // The keyring is sealed under the notes key: carried over as it is (older notes stay readable).
+        manifest.notesKeyring = m?.notesKeyring ?? []
+        manifest.notesRotation = m?.notesRotation ?? false
         var newKF = KeysFile(storeID: kf.storeID, storeSalt: kf.storeSalt, slots: slots, manifestNonce: [], manifestSealed: [])
         newKF.seal(manifest, key: nk.manifest)
         try dst.writeSynced(Disk.snapshot, Snapshot.build(events: contents.events, local: contents.local, key: nk.snapshot,

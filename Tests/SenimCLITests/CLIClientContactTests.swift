@@ -110,6 +110,27 @@ import Testing
         #expect(try s.eventCount() == before)
     }
 
+    /// `client duplicates` lists each likely pair once with its reason; merged codes drop out.
+    @Test func duplicatesListsLikelyPairs() throws {
+        let s = try TestStore()
+        for c in ["ANSE185", "ANSA185", "SEAN185", "ANSE186", "BOSE190"] { #expect(try s.run(["client", "add", c]).status == 0) }
+        let before = try s.eventCount()
+        let r = try s.run(["client", "duplicates", "--json"])
+        #expect(r.status == 0, "\(r)")
+        #expect(try s.eventCount() == before)   // a read command never writes
+        let pairs = try #require(try r.json()["pairs"] as? [[String: Any]])
+        func key(_ p: [String: Any]) -> String {
+            "\((p["a"] as? [String: Any])?["code"] as? String ?? "")-\((p["b"] as? [String: Any])?["code"] as? String ?? "")-\(p["reason"] as? String ?? "")"
+        }
+        #expect(pairs.map(key) == ["ANSA185-ANSE185-one-edit", "ANSE185-ANSE186-birth-year", "ANSE185-SEAN185-swapped-parents"])
+        #expect(pairs.allSatisfy { Set(($0["a"] as? [String: Any])?.keys.map { $0 } ?? []) == Self.clientKeys })
+        let table = try s.run(["client", "duplicates"])
+        #expect(table.status == 0 && table.out.contains("swapped") && table.out.contains("3"))
+        #expect(try s.run(["client", "merge", "ANSA185", "ANSE185"]).status == 0)
+        let after = try #require(try s.run(["client", "duplicates", "--json"]).json()["pairs"] as? [[String: Any]])
+        #expect(after.map(key) == ["ANSE185-ANSE186-birth-year", "ANSE185-SEAN185-swapped-parents"])
+    }
+
     @Test func findShowListAndMerge() throws {
         let s = try TestStore()
         for c in ["ANSE185", "ANSO185", "BOSE190"] { #expect(try s.run(["client", "add", c]).status == 0) }
@@ -128,7 +149,13 @@ import Testing
         #expect(try s.run(["client", "merge", "ANSO185", "ANSE185"], as: "aigerim").status == 77)
         let m = try s.run(["client", "merge", "ANSO185", "ANSE185"])
         #expect(m.status == 0, "\(m)")
-        #expect(try s.run(["client", "merge", "ANSO185", "ANSE185"]).status == 65)   // already one person
+        // Already one person: repeating the merge (either way round) is a no-op with status 0.
+        let before = try s.eventCount()
+        let again = try s.run(["client", "merge", "ANSO185", "ANSE185"])
+        #expect(again.status == 0 && again.out.contains("ANSO185"), "\(again)")
+        #expect(try s.run(["client", "merge", "ANSE185", "ANSO185"]).status == 0)
+        #expect(try s.eventCount() == before)
+        #expect(try s.run(["client", "merge", "ANSE185", "ANSE185"]).status == 65)   // one code with itself
         let list = try s.run(["client", "list", "--json"])
         let codes = (try list.json()["clients"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
         #expect(codes == ["ANSA185", "ANSE185", "BOSE190"])

@@ -135,15 +135,30 @@ final class TestStore {
         return try CLI.run(args, env: e)
     }
 
-    /// Adds a user; their passphrase goes through a file, as a script would do it.
-    func addUser(_ name: String, role: String) throws {
-        let pass = "\(name)'s passphrase"
-        let file = dir.deletingLastPathComponent().appendingPathComponent("pp-\(UUID().uuidString)")
-        try (pass + "\n").write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let r = try run(["user", "add", name, "--role", role, "--new-passphrase-file", file.path])
+    /// Adds a user; their passphrase goes through a file, as a script would do it. The
+    /// coordinator's passphrase for them is a one-time passphrase: unless `firstSignIn` is
+    /// false, the user then signs in once and chooses their own (`senim passwd`).
+    func addUser(_ name: String, role: String, firstSignIn: Bool = true) throws {
+        let oneTime = "\(name)'s one-time passphrase"
+        let r = try withFile(oneTime) { try run(["user", "add", name, "--role", role, "--new-passphrase-file", $0]) }
         guard r.status == 0 else { throw CLI.CLIError("user add failed: \(r)") }
-        passphrases[name] = pass
+        passphrases[name] = oneTime
+        if firstSignIn { try choosePassphrase(name, "\(name)'s passphrase") }
+    }
+
+    /// `senim passwd` as `name` (current passphrase from the environment, the new one from a file).
+    func choosePassphrase(_ name: String, _ new: String) throws {
+        let r = try withFile(new) { try run(["passwd", "--new-passphrase-file", $0], as: name) }
+        guard r.status == 0 else { throw CLI.CLIError("passwd failed: \(r)") }
+        passphrases[name] = new
+    }
+
+    /// Runs `body` with the path of a temporary file holding `text` (and a newline).
+    func withFile<T>(_ text: String, _ body: (String) throws -> T) throws -> T {
+        let file = dir.deletingLastPathComponent().appendingPathComponent("pp-\(UUID().uuidString)")
+        try (text + "\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try body(file.path)
     }
 
     /// Authentic events in the store, from `senim verify --json`.

@@ -179,6 +179,15 @@ import SenimCore
         #expect(f.map { !$0.masked.unicodeScalars.contains(where: { $0.value < 0x20 || $0.properties.generalCategory == .format }) } ?? false)
     }
 
+    @Test func longDigitRunsDoNotTrap() {
+        let long = String(repeating: "9", count: 40)
+        for text in ["\(long).01.2026", "01.\(long).2026", "01.12.\(long)", "\(long):30", "\(long) \(long)",
+                     String(repeating: "1.", count: 1_000), String(repeating: "@a ", count: 500)] {
+            _ = PrivacyGuard.check(text)
+            _ = PrivacyGuard.echo(text)
+        }
+    }
+
     @Test func ordinaryUnicodeIsNotAControlCharacter() {
         for text in ["Қазақстан, Әлия, Ұлан", "café", "cafe\u{0301}", "ёлка", "🙂 10 шт", "№ 5", "«стандарт» — 2 шт"] {
             #expect(PrivacyGuard.check(text) == nil, "\(text)")

@@ -111,7 +111,7 @@ import Testing
                 s.close()
             })
         case "changePassphrase":
-            op = Operation(name: operation, user: ("dana", "dana pass"), run: { try $0.changePassphrase(to: "dana new") }, check: { fs, base in
+            op = Operation(name: operation, user: ("dana", "dana pass"), run: { try $0.changePassphrase(from: "dana pass", to: "dana new") }, check: { fs, base in
                 let old = try? events(fs, "dana", "dana pass")
                 let new = try? events(fs, "dana", "dana new")
                 #expect((old == nil) != (new == nil), "exactly one of the old and new passphrases opens")
@@ -147,13 +147,13 @@ import Testing
                 s.close()
             })
         default:
-            // A psychologist added by a coordinator gets the notes key when a psychologist opens.
+            // A holder grants the notes key to a psychologist who chose their own passphrase.
             do {
                 let c = try open(base)
-                try c.addUser(name: "saule", role: .psychologist, passphrase: "saule pass")
+                try c.addUser(name: "saule", role: .psychologist, passphrase: "saule pass", oneTime: false)
                 c.close()
             }
-            op = Operation(name: operation, user: ("gulnara", "psy one"), run: { _ in }, check: { fs, _ in
+            op = Operation(name: operation, user: ("gulnara", "psy one"), run: { try $0.grantNotes(to: "saule") }, check: { fs, _ in
                 let g = try events(fs, "gulnara", "psy one")
                 let note = try g.sealNote("n")
                 g.close()

@@ -97,7 +97,7 @@ import Glibc
         func run(_ s: Session) throws {
             switch operation {
             case "compact": try s.compact()
-            case "changePassphrase": try s.changePassphrase(to: "new pass")
+            case "changePassphrase": try s.changePassphrase(from: "correct horse", to: "new pass")
             case "backup": try s.backup(to: URL(fileURLWithPath: "/backups/senim.bak"))
             default: try s.rekey()
             }

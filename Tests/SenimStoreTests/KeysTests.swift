@@ -189,7 +189,7 @@ import Testing
         #expect(throws: StoreError.wrongPassphrase) { _ = try TestSupport.open(path, passphrase: "", fs: fsys) }
         let s = try TestSupport.open(path, fs: fsys)
         #expect(throws: StoreError.invalid(Message("store.passphrase.empty"))) { try s.addUser(name: "empty", role: .worker, passphrase: "") }
-        #expect(throws: StoreError.invalid(Message("store.passphrase.empty"))) { try s.changePassphrase(to: "") }
+        #expect(throws: StoreError.invalid(Message("store.passphrase.empty"))) { try s.changePassphrase(from: "correct horse", to: "") }
         // 10,000 characters (Cyrillic and Kazakh: ~20,000 bytes) work; one character off does not.
         let long = String((0..<10_000).map { i in Array("сенімқұпиясөзәғ")[i % 15] })
         #expect(long.count == 10_000)
@@ -223,7 +223,7 @@ import Testing
         let fsys = FileSystem(fs)
         let s = try TestSupport.open(TestSupport.memoryPath, user: "dana", passphrase: "dana pass", fs: fsys)
         try s.save([TestSupport.contact(s, n: 1)])
-        try s.changePassphrase(to: "new dana pass", kdf: KDFParameters(logN: 14, r: 4, p: 1))
+        try s.changePassphrase(from: "dana pass", to: "new dana pass", kdf: KDFParameters(logN: 14, r: 4, p: 1))
         try s.save([TestSupport.contact(s, n: 2)])
         s.close()
         #expect(throws: StoreError.wrongPassphrase) { _ = try TestSupport.open(TestSupport.memoryPath, user: "dana", passphrase: "dana pass", fs: fsys) }
@@ -247,20 +247,31 @@ import Testing
         try c.removeUser(name: "dana")
         #expect(c.notices.contains { $0.key == "store.notice.rekeyAdvised" })
         #expect(c.ledger.users["dana"] == nil)
-        // A new psychologist added by a coordinator waits for the notes key…
+        // A new psychologist added by a coordinator starts on a one-time passphrase…
         try c.addUser(name: "saule", role: .psychologist, passphrase: "psy three")
         c.close()
         #expect(throws: StoreError.wrongPassphrase) { _ = try TestSupport.open(TestSupport.memoryPath, user: "dana", passphrase: "dana pass", fs: fsys) }
-        let waiting = try TestSupport.open(TestSupport.memoryPath, user: "saule", passphrase: "psy three", fs: fsys)
-        #expect(waiting.notices.contains { $0.key == "store.notice.notesPending" })
-        #expect(throws: StoreError.notAllowed(Message("store.notes.noKey"))) { _ = try waiting.sealNote("x") }
-        waiting.close()
-        // …until a psychologist who holds it opens the store.
+        let first = try TestSupport.open(TestSupport.memoryPath, user: "saule", passphrase: "psy three", fs: fsys)
+        #expect(first.mustChangePassphrase)
+        #expect(throws: StoreError.notAllowed(Message("store.passphrase.mustChange"))) { _ = try first.sealNote("x") }
+        try first.changePassphrase(from: "psy three", to: "saule's own")
+        #expect(!first.mustChangePassphrase)
+        first.close()
+        // …and then waits for the notes key: opening the store as a holder grants nothing…
         let g = try TestSupport.open(TestSupport.memoryPath, user: "gulnara", passphrase: "psy one", fs: fsys)
-        #expect(g.notices.contains { $0.key == "store.notice.notesGranted" })
+        #expect(g.notices.contains { $0.key == "store.notice.notesWaiting" })
         let sealed = try g.sealNote("confidential")
         g.close()
-        let ready = try TestSupport.open(TestSupport.memoryPath, user: "saule", passphrase: "psy three", fs: fsys)
+        let waiting = try TestSupport.open(TestSupport.memoryPath, user: "saule", passphrase: "saule's own", fs: fsys)
+        #expect(waiting.notices.contains { $0.key == "store.notice.notesPending" })
+        #expect(throws: StoreError.notAllowed(Message("store.notes.noKey"))) { _ = try waiting.sealNote("x") }
+        #expect(throws: StoreError.notAllowed(Message("store.notes.noKey"))) { _ = try waiting.openNote(sealed) }
+        waiting.close()
+        // …until a holder grants it explicitly.
+        let g2 = try TestSupport.open(TestSupport.memoryPath, user: "gulnara", passphrase: "psy one", fs: fsys)
+        try g2.grantNotes(to: "saule")
+        g2.close()
+        let ready = try TestSupport.open(TestSupport.memoryPath, user: "saule", passphrase: "saule's own", fs: fsys)
         #expect(try ready.openNote(sealed) == "confidential")
         ready.close()
         // The cap: 64 keyslots. Real additions up to 6 users, then the directory is filled

@@ -117,13 +117,21 @@ import Testing
         defer { TestSupport.cleanup(dir) }
         let s = try TestSupport.create(dir)
         #expect(throws: StoreError.notAllowed(Message("policy.denied", "coordinator", "writeConfidentialNotes"))) { _ = try s.sealNote("x") }
-        try s.addUser(name: "gulnara", role: .psychologist, passphrase: "psy one")
-        try s.addUser(name: "marat", role: .psychologist, passphrase: "psy two")
+        try s.addUser(name: "gulnara", role: .psychologist, passphrase: "psy one", oneTime: false)
+        try s.addUser(name: "marat", role: .psychologist, passphrase: "psy two", oneTime: false)
         s.close()
+        // The first psychologist to write starts the notes key in their own process.
         let p = try TestSupport.open(dir, user: "gulnara", passphrase: "psy one")
         let sealed = try p.sealNote("talked about the overdose; follow up Friday")
         #expect(try p.openNote(sealed) == "talked about the overdose; follow up Friday")
         p.close()
+        // The second cannot read until the first grants.
+        let before = try TestSupport.open(dir, user: "marat", passphrase: "psy two")
+        #expect(throws: StoreError.notAllowed(Message("store.notes.noKey"))) { _ = try before.openNote(sealed) }
+        before.close()
+        let p2 = try TestSupport.open(dir, user: "gulnara", passphrase: "psy one")
+        try p2.grantNotes(to: "marat")
+        p2.close()
         let q = try TestSupport.open(dir, user: "Marat", passphrase: "psy two")
         #expect(q.user == "marat")
         #expect(try q.openNote(sealed) == "talked about the overdose; follow up Friday")

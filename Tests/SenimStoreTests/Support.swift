@@ -43,10 +43,13 @@ enum TestSupport {
     static let template: URL = {
         let dir = tempDirectory("template")
         let s = try! create(dir)
-        for (n, p, r) in users.dropFirst() { try! s.addUser(name: n, role: r, passphrase: p) }
+        // The test users know their passphrases: no one-time passphrases here.
+        for (n, p, r) in users.dropFirst() { try! s.addUser(name: n, role: r, passphrase: p, oneTime: false) }
         s.close()
-        // Let the psychologists' notes key be granted (the first psychologist got a new one).
-        let g = try! open(dir, user: "marat", passphrase: "psy two")
+        // gulnara starts the notes key and grants it to marat, as psychologists do.
+        let g = try! open(dir, user: "gulnara", passphrase: "psy one")
+        _ = try! g.startNotesKey()
+        try! g.grantNotes(to: "marat")
         g.close()
         atexit { TestSupport.cleanup(TestSupport.template) }
         return dir

@@ -17,8 +17,21 @@ import Testing
         c.put("ab注", x: 1, y: 0)
         #expect(c.row(0) == " ab ")
         var d = Canvas(width: 10, height: 1)
-        d.put("abc注", x: 0, y: 0, limit: 4)
-        #expect(d.row(0) == "abc       ")
+        d.put("ab注", x: 0, y: 0, limit: 3)
+        #expect(d.row(0) == "ab…       ")
+    }
+
+    /// Text cut by a limit says so with "…"; padding cut away does not.
+    @Test func cutTextEndsInAnEllipsis() {
+        var c = Canvas(width: 12, height: 1)
+        c.put("Almaty, central", x: 0, y: 0, limit: 8)
+        #expect(c.row(0) == "Almaty,…    ")
+        var d = Canvas(width: 12, height: 1)
+        d.put("Almaty      ", x: 0, y: 0, limit: 8)
+        #expect(d.row(0) == "Almaty      ")
+        var e = Canvas(width: 6, height: 1)
+        e.put("Almaty, central", x: 0, y: 0)   // the canvas edge alone cuts silently
+        #expect(e.row(0) == "Almaty")
     }
 
     @Test func overwritingHalfAWideCharacterClearsTheOtherHalf() {

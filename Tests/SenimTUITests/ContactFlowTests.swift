@@ -63,7 +63,7 @@ import Testing
         d.press(.function(2))
         d.type("ASBE290")
         d.press(.enter)
-        guard case .confirm(let c)? = d.model.dialog, case .newClient(let u) = c.action else {
+        guard case .confirm(let c)? = d.model.dialog, case .newClient(let u, _) = c.action else {
             Issue.record("expected the new-client question"); return
         }
         #expect(u.code == "ASBE290")

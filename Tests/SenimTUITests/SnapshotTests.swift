@@ -13,6 +13,9 @@ import Testing
         "clients", "client-card", "referrals", "referral-detail-psychologist", "referral-update-form",
         "stock-levels", "stock-movements", "stock-transit", "stock-receive-form",
         "reports", "users", "user-remove-confirm", "settings", "help-contact", "quit-confirm", "too-small",
+        "first-login", "notes-access", "notes-grant-confirm",
+        "contact-referral", "contact-similar-pick", "home-focused", "duplicates", "duplicate-merge-confirm", "client-card-merged",
+        "user-removed-rekey",
     ]
 
     static func setUp(_ name: String, _ d: inout Driver) {
@@ -67,8 +70,36 @@ import Testing
             d.login(); d.press(.function(2)); d.press(.function(1))
         case "quit-confirm":
             d.login(); d.press(.function(2)); d.type("MAIV"); d.press(.function(10))
+        case "user-removed-rekey":
+            d.login("bolat"); d.press(.function(7))
+            let i = d.model.users.accounts.firstIndex { $0.name == "aigerim" }!
+            d.press(Array(repeating: Key.down, count: i - d.model.users.selection) + [.function(8), .char("y")])
+        case "contact-referral":
+            d.login(); d.press(.function(2)); d.type("MAIV"); d.press([.enter, .char("1"), .down, .down]); d.type("12")
+            d.press([.tab, .char(" "), .down, .down, .down, .down, .down, .char("r")])
+        case "contact-similar-pick":
+            d.login(); d.press(.function(2)); d.type("ASBE290"); d.press([.enter, .char("1")])
+        case "home-focused":
+            d.login(); d.press([.tab, .tab, .down])
+        case "duplicates":
+            d.login("bolat"); d.press([.char("c"), .function(4)])
+        case "duplicate-merge-confirm":
+            d.login("bolat"); d.press([.char("c"), .function(4), .function(2)])
+        case "client-card-merged":
+            d.login("bolat"); d.press([.char("c"), .function(4), .function(2), .char("y"), .escape, .char("/")])
+            d.type(SampleData.nearPair.1); d.press([.enter, .enter])
         case "too-small":
             d.login(); d.send(.resize(width: 60, height: 20))
+        case "first-login":
+            d.store.oneTime.insert("aigerim"); d.login()
+        case "notes-access":
+            NotesAccessTUITests.addWaitingPsychologist(d.store)
+            d.login("dana"); d.press(.function(7))
+        case "notes-grant-confirm":
+            NotesAccessTUITests.addWaitingPsychologist(d.store)
+            d.login("dana"); d.press(.function(7))
+            let i = d.model.notesAccess.rows.firstIndex { $0.name == "saule" }!
+            d.press(Array(repeating: Key.down, count: i) + [.function(2)])
         default:
             Issue.record("no set-up for \(name)")
         }

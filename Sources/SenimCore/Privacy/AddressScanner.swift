@@ -73,6 +73,34 @@ struct AddressScanner {
         tokens = out
     }
 
+    /// Whether the text could hold an address at all: an '@' or a slash, or a word that can
+    /// stand for '@' or name a messenger. Most notes have none, and the full scan is skipped.
+    static func mayContainAddress(_ folded: FoldedText) -> Bool {
+        let s = folded.scalars
+        var i = 0
+        while i < s.count {
+            let c = s[i]
+            if c == "@" || c == "/" || c == "\\" || c == "\u{2044}" { return true }
+            guard FoldedText.isLetter(c) else { i += 1; continue }
+            var j = i
+            while j < s.count, FoldedText.isLetter(s[j]) { j += 1 }
+            if let lengths = keywordShapes[NameScanner.lower(c)], lengths.contains(j - i),
+               keywords.contains(String(String.UnicodeScalarView(s[i..<j])).lowercased()) {
+                return true
+            }
+            i = j
+        }
+        return false
+    }
+
+    /// Every word that can start an address or a handle, and their (first letter, length) shapes.
+    static let keywords: Set<String> = atWords.union(["at"]).union(messengers)
+    static let keywordShapes: [Unicode.Scalar: Set<Int>] = {
+        var shapes: [Unicode.Scalar: Set<Int>] = [:]
+        for k in keywords { shapes[k.unicodeScalars.first!, default: []].insert(k.unicodeScalars.count) }
+        return shapes
+    }()
+
     static func isWordScalar(_ c: Unicode.Scalar) -> Bool {
         FoldedText.isLetter(c) || FoldedText.isDigit(c) || c == "_" || c == "-" || c == "+" || c == "%"
     }
@@ -198,6 +226,8 @@ struct AddressScanner {
                         "vk.com", "vk.ru", "vkontakte.ru", "ok.ru", "facebook.com", "fb.com", "fb.me", "tiktok.com",
                         "twitter.com", "threads.net", "snapchat.com", "linkedin.com", "youtube.com"]
 
+    static let hostScalars: [[Unicode.Scalar]] = hosts.map { Array(($0 + "/").unicodeScalars) }
+
     func link() -> String? {
         // A compact form: spaces around dots and slashes removed, spelled dots as '.'.
         var compact: [Unicode.Scalar] = []
@@ -218,18 +248,17 @@ struct AddressScanner {
             }
             pendingSpace = false
         }
-        let text = String(String.UnicodeScalarView(compact))
-        for host in Self.hosts {
-            var searchFrom = text.startIndex
-            while let range = text.range(of: host + "/", range: searchFrom..<text.endIndex) {
-                searchFrom = range.upperBound
-                if range.lowerBound > text.startIndex {
-                    let before = text[text.index(before: range.lowerBound)]
-                    if before.isLetter || before.isNumber || before == "-" { continue }
-                }
-                let rest = text[range.upperBound...]
-                if let c = rest.first, c.isLetter || c.isNumber || c == "_" || c == "+" || c == "@" {
-                    return host + "/"
+        for i in compact.indices {
+            // Not inside a longer name ("chat.me/" is not "t.me/").
+            if i > 0 {
+                let before = compact[i - 1]
+                if FoldedText.isLetter(before) || FoldedText.isDigit(before) || before == "-" { continue }
+            }
+            for host in Self.hostScalars where host[0] == compact[i] && i + host.count < compact.count {
+                guard compact[i..<i + host.count].elementsEqual(host) else { continue }
+                let c = compact[i + host.count]
+                if FoldedText.isLetter(c) || FoldedText.isDigit(c) || c == "_" || c == "+" || c == "@" {
+                    return String(String.UnicodeScalarView(host))
                 }
             }
         }

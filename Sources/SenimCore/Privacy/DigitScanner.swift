@@ -37,8 +37,8 @@ struct DigitScanner {
         var i = 0
         var gapStart = 0
         var keywordNumbers: [[Int]] = []
-        var lastWord = ""
-        var wordBeforeRun = ""
+        var lastWord = 0..<0
+        var wordBeforeRun = 0..<0
         while i < s.count {
             if FoldedText.isDigit(s[i]) {
                 var j = i
@@ -55,11 +55,11 @@ struct DigitScanner {
                 var j = i
                 while j < s.count, FoldedText.isLetter(s[j]) { j += 1 }
                 if !current.groups.isEmpty {
-                    if Self.phoneWords.contains(wordBeforeRun) { keywordNumbers.append(current.groups.flatMap(\.digits)) }
+                    if Self.isPhoneWord(s, wordBeforeRun) { keywordNumbers.append(current.groups.flatMap(\.digits)) }
                     runs.append(current)
                     current = Run()
                 }
-                lastWord = String(String.UnicodeScalarView(s[i..<j])).lowercased()
+                lastWord = i..<j
                 i = j
                 gapStart = j
             } else {
@@ -67,7 +67,7 @@ struct DigitScanner {
             }
         }
         if !current.groups.isEmpty {
-            if Self.phoneWords.contains(wordBeforeRun) { keywordNumbers.append(current.groups.flatMap(\.digits)) }
+            if Self.isPhoneWord(s, wordBeforeRun) { keywordNumbers.append(current.groups.flatMap(\.digits)) }
             runs.append(current)
         }
         self.runs = runs.map(Self.finish)
@@ -78,42 +78,57 @@ struct DigitScanner {
                                           "tel", "phone", "mob", "mobile", "cell", "ph", "ватсап", "whatsapp", "вотсап",
                                           "вацап", "viber", "вайбер", "нөмірі", "нөмір", "телефоны"]
 
+    /// Whether the word right before a run is a phone keyword; the word is made a String only
+    /// when its first letter and length fit one.
+    private static func isPhoneWord(_ s: [Unicode.Scalar], _ w: Range<Int>) -> Bool {
+        guard let lengths = phoneWordShapes[NameScanner.lower(s[w.lowerBound])], lengths.contains(w.count) else { return false }
+        return phoneWords.contains(String(String.UnicodeScalarView(s[w])).lowercased())
+    }
+
+    static let phoneWordShapes: [Unicode.Scalar: Set<Int>] = {
+        var shapes: [Unicode.Scalar: Set<Int>] = [:]
+        for k in phoneWords { shapes[k.unicodeScalars.first!, default: []].insert(k.unicodeScalars.count) }
+        return shapes
+    }()
+
     private static func finish(_ r: Run) -> Run {
         var r = r
         for (g, group) in r.groups.enumerated() {
             r.digits += group.digits
             r.groupOf += Array(repeating: g, count: group.digits.count)
         }
-        r.covered = Array(repeating: false, count: r.groups.count)
         let n = r.groups.count
-        func value(_ g: Int) -> Int { r.groups[g].digits.reduce(0) { $0 * 10 + $1 } }
-        func len(_ g: Int) -> Int { r.groups[g].digits.count }
-        func sep(_ g: Int) -> Unicode.Scalar? { r.gaps[g].count == 1 ? r.gaps[g][0] : nil }
+        let len = r.groups.map(\.digits.count)
+        // Only short groups can be a day, month, year or time; a long one must not overflow.
+        let value = r.groups.map { $0.digits.count > 4 ? -1 : $0.digits.reduce(0) { $0 * 10 + $1 } }
+        let sep: [Unicode.Scalar?] = r.gaps.map { $0.count == 1 ? $0[0] : nil }
+        var covered = Array(repeating: false, count: n)
         for g in 0..<n {
             // dd.mm.yy / dd.mm.yyyy and yyyy-mm-dd
-            if g + 2 < n, let a = sep(g), a == sep(g + 1), a == "." || a == "/" || a == "-" {
-                let day = value(g), month = value(g + 1), year = value(g + 2)
-                if len(g) <= 2, len(g + 1) <= 2, (1...31).contains(day), (1...12).contains(month),
-                   len(g + 2) == 2 || (len(g + 2) == 4 && (1900...2099).contains(year)) {
-                    r.covered[g] = true; r.covered[g + 1] = true; r.covered[g + 2] = true
+            if g + 2 < n, let a = sep[g], a == sep[g + 1], a == "." || a == "/" || a == "-" {
+                let day = value[g], month = value[g + 1], year = value[g + 2]
+                if len[g] <= 2, len[g + 1] <= 2, (1...31).contains(day), (1...12).contains(month),
+                   len[g + 2] == 2 || (len[g + 2] == 4 && (1900...2099).contains(year)) {
+                    covered[g] = true; covered[g + 1] = true; covered[g + 2] = true
                 }
-                if len(g) == 4, (1900...2099).contains(day), len(g + 1) <= 2, len(g + 2) <= 2,
+                if len[g] == 4, (1900...2099).contains(day), len[g + 1] <= 2, len[g + 2] <= 2,
                    (1...12).contains(month), (1...31).contains(year) {
-                    r.covered[g] = true; r.covered[g + 1] = true; r.covered[g + 2] = true
+                    covered[g] = true; covered[g + 1] = true; covered[g + 2] = true
                 }
             }
-            if g + 1 < n, let a = sep(g), len(g) <= 2, len(g + 1) == 2 || (a != ":" && len(g + 1) == 1) {
-                let x = value(g), y = value(g + 1)
+            if g + 1 < n, let a = sep[g], len[g] <= 2, len[g + 1] == 2 || (a != ":" && len[g + 1] == 1) {
+                let x = value[g], y = value[g + 1]
                 // dd.mm or dd/mm
-                if a == "." || a == "/", (1...31).contains(x), (1...12).contains(y), len(g + 1) <= 2 {
-                    r.covered[g] = true; r.covered[g + 1] = true
+                if a == "." || a == "/", (1...31).contains(x), (1...12).contains(y), len[g + 1] <= 2 {
+                    covered[g] = true; covered[g + 1] = true
                 }
                 // hh:mm or hh.mm
-                if a == ":" || a == ".", (0...23).contains(x), (0...59).contains(y), len(g + 1) == 2 {
-                    r.covered[g] = true; r.covered[g + 1] = true
+                if a == ":" || a == ".", (0...23).contains(x), (0...59).contains(y), len[g + 1] == 2 {
+                    covered[g] = true; covered[g + 1] = true
                 }
             }
         }
+        r.covered = covered
         return r
     }
 

@@ -13,13 +13,22 @@ struct FoldedText {
     init(_ text: String) {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(text.unicodeScalars.count)
-        for s in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
+        // ASCII and the Cyrillic block are already in NFKC: skip Foundation's normalisation then.
+        let plain = text.unicodeScalars.allSatisfy { $0.value < 0x80 || (0x0400...0x04FF).contains($0.value) && !(0x0482...0x0489).contains($0.value) }
+        let source = plain ? text : text.precomposedStringWithCompatibilityMapping
+        for s in source.unicodeScalars {
+            let v = s.value
+            if v < 0x80 {
+                if v < 0x20 || v == 0x7F { out.append(" ") } else { out.append(s) }
+                continue
+            }
+            if plain { out.append(s); continue }     // a Cyrillic letter
             let p = s.properties
             switch p.generalCategory {
             case .format, .nonspacingMark, .enclosingMark, .spacingMark:
                 continue
             case .decimalNumber:
-                if let v = p.numericValue, v >= 0, v <= 9 { out.append(Unicode.Scalar(UInt8(48 + Int(v)))) }
+                if let n = p.numericValue, n >= 0, n <= 9 { out.append(Unicode.Scalar(UInt8(48 + Int(n)))) }
             case .dashPunctuation:
                 out.append("-")
             case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control:
@@ -31,12 +40,15 @@ struct FoldedText {
             }
         }
         // A letter O between digits is a zero typed to get a number past a filter: "87O1 234 56 78".
-        for i in out.indices where Self.zeroLookalikes.contains(out[i]) {
-            var l = i - 1
-            while l >= 0, Self.zeroLookalikes.contains(out[l]) { l -= 1 }
-            var r = i + 1
+        var i = 0
+        while i < out.count {
+            guard Self.zeroLookalikes.contains(out[i]) else { i += 1; continue }
+            var r = i
             while r < out.count, Self.zeroLookalikes.contains(out[r]) { r += 1 }
-            if l >= 0, r < out.count, Self.isDigit(out[l]), Self.isDigit(out[r]) { out[i] = "0" }
+            if i > 0, r < out.count, Self.isDigit(out[i - 1]), Self.isDigit(out[r]) {
+                for k in i..<r { out[k] = "0" }
+            }
+            i = r
         }
         scalars = out
     }
@@ -51,9 +63,12 @@ struct FoldedText {
     static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
 
     static func isLetter(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 { return (v >= 65 && v <= 90) || (v >= 97 && v <= 122) }
+        if (0x0400...0x04FF).contains(v) { return !(0x0482...0x0489).contains(v) }
         switch s.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: true
-        default: false
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
         }
     }
 }

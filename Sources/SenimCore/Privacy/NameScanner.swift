@@ -4,46 +4,59 @@
 /// A patronymic is a strong sign of a real name; a bare first name or surname is not
 /// looked for (too many ordinary words are also names).
 struct NameScanner {
+    /// A word: letters only, as a range of the folded text (made a String only when it could matter).
     struct Word {
-        var text: String        // as typed (folded)
-        var lower: String
+        var range: Range<Int>
         var capitalised: Bool
     }
 
+    let scalars: [Unicode.Scalar]
     let words: [Word]
 
     init(_ folded: FoldedText) {
+        scalars = folded.scalars
         var words: [Word] = []
-        var current: [Unicode.Scalar] = []
-        func flush() {
-            guard !current.isEmpty else { return }
-            let text = String(String.UnicodeScalarView(current))
-            let first = current[0]
-            words.append(Word(text: text, lower: text.lowercased(),
-                              capitalised: first.properties.isUppercase || first.properties.generalCategory == .titlecaseLetter))
-            current = []
+        var i = 0
+        while i < scalars.count {
+            guard FoldedText.isLetter(scalars[i]) else { i += 1; continue }
+            var j = i
+            while j < scalars.count, FoldedText.isLetter(scalars[j]) { j += 1 }
+            let first = scalars[i]
+            words.append(Word(range: i..<j, capitalised: Self.lower(first) != first))
+            i = j
         }
-        for s in folded.scalars {
-            if FoldedText.isLetter(s) { current.append(s) } else { flush() }
-        }
-        flush()
         self.words = words
     }
+
+    func text(_ w: Word) -> String { String(String.UnicodeScalarView(scalars[w.range])) }
 
     /// Masked: first letter, bullets, the patronymic's ending.
     func patronymic() -> String? {
         for (i, w) in words.enumerated() {
-            if Self.isPatronymic(w) { return Self.mask(w.text) }
+            if isPatronymic(w) { return Self.mask(text(w)) }
             // Kazakh, as a separate word after the father's name: "Серік ұлы", "Асан қызы".
-            if Self.separateKazakh.contains(w.lower), i > 0 {
+            if (3...4).contains(w.range.count), i > 0, Self.separateKazakh.contains(text(w).lowercased()) {
                 let father = words[i - 1]
-                if father.capitalised, father.text.count >= 3, !Self.notAName.contains(father.lower),
-                   !Self.genitive.contains(where: { father.lower.hasSuffix($0) }) {
-                    return Self.mask(father.text + " " + w.text)
+                let fatherLower = text(father).lowercased()
+                if father.capitalised, father.range.count >= 3, !Self.notAName.contains(fatherLower),
+                   !Self.genitive.contains(where: { fatherLower.hasSuffix($0) }) {
+                    return Self.mask(text(father) + " " + text(w))
                 }
             }
         }
         return nil
+    }
+
+    /// Lower case of one letter: by arithmetic for Latin, Russian and Kazakh letters.
+    static func lower(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        let v = s.value
+        switch v {
+        case 0x41...0x5A, 0x410...0x42F: return Unicode.Scalar(v + 0x20)!
+        case 0x400...0x40F: return Unicode.Scalar(v + 0x50)!
+        case 0x460...0x481, 0x48A...0x4BF, 0x4D0...0x4FF: return v % 2 == 0 ? Unicode.Scalar(v + 1)! : s
+        case 0..<0x80, 0x430...0x45F: return s
+        default: return s.properties.lowercaseMapping.unicodeScalars.first ?? s
+        }
     }
 
     static func mask(_ s: String) -> String {
@@ -52,35 +65,53 @@ struct NameScanner {
         return String(c[0]) + "•••" + String(c.suffix(3))
     }
 
-    /// Russian patronymics in every case, Latin transliterations, Kazakh -ұлы/-қызы glued.
-    static func isPatronymic(_ w: Word) -> Bool {
-        let l = w.lower
-        guard l.count >= 5, !notPatronymic.contains(l) else { return false }
-        // Masculine: -ович/-евич and their case forms; no ordinary Russian word ends so.
-        for stem in ["ович", "евич", "ovich", "evich", "ovych", "evych"] {
-            for ending in ["", "а", "у", "ем", "е", "a", "u", "em"] where l.hasSuffix(stem + ending) {
-                if l.count - stem.count - ending.count >= 2 { return true }
-            }
+    /// One way a patronymic ends: the letters, how many letters must come before them, and
+    /// whether only a capitalised word counts.
+    struct Ending {
+        var minStem: Int
+        var capitalisedOnly: Bool
+    }
+
+    /// Every patronymic ending by its length in letters, built once.
+    static let endings: [Int: [String: Ending]] = {
+        var table: [String: Ending] = [:]
+        func add(_ suffix: String, _ minStem: Int, capitalisedOnly: Bool = false) {
+            if let old = table[suffix], !old.capitalisedOnly || capitalisedOnly { return }
+            table[suffix] = Ending(minStem: minStem, capitalisedOnly: capitalisedOnly)
         }
-        // Feminine -овна/-евна: the nominative unless it is a short adjective ("условна",
-        // "виновна"); the other cases only capitalised ("основной" is an adjective).
-        for stem in ["овн", "евн", "ovn", "evn", "ичн"] {
-            let stemOK = stem != "ичн" || ["иничн", "итичн", "ввичн", "ьинич"].contains(where: { l.contains($0) })
-            guard stemOK else { continue }
-            if l.hasSuffix(stem + "а") || l.hasSuffix(stem + "a"), l.count - stem.count - 1 >= 2 { return true }
-            for ending in ["ы", "е", "у", "ой", "ою", "oy", "oj", "e", "u", "y"] where w.capitalised && l.hasSuffix(stem + ending) {
-                if l.count - stem.count - ending.count >= 2 { return true }
-            }
+        // Masculine -ович/-евич in every case: no ordinary Russian word ends so.
+        for stem in ["ович", "евич", "ovich", "evich", "ovych", "evych"] {
+            for ending in ["", "а", "у", "ем", "е", "a", "u", "em"] { add(stem + ending, 2) }
+        }
+        // Feminine: the nominative any case, unless it is a short adjective ("условна", "виновна",
+        // listed below); the other cases only capitalised ("основной" is an adjective).
+        let oblique = ["ы", "е", "у", "ой", "ою", "oy", "oj", "e", "u", "y"]
+        for stem in ["овн", "евн", "ovn", "evn", "иничн", "итичн", "ввичн"] {
+            add(stem + (stem.unicodeScalars.first!.isASCII ? "a" : "а"), 2)
+            for ending in oblique { add(stem + ending, 2, capitalisedOnly: true) }
         }
         // The few -ич patronymics: Ильич, Кузьмич, Лукич, Фомич, Никитич, Саввич.
         for name in ["ильич", "кузьмич", "лукич", "фомич", "никитич", "саввич", "ilyich", "ilich"] {
-            for ending in ["", "а", "у", "ем", "е"] where l == name + ending || (w.capitalised && l.hasSuffix(name + ending)) {
-                return true
-            }
+            for ending in ["", "а", "у", "ем", "е"] { add(name + ending, 0) }
         }
         // Kazakh, glued: Серікұлы, Асанқызы, Serikuly, Asankyzy.
-        for suffix in ["ұлы", "улы", "қызы", "кызы", "uly", "ulı", "kyzy", "qyzy", "kizi", "qızı"] where l.hasSuffix(suffix) {
-            if l.count - suffix.count >= 3 { return true }
+        for suffix in ["ұлы", "улы", "қызы", "кызы", "uly", "ulı", "kyzy", "qyzy", "kizi", "qızı"] { add(suffix, 3) }
+        var byLength: [Int: [String: Ending]] = [:]
+        for (suffix, e) in table { byLength[suffix.count, default: [:]][suffix] = e }
+        return byLength
+    }()
+
+    static let lengths = endings.keys.sorted()
+    static let finalLetters: Set<Unicode.Scalar> = Set(endings.values.flatMap { $0.keys.compactMap(\.unicodeScalars.last) })
+
+    func isPatronymic(_ w: Word) -> Bool {
+        guard w.range.count >= 5, Self.finalLetters.contains(Self.lower(scalars[w.range.upperBound - 1])) else { return false }
+        let l = text(w).lowercased()
+        guard !Self.notPatronymic.contains(l) else { return false }
+        let count = l.count
+        for k in Self.lengths where k <= count {
+            guard let e = Self.endings[k]?[String(l.suffix(k))] else { continue }
+            if count - k >= e.minStem, !e.capitalisedOnly || w.capitalised { return true }
         }
         return false
     }

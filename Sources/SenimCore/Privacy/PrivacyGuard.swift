@@ -73,11 +73,11 @@ public enum PrivacyGuard {
         let digits = DigitScanner(folded)
         if let w = digits.phone(typedAlone: true) { return Finding(kind: .phone, masked: mask(w)) }
         if let w = digits.iin() { return Finding(kind: .iin, masked: mask(w)) }
-        let addresses = AddressScanner(folded)
-        if let local = addresses.email() { return Finding(kind: .email, masked: String(local.prefix(1)) + "•••@•••") }
+        let addresses = AddressScanner.mayContainAddress(folded) ? AddressScanner(folded) : nil
+        if let local = addresses?.email() { return Finding(kind: .email, masked: String(local.prefix(1)) + "•••@•••") }
         if let w = digits.phone() { return Finding(kind: .phone, masked: mask(w)) }
-        if let host = addresses.link() { return Finding(kind: .link, masked: host + "•••") }
-        if let h = addresses.handle() { return Finding(kind: .handle, masked: String(h.prefix(2)) + "•••") }
+        if let host = addresses?.link() { return Finding(kind: .link, masked: host + "•••") }
+        if let h = addresses?.handle() { return Finding(kind: .handle, masked: String(h.prefix(2)) + "•••") }
         if let n = NameScanner(folded).patronymic() { return Finding(kind: .name, masked: n) }
         return nil
     }

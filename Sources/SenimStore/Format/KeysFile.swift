@@ -249,8 +249,16 @@ enum Names {
 }
 
 /// The manifest: store-wide facts sealed under the data key inside the keys file.
+///
+/// Version 2 (written since the notes-access change) adds, per user, whether their passphrase
+/// is a one-time passphrase and who created the account when; and, store-wide, whether the
+/// notes key must be rotated and the notes keyring. Version 1 manifests are still read (those
+/// fields then read as "no", "" and 0); any other version is refused.
 struct Manifest: Equatable {
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
+    static let readableVersions: ClosedRange<UInt8> = 1...2
+    /// The sealed notes keyring is at most this long (256 keys and 64 holders fit easily).
+    static let maxKeyring = 1 << 16
 
     struct Entry: Equatable {
         var slot: Int
@@ -258,18 +266,30 @@ struct Manifest: Equatable {
         var role: Role
         var publicKey: [UInt8]
         var hasNotesGrant: Bool
+        /// The passphrase was set by someone else (a coordinator): the user must choose their
+        /// own before doing anything else (flags bit 1).
+        var oneTimePassphrase = false
+        /// Who created the account, and when (seconds since 1970); "" and 0 when unknown
+        /// (accounts listed in a version-1 manifest).
+        var createdBy = ""
+        var createdAt: Int64 = 0
     }
 
     var device: DeviceID
     var snapshotID: [UInt8]
     var journalID: [UInt8]
     var created: Int64
-    /// Id of the psychologists' notes key (zeros: none exists yet).
+    /// Id of the psychologists' current notes key (zeros: none exists yet).
     var notesKeyID: [UInt8]
     var directory: [Entry]
     /// Events that must be in the journal (written with a user change; replayed at open if a
     /// crash came between the keys file and the journal append).
     var pending: [[UInt8]]
+    /// Set by `rekey`: the next psychologist who holds the notes key and writes or grants
+    /// replaces it with a fresh one (the coordinator's process never sees a notes key).
+    var notesRotation = false
+    /// The notes keyring (`NotesKeyring`), sealed under the current notes key; empty: none yet.
+    var notesKeyring: [UInt8] = []
 
     static let none = [UInt8](repeating: 0, count: 16)
 
@@ -283,17 +303,21 @@ struct Manifest: Equatable {
         w.varint(UInt64(directory.count))
         for e in directory {
             w.u8(UInt8(e.slot)); w.string(e.name); w.u8(Slot.roleCode(e.role)); w.raw(e.publicKey)
-            w.u8(e.hasNotesGrant ? 1 : 0)
+            w.u8((e.hasNotesGrant ? 1 : 0) | (e.oneTimePassphrase ? 2 : 0))
+            w.string(e.createdBy)
+            w.u64(UInt64(bitPattern: e.createdAt))
         }
         w.varint(UInt64(pending.count))
         for p in pending { w.blob(p) }
+        w.u8(notesRotation ? 1 : 0)
+        w.blob(notesKeyring)
         return w.bytes
     }
 
     static func decode(_ b: [UInt8]) throws(FormatError) -> Manifest {
         var r = ByteReader(b)
         let v = try r.u8("manifest version")
-        guard v == version else { throw FormatError("manifest version \(v) is not supported") }
+        guard readableVersions.contains(v) else { throw FormatError("manifest version \(v) is not supported (this Senim reads 1 and 2)") }
         let device = DeviceID(try r.u64("device"))
         let snap = Array(try r.take(16, "snapshot id"))
         let jnl = Array(try r.take(16, "journal id"))
@@ -307,13 +331,27 @@ struct Manifest: Equatable {
             guard let role = Slot.role(try r.u8("role")) else { throw FormatError("unknown role") }
             let pub = Array(try r.take(32, "public key"))
             let flags = try r.u8("flags")
-            dir.append(Entry(slot: slot, name: name, role: role, publicKey: pub, hasNotesGrant: flags & 1 != 0))
+            var e = Entry(slot: slot, name: name, role: role, publicKey: pub, hasNotesGrant: flags & 1 != 0)
+            if v >= 2 {
+                guard flags & ~3 == 0 else { throw FormatError("unknown user flags \(flags)") }
+                e.oneTimePassphrase = flags & 2 != 0
+                e.createdBy = try r.string("created by", max: Slot.maxNameBytes)
+                e.createdAt = Int64(bitPattern: try r.u64("created at"))
+            }
+            dir.append(e)
         }
         let np = try r.count("pending", max: 64)
         var pending: [[UInt8]] = []
         for _ in 0..<np { pending.append(try r.blob("pending event", max: 1 << 20)) }
-        return Manifest(device: device, snapshotID: snap, journalID: jnl, created: created, notesKeyID: notes,
-                        directory: dir, pending: pending)
+        var m = Manifest(device: device, snapshotID: snap, journalID: jnl, created: created, notesKeyID: notes,
+                         directory: dir, pending: pending)
+        if v >= 2 {
+            let flags = try r.u8("notes flags")
+            guard flags & ~1 == 0 else { throw FormatError("unknown notes flags \(flags)") }
+            m.notesRotation = flags & 1 != 0
+            m.notesKeyring = try r.blob("notes keyring", max: maxKeyring)
+        }
+        return m
     }
 
     static func ad(_ storeID: [UInt8]) -> [UInt8] { Array("SENIM-MANIFEST-1".utf8) + storeID }

@@ -12,7 +12,14 @@ public final class InMemoryStore {
     /// Makes the next `save` fail with this error (fault injection in tests).
     public var failNextSave: (any Error)?
     var accounts: [String: (role: Role, passphrase: String)]
+    /// Accounts still on a one-time passphrase (added or reset by a coordinator).
+    public var oneTime: Set<String> = []
+    /// Psychologists holding the notes key (all sample psychologists at first).
+    public var notesHolders: Set<String>
+    var createdBy: [String: (String, Timestamp)] = [:]
     var notes: [[UInt8]: String] = [:]
+    /// How many times the store was re-keyed (tests).
+    public internal(set) var rekeys = 0
     var nextID: UInt64
     let device = DeviceID(0x5E_41_30)
 
@@ -24,6 +31,17 @@ public final class InMemoryStore {
         self.clock = clock
         self.nextID = firstID
         self.accounts = Dictionary(uniqueKeysWithValues: accounts.map { ($0.key.name, ($0.key.role, $0.value)) })
+        notesHolders = Set(accounts.keys.filter { $0.role == .psychologist }.map(\.name))
+    }
+
+    /// A stand-in key fingerprint (the real one comes from the keyslot's key pair).
+    static func fingerprint(_ name: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let hex = String(h, radix: 16).leftPadded(16)
+        return stride(from: 0, to: 16, by: 4).map { i in
+            String(hex[hex.index(hex.startIndex, offsetBy: i)..<hex.index(hex.startIndex, offsetBy: i + 4)])
+        }.joined(separator: "-")
     }
 
     /// Opens a session, or throws `tui.unlock.wrong` like a store refusing a passphrase.
@@ -91,12 +109,13 @@ public final class InMemoryBackend: TUIBackend {
 
     public func openNote(_ sealed: [UInt8]) throws -> String {
         try Policy.require(role, .readConfidentialNotes)
+        guard store.notesHolders.contains(user) else { throw Message("store.notes.noKey") }
         guard let t = store.notes[sealed] else { throw Message("tui.error.noteUnreadable") }
         return t
     }
 
     public func userAccounts() throws -> [UserAccount] {
-        store.accounts.map { UserAccount(name: $0.key, role: $0.value.role) }.sorted { $0.name < $1.name }
+        store.accounts.map { UserAccount(name: $0.key, role: $0.value.role, lastNotesHolder: isLastHolder($0.key)) }.sorted { $0.name < $1.name }
     }
 
     public func addUser(name: String, role: Role, passphrase: String) throws {
@@ -104,19 +123,65 @@ public final class InMemoryBackend: TUIBackend {
         guard Validator.isValidUserName(name) else { throw Message("validate.user.name", PrivacyGuard.echo(name)) }
         guard store.accounts[name] == nil else { throw Message("tui.users.exists", PrivacyGuard.echo(name)) }
         store.accounts[name] = (role, passphrase)
+        store.oneTime.insert(name)
+        store.createdBy[name] = (user, store.clock())
         let ctx = context(site: point, at: store.clock())
         try save([Event(id: ctx.id, at: ctx.at, author: user, device: ctx.device, site: point, body: .userAdded(name: name, role: role))])
     }
 
-    public func removeUser(_ name: String) throws {
+    public func removeUser(_ name: String, force: Bool) throws {
         try Policy.require(role, .manageUsers)
         guard name != user else { throw Message("tui.users.removeSelf") }
+        if isLastHolder(name) && !force { throw Message("store.notes.lastHolder", name) }
+        store.notesHolders.remove(name)
         guard store.accounts.removeValue(forKey: name) != nil else { throw Message("tui.users.unknown", PrivacyGuard.echo(name)) }
         let ctx = context(site: point, at: store.clock())
         try save([Event(id: ctx.id, at: ctx.at, author: user, device: ctx.device, site: point, body: .userRemoved(name: name))])
     }
 
-    public func changePassphrase(to passphrase: String) throws {
-        store.accounts[user]?.passphrase = passphrase
+    func isLastHolder(_ name: String) -> Bool { store.notesHolders == [name] }
+
+    public func resetPassphrase(_ name: String, to passphrase: String, force: Bool) throws {
+        try Policy.require(role, .manageUsers)
+        guard store.accounts[name] != nil else { throw Message("tui.users.unknown", name) }
+        if isLastHolder(name) && !force { throw Message("store.notes.lastHolder", name) }
+        store.accounts[name]?.passphrase = passphrase
+        store.oneTime.insert(name)
+        store.notesHolders.remove(name)
     }
+
+    public func rekey() throws {
+        try Policy.require(role, .manageUsers)
+        store.rekeys += 1
+    }
+
+    public func changePassphrase(from current: String, to passphrase: String) throws {
+        guard store.accounts[user]?.passphrase == current else { throw Message("store.passphrase.currentWrong") }
+        store.accounts[user]?.passphrase = passphrase
+        store.oneTime.remove(user)
+    }
+
+    public var mustChangePassphrase: Bool { store.oneTime.contains(user) }
+    public var keyFingerprint: String { InMemoryStore.fingerprint(user) }
+
+    public func notesAccess() throws -> [NotesAccess] {
+        try Policy.require(role, .readConfidentialNotes)
+        return store.accounts.filter { $0.value.role == .psychologist }.keys.sorted().map { n in
+            NotesAccess(name: n, holdsKey: store.notesHolders.contains(n), mustChangePassphrase: store.oneTime.contains(n),
+                        createdBy: store.createdBy[n]?.0 ?? "", createdAt: store.createdBy[n]?.1 ?? 0,
+                        fingerprint: InMemoryStore.fingerprint(n))
+        }
+    }
+
+    public func grantNotes(to name: String) throws {
+        try Policy.require(role, .readConfidentialNotes)
+        guard store.notesHolders.contains(user) else { throw Message("store.notes.noKey") }
+        guard store.accounts[name]?.role == .psychologist else { throw Message("store.notes.notPsychologist", name) }
+        guard !store.oneTime.contains(name) else { throw Message("store.notes.oneTime", name) }
+        store.notesHolders.insert(name)
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }

@@ -25,14 +25,31 @@ public final class SessionBackend: TUIBackend {
     public func save(_ events: [Event]) throws { try session.save(events) }
     public func sealNote(_ text: String) throws -> [UInt8] { try session.sealNote(text) }
     public func openNote(_ sealed: [UInt8]) throws -> String { try session.openNote(sealed) }
-    public func userAccounts() throws -> [UserAccount] { session.users().map { UserAccount(name: $0.name, role: $0.role) } }
+    public func userAccounts() throws -> [UserAccount] {
+        session.users().map { UserAccount(name: $0.name, role: $0.role, lastNotesHolder: session.wouldLoseLastNotesHolder($0.name)) }
+    }
 
     public func addUser(name: String, role: Role, passphrase: String) throws {
         try session.addUser(name: name, role: role, passphrase: passphrase, kdf: nil)
     }
 
-    public func removeUser(_ name: String) throws { try session.removeUser(name: name) }
-    public func changePassphrase(to passphrase: String) throws { try session.changePassphrase(to: passphrase, kdf: nil) }
+    public func removeUser(_ name: String, force: Bool) throws { try session.removeUser(name: name, force: force) }
+    public func resetPassphrase(_ name: String, to passphrase: String, force: Bool) throws {
+        try session.resetPassphrase(name: name, to: passphrase, force: force)
+    }
+    public func changePassphrase(from current: String, to passphrase: String) throws {
+        try session.changePassphrase(from: current, to: passphrase, kdf: nil)
+    }
+    public func rekey() throws { try session.rekey() }
+    public var mustChangePassphrase: Bool { session.mustChangePassphrase }
+    public var keyFingerprint: String { session.keyFingerprint }
+    public func notesAccess() throws -> [NotesAccess] {
+        try session.notesAccounts().map {
+            NotesAccess(name: $0.name, holdsKey: $0.holdsKey, mustChangePassphrase: $0.mustChangePassphrase,
+                        createdBy: $0.createdBy, createdAt: $0.createdAt, fingerprint: $0.fingerprint)
+        }
+    }
+    public func grantNotes(to name: String) throws { try session.grantNotes(to: name) }
     public func close() { session.close() }
 }
 

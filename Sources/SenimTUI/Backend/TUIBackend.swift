@@ -4,9 +4,34 @@ import SenimCore
 public struct UserAccount: Hashable, Sendable {
     public var name: String
     public var role: Role
-    public init(name: String, role: Role) {
+    /// The last psychologist holding the confidential-notes key: removing or resetting them
+    /// makes every note unreadable, so the confirmation says so.
+    public var lastNotesHolder: Bool
+    public init(name: String, role: Role, lastNotesHolder: Bool = false) {
         self.name = name
         self.role = role
+        self.lastNotesHolder = lastNotesHolder
+    }
+}
+
+/// A peer psychologist's account as the Notes access screen lists it.
+public struct NotesAccess: Hashable, Sendable {
+    public var name: String
+    public var holdsKey: Bool
+    /// Still on a one-time passphrase (a grant is refused until they choose their own).
+    public var mustChangePassphrase: Bool
+    /// "" and 0 when unknown.
+    public var createdBy: String
+    public var createdAt: Timestamp
+    /// Of the account's key, to compare aloud with the person before granting.
+    public var fingerprint: String
+    public init(name: String, holdsKey: Bool, mustChangePassphrase: Bool, createdBy: String, createdAt: Timestamp, fingerprint: String) {
+        self.name = name
+        self.holdsKey = holdsKey
+        self.mustChangePassphrase = mustChangePassphrase
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.fingerprint = fingerprint
     }
 }
 
@@ -32,9 +57,25 @@ public protocol TUIBackend: AnyObject {
     func sealNote(_ text: String) throws -> [UInt8]
     func openNote(_ sealed: [UInt8]) throws -> String
     func userAccounts() throws -> [UserAccount]
+    /// The new user's passphrase is a one-time passphrase.
     func addUser(name: String, role: Role, passphrase: String) throws
-    func removeUser(_ name: String) throws
-    func changePassphrase(to passphrase: String) throws
+    /// `force`: even the last psychologist holding the notes key (after a warning).
+    func removeUser(_ name: String, force: Bool) throws
+    /// A coordinator gives `name` a new one-time passphrase (and takes their notes access away).
+    func resetPassphrase(_ name: String, to passphrase: String, force: Bool) throws
+    /// Always needs the current passphrase.
+    func changePassphrase(from current: String, to passphrase: String) throws
+    /// Re-encrypts the store under a fresh key (after removing a user, so that a copy of the
+    /// old key opens nothing new); everyone keeps their passphrase.
+    func rekey() throws
+    /// Still on a one-time passphrase: nothing else until the user chooses their own.
+    var mustChangePassphrase: Bool { get }
+    /// This user's own key fingerprint (read aloud to whoever grants notes access).
+    var keyFingerprint: String { get }
+    /// Psychologists and their notes access (psychologists).
+    func notesAccess() throws -> [NotesAccess]
+    /// Grants the notes key to `name` (psychologists who hold it).
+    func grantNotes(to name: String) throws
     /// Releases the store (called when the screen locks or the app quits).
     func close()
 }

@@ -52,12 +52,19 @@ public struct Canvas: Equatable, Sendable {
     }
 
     /// Writes `text` from column `x` on row `y`, clipped to `limit` columns (and the canvas
-    /// edge). A wide character that would straddle the limit is replaced by a space.
+    /// edge). Text cut by a `limit` ends in "…" (cut trailing spaces do not count).
+    /// A wide character that would straddle the limit is replaced by a space.
     /// Returns the number of columns written.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, _ attr: Attr = .normal, limit: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let end = min(width, limit.map { x + max(0, $0) } ?? width)
+        var text = text
+        if limit != nil, end - x > 1, Width.of(text) > end - x {
+            var trimmed = text
+            while trimmed.last == " " { trimmed.removeLast() }
+            if Width.of(trimmed) > end - x { text = Width.truncate(trimmed, to: end - x) }
+        }
         var col = x
         for ch in text {
             let w = Width.of(ch)

@@ -9,24 +9,37 @@ public enum Draft: Hashable, Sendable {
     case transfer(item: String, quantity: Int, to: String)
     case writeOff(item: String, quantity: Int, reason: WriteOffReason)
     case count(item: String, counted: Int)
+    /// Several counts saved together (the stocktake sheet): all or nothing.
+    case stocktake([ItemCount])
     case confirmTransfer(EventID)
     case issueReferral(client: String, service: String, due: DayNumber?, note: String?)
     case updateReferral(EventID, status: ReferralStatus, note: String?)
     /// The plaintext is sealed by the runtime through the backend, never stored as is.
     case confidentialNote(EventID, text: String)
+    /// Two codes are the same person; `into` survives.
+    case merge(from: UIC, into: UIC)
 
-    /// The events this draft becomes, or the reason it is refused.
+    /// The events this draft becomes, or the reason it is refused. `fresh` gives the context
+    /// (a new event id) for each event after the first one (referrals saved with a contact).
     public func events(validator v: Validator, ledger: LedgerState, ctx: Validator.Context,
-                       seal: (String) throws -> [UInt8]) throws -> [Event] {
+                       seal: (String) throws -> [UInt8], fresh: (() -> Validator.Context)? = nil) throws -> [Event] {
         let known: (UIC) -> Bool = { ledger.client($0) != nil }
         switch self {
         case .contact(let d):
             let input = Validator.ContactInput(
                 client: d.client, type: d.type, packs: d.packs, items: d.items.map { ($0.item, Int($0.quantity)) },
                 services: d.services, overdose: d.overdose, note: d.note)
-            return try v.contact(input, ctx: ctx, known: known,
-                                 nearDuplicates: { v.formula.nearDuplicates(of: $0, among: ledger.clientIndex.keys) },
-                                 newClient: d.newClient)
+            var events = try v.contact(input, ctx: ctx, known: known,
+                                       nearDuplicates: { DuplicateFinder.similar(to: $0, in: ledger, formula: v.formula) },
+                                       newClient: d.newClient)
+            // Referrals ride in the same save: all or nothing with the contact.
+            for (n, service) in d.referrals.enumerated() {
+                var c = fresh?() ?? ctx
+                if fresh == nil { c.id = EventID(high: ctx.id.high, low: ctx.id.low &+ UInt64(n + 1)) }
+                events.append(try v.issueReferral(client: d.client, service: service, due: d.referralDue, note: nil, ctx: c,
+                                                  known: { known($0) || (d.newClient && $0.code == d.client) }))
+            }
+            return events
         case .receive(let item, let q, let lot, let expires):
             return [try v.receive(item: item, quantity: q, lot: lot, expires: expires, ctx: ctx)]
         case .transfer(let item, let q, let to):
@@ -35,6 +48,14 @@ public enum Draft: Hashable, Sendable {
             return [try v.writeOff(item: item, quantity: q, reason: reason, ctx: ctx)]
         case .count(let item, let q):
             return [try v.count(item: item, counted: q, ctx: ctx)]
+        case .stocktake(let counts):
+            var out: [Event] = []
+            for (n, c) in counts.enumerated() {
+                var x = n == 0 ? ctx : (fresh?() ?? ctx)
+                if n > 0, fresh == nil { x.id = EventID(high: ctx.id.high, low: ctx.id.low &+ UInt64(n)) }
+                out.append(try v.count(item: c.item, counted: c.counted, ctx: x))
+            }
+            return out
         case .confirmTransfer(let id):
             guard let t = ledger.transfers[id], t.inTransit else { throw Message("tui.stock.transferGone") }
             guard ledger.sites[t.to] == ctx.site else { throw Message("tui.stock.transferNotHere") }
@@ -45,7 +66,24 @@ public enum Draft: Hashable, Sendable {
             return [try v.updateReferral(ledger.referrals[id], idText: id.short, status: status, note: note, ctx: ctx)]
         case .confidentialNote(let id, let text):
             return [try v.confidentialNote(ledger.referrals[id], idText: id.short, plaintext: text, ctx: ctx, seal: seal)]
+        case .merge(let from, let into):
+            return [try v.mergeClients(from.code, into: into.code, ctx: ctx, known: known, canonical: { u in
+                ledger.clientIndex[u].map { ledger.clients[Int(ledger.canonical($0))].uic } ?? u
+            })]
         }
+    }
+}
+
+/// One line of a stocktake.
+public struct ItemCount: Hashable, Sendable {
+    public var item: String
+    public var counted: Int
+    /// The level the store expected when the sheet was saved (for the summary only).
+    public var expected: Int64
+    public init(item: String, counted: Int, expected: Int64) {
+        self.item = item
+        self.counted = counted
+        self.expected = expected
     }
 }
 
@@ -60,4 +98,7 @@ public struct ContactDraft: Hashable, Sendable {
     public var overdose: String?
     public var note: String?
     public var newClient: Bool
+    /// Services the client is referred to (one referral each), due on `referralDue`.
+    public var referrals: [String] = []
+    public var referralDue: DayNumber?
 }

@@ -4,7 +4,7 @@ import SenimCore
 /// (`tui.bar.<name>`) and a sentence for the help screen (`tui.cmd.<name>`).
 public enum Command: String, Hashable, Sendable, CaseIterable {
     case help, quit, lock, home, back
-    case goContact, goClients, goReferrals, goStock, goReports, goUsers, goSettings
+    case goContact, goClients, goReferrals, goStock, goReports, goUsers, goSettings, goNotes
     case up, down, pageUp, pageDown, top, bottom, open
     case nextField, prevField
     case save, builder, clear, more, less, moreTen, lessTen, toggle, pack, cycleNext, cyclePrev
@@ -12,7 +12,8 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case filter, dueFilter, updateStatus, addNote, newReferral
     case nextTab, receive, transfer, writeOff, count, arrived, nextSite
     case prevPeriod, nextPeriod, periodKind, typePeriod, export
-    case addUser, removeUser, passphrase
+    case addUser, removeUser, passphrase, resetPassphrase, grant
+    case refer, duplicates, merge, swapSides, nextPanel, prevPanel, breakdown, rekey
 
     public var name: String { rawValue }
 }
@@ -79,13 +80,21 @@ public enum KeyMap {
                 Binding([.function(6), .char("p")], .goReports),
             ]
             if coordinator { b.append(Binding([.function(7), .char("u")], .goUsers)) }
+            if role == .psychologist { b.append(Binding([.function(7), .char("a")], .goNotes)) }
             b.append(Binding([.function(8), .char("o")], .goSettings))
+            b += [
+                Binding([.tab], .nextPanel, onBar: false),
+                Binding([.backTab], .prevPanel, onBar: false),
+                Binding([.enter], .open, onBar: false),
+                Binding([.escape], .back, onBar: false),
+            ] + lists
         case .contact:
             b = [
                 Binding([.function(2)], .save),
                 Binding([.enter], .open, onBar: false),
                 Binding([.function(3)], .builder),
                 Binding([.function(4)], .clear),
+                Binding([.function(5), .char("r")], .refer, inField: false),
                 Binding([.tab], .nextField, onBar: false),
                 Binding([.backTab], .prevField, onBar: false),
                 Binding([.up, .char("k")], .up, onBar: false),
@@ -94,6 +103,8 @@ public enum KeyMap {
                 Binding([.char("-"), .left], .less, inField: false, onBar: false),
                 Binding([.pageUp], .moreTen, onBar: false),
                 Binding([.pageDown], .lessTen, onBar: false),
+                Binding([.home, .char("g")], .top, inField: false, onBar: false),
+                Binding([.end, .char("G")], .bottom, inField: false, onBar: false),
                 Binding([.char(" ")], .toggle, inField: false, onBar: false),
             ]
             if let catalogue, !catalogue.packs.isEmpty {
@@ -105,6 +116,13 @@ public enum KeyMap {
                 Binding([.char("/")], .search, inField: false, onBar: false),
                 Binding([.function(2)], .contactFor),
                 Binding([.function(3)], .referFor),
+            ]
+            if role.map({ Policy.allows($0, .mergeClients) }) ?? false { b.append(Binding([.function(4)], .duplicates)) }
+            b += lists
+        case .duplicates:
+            b = [
+                Binding([.function(2), .char("m")], .merge),
+                Binding([.function(3), .char("x")], .swapSides),
             ] + lists
         case .referrals:
             b = [
@@ -138,6 +156,7 @@ public enum KeyMap {
                 Binding([.right, .char("]")], .nextPeriod, onBar: false),
                 Binding([.function(3)], .periodKind),
                 Binding([.function(4)], .typePeriod),
+                Binding([.function(5), .char("b")], .breakdown),
             ]
             if role.map({ Policy.allows($0, .exportReports) }) ?? false {
                 b.insert(Binding([.function(2)], .export), at: 0)
@@ -148,10 +167,17 @@ public enum KeyMap {
             if coordinator {
                 b = [
                     Binding([.function(2)], .addUser),
+                    Binding([.function(4)], .resetPassphrase),
+                    Binding([.function(5)], .rekey),
                     Binding([.function(8), .delete], .removeUser),
                 ]
             }
             b += [Binding([.function(3)], .passphrase)] + lists
+        case .notes:
+            b = [
+                Binding([.function(2), .enter], .grant),
+                Binding([.function(3)], .passphrase),
+            ] + lists
         case .settings:
             b = [
                 Binding([.right, .enter, .char(" "), .char("+")], .cycleNext, inField: false, onBar: false),
@@ -160,7 +186,7 @@ public enum KeyMap {
             ] + lists
         }
         if screen != .home {
-            // On the home screen Esc does nothing; F9 is "home" everywhere else.
+            // F9 is "home" everywhere else; on the home screen Esc only leaves a panel.
             return b + global
         }
         return b + global.filter { $0.command != .home && $0.command != .back }

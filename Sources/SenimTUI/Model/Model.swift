@@ -1,7 +1,9 @@
 import SenimCore
 
 public enum ScreenID: String, CaseIterable, Sendable, Hashable {
-    case home, contact, clients, referrals, stock, reports, users, settings
+    case home, contact, clients, referrals, stock, reports, users, settings, notes
+    /// Likely duplicate codes, side by side, for merging (coordinators).
+    case duplicates
 }
 
 /// A line for the status bar; rendered in the current language at paint time.
@@ -35,13 +37,16 @@ public struct Model: Sendable {
     public var session: SessionInfo?
     public var unlock: UnlockState
     public var screen: ScreenID = .home
+    public var home = HomeState()
     public var contact: ContactForm
     public var clients = ClientsState()
     public var referrals = ReferralsState()
     public var stock = StockState()
     public var reports = ReportsState()
     public var users = UsersState()
+    public var duplicates = DuplicatesState()
     public var settings = SettingsState()
+    public var notesAccess = NotesAccessState()
     public var dialog: Dialog?
     /// The help overlay and its scroll position.
     public var help: Int?
@@ -132,24 +137,40 @@ public struct ContactForm: Hashable, Sendable {
     public var quantities: [Int]
     /// Packs picked, in order, with repeats.
     public var packs: [String] = []
+    /// Services given during this contact ("given today").
     public var services: [Bool]
+    /// Services the client is referred to; each becomes a referral saved with the contact.
+    public var referred: [Bool]
     /// Index into the catalogue's overdose outcomes, or -1 for none.
     public var overdose = -1
     public var type: Int
     public var note = TextField(maxLength: 2000)
     public var itemCursor = 0
     public var serviceCursor = 0
+    /// Set once the worker moves to an item: digits then type its quantity instead of adding
+    /// packs. `typingQuantity` is set after the first digit, so the next ones append.
+    public var itemPicked = false
+    public var typingQuantity = false
 
     public init(catalogue: Catalogue, type: Int) {
         quantities = Array(repeating: 0, count: catalogue.items.count)
         services = Array(repeating: false, count: catalogue.services.count)
+        referred = Array(repeating: false, count: catalogue.services.count)
         self.type = type
     }
 
     /// Whether anything was entered that saving would record (so leaving asks first).
     public var isDirty: Bool {
-        !code.isEmpty || quantities.contains { $0 > 0 } || services.contains(true) || overdose >= 0 || !note.isEmpty
+        !code.isEmpty || quantities.contains { $0 > 0 } || services.contains(true) || referred.contains(true) || overdose >= 0 || !note.isEmpty
     }
+}
+
+/// The home screen's panels: none focused (the menu keys work), or one with a selected row.
+public enum HomePanel: Int, CaseIterable, Sendable, Hashable { case contacts, referrals, alerts }
+
+public struct HomeState: Hashable, Sendable {
+    public var focus: HomePanel?
+    public var selection = 0
 }
 
 public struct ClientsState: Hashable, Sendable {
@@ -192,11 +213,25 @@ public struct ReportsState: Hashable, Sendable {
     public var period: ReportPeriod?
     /// Index into the scopes the role may see (see `ReportScreen.scopes`).
     public var scope = 0
+    /// The breakdown shown beside the totals (sex, age, point, worker, contact type), if any.
+    public var by: Disaggregation?
     public var selection = 0
+}
+
+public struct DuplicatesState: Hashable, Sendable {
+    public var selection = 0
+    /// Swaps which code survives the merge from the suggested one.
+    public var flipped = false
 }
 
 public struct UsersState: Hashable, Sendable {
     public var accounts: [UserAccount] = []
+    public var selection = 0
+}
+
+/// The Notes access screen (peer psychologists): who holds the notes key, who waits.
+public struct NotesAccessState: Hashable, Sendable {
+    public var rows: [NotesAccess] = []
     public var selection = 0
 }
 
@@ -210,13 +245,33 @@ public enum Dialog: Hashable, Sendable {
     case confirm(Confirm)
     case builder(Builder)
     case form(Form)
+    case stocktake(Stocktake)
+}
+
+/// A stocktake as one sheet: the counted number typed beside each catalogue item, saved once.
+/// Items left blank are not counted.
+public struct Stocktake: Hashable, Sendable {
+    public var counted: [TextField]
+    public var cursor = 0
+    public var error: Message?
+    /// Set by a first Esc with numbers typed; a second Esc discards them.
+    public var confirmDiscard = false
+    public init(items: Int) { counted = Array(repeating: TextField(maxLength: 7), count: items) }
+    public var isDirty: Bool { counted.contains { !$0.isEmpty } }
 }
 
 public enum ConfirmAction: Hashable, Sendable {
-    case newClient(UIC)
+    /// `similar` are the codes offered instead (digits 1… pick one).
+    case newClient(UIC, similar: [UIC])
+    /// Merge `from` into `into` (the second survives).
+    case merge(from: UIC, into: UIC)
     case quit
     case discardContact(then: ScreenID)
     case removeUser(String)
+    case resetPassphrase(String, passphrase: String)
+    case grantNotes(String)
+    /// Re-key the store (offered right after removing a user).
+    case rekey
 }
 
 public struct Confirm: Hashable, Sendable {
@@ -242,6 +297,7 @@ public enum FormKind: Hashable, Sendable {
     case confidentialNote(EventID)
     case addUser
     case changePassphrase
+    case resetPassphrase(String)
     case reportPeriod
     case reportExport
 }

@@ -16,8 +16,15 @@ public enum Msg: Sendable {
     case usersLoaded([UserAccount])
     /// A user-management effect succeeded; `ledger` is the store's state afterwards.
     case usersChanged(Message, [UserAccount], ledger: LedgerState)
-    /// An effect without data of its own succeeded (export written, passphrase changed).
+    /// A user was removed: the TUI offers to re-key the store at once.
+    case userRemoved(String, [UserAccount], ledger: LedgerState)
+    /// An effect without data of its own succeeded (export written).
     case done(Message)
+    /// The user's own passphrase was changed (ends a one-time passphrase).
+    case passphraseChanged
+    case notesAccessLoaded([NotesAccess])
+    /// A grant succeeded: the list afterwards.
+    case notesAccessChanged(Message, [NotesAccess])
 }
 
 /// Side effects `update` asks for. The runtime (`EffectRunner`) performs them and answers
@@ -31,8 +38,13 @@ public enum Effect: Hashable, Sendable {
     case openNotes(EventID)
     case loadUsers
     case addUser(name: String, role: Role, passphrase: String)
-    case removeUser(String)
-    case changePassphrase(String)
+    case removeUser(String, force: Bool)
+    case resetPassphrase(String, passphrase: String, force: Bool)
+    case changePassphrase(current: String, new: String)
+    /// Re-encrypt the store under a fresh key (coordinators).
+    case rekey
+    case loadNotesAccess
+    case grantNotes(String)
     /// Write `content` to a new file named `fileName` in the current directory; `notes` are
     /// shown with the result (already in the user's language).
     case export(fileName: String, content: String, notes: [String])
@@ -45,11 +57,17 @@ public struct SessionInfo: Sendable {
     public var point: String
     public var ledger: LedgerState
     public var notices: [Message]
-    public init(user: String, role: Role, point: String, ledger: LedgerState, notices: [Message] = []) {
+    /// On a one-time passphrase: the TUI asks for a new one before showing anything else.
+    public var mustChangePassphrase: Bool
+    public var keyFingerprint: String
+    public init(user: String, role: Role, point: String, ledger: LedgerState, notices: [Message] = [],
+                mustChangePassphrase: Bool = false, keyFingerprint: String = "") {
         self.user = user
         self.role = role
         self.point = point
         self.ledger = ledger
         self.notices = notices
+        self.mustChangePassphrase = mustChangePassphrase
+        self.keyFingerprint = keyFingerprint
     }
 }

@@ -85,17 +85,19 @@ public enum Queries {
     /// Open referrals due today or earlier (the home screen's follow-up list). Psychologists
     /// see referrals to psychological services first.
     public static func referralsDue(_ l: LedgerState, today: DayNumber, role: Role) -> [ReferralRecord] {
-        let open = referrals(l, filter: .open, due: .any, today: today).filter { ($0.due ?? .max) <= today + 1 }
+        // "Due" means due today or overdue (not tomorrow), as the user guide says.
+        let open = referrals(l, filter: .open, due: .any, today: today).filter { ($0.due ?? .max) <= today }
         guard role == .psychologist else { return open }
         let psy: Set<String> = ["peer-psychologist", "mental-health", "narcologist"]
         return open.filter { psy.contains($0.service) } + open.filter { !psy.contains($0.service) }
     }
 
-    /// Clients whose code contains the normalised search text (all clients if it is empty),
-    /// most recently seen first.
-    public static func clients(_ l: LedgerState, search: String) -> [ClientRecord] {
+    /// People one of whose codes contains the normalised search text (everyone if it is
+    /// empty), most recently seen first. Merged codes count with their person.
+    public static func clients(_ l: LedgerState, search: String) -> [Person] {
         let q = Letters.normaliseCode(search)
-        var out = l.clients.filter { $0.mergedInto == nil && (q.isEmpty || $0.uic.code.contains(q)) }
+        var out = l.people()
+        if !q.isEmpty { out = out.filter { p in p.codes.contains { $0.code.contains(q) } } }
         out.sort { $0.lastSeen != $1.lastSeen ? $0.lastSeen > $1.lastSeen : $0.uic < $1.uic }
         return out
     }

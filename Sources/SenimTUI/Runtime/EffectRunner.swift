@@ -31,7 +31,8 @@ public final class EffectRunner {
                 backend = nil
                 let b = try unlock(user, passphrase)
                 backend = b
-                return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, ledger: b.ledger, notices: b.notices))
+                return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, ledger: b.ledger, notices: b.notices,
+                                             mustChangePassphrase: b.mustChangePassphrase, keyFingerprint: b.keyFingerprint))
             } catch {
                 return .unlockFailed(Message.from(error))
             }
@@ -42,8 +43,10 @@ public final class EffectRunner {
         case .save(let d):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
-                let ctx = b.context(site: b.point, at: clock())
-                let events = try d.events(validator: validator, ledger: b.ledger, ctx: ctx, seal: b.sealNote)
+                let at = clock()
+                let ctx = b.context(site: b.point, at: at)
+                let events = try d.events(validator: validator, ledger: b.ledger, ctx: ctx, seal: b.sealNote,
+                                          fresh: { b.context(site: b.point, at: at) })
                 try b.save(events)
                 return .saved(d, ledger: b.ledger)
             } catch {
@@ -67,19 +70,46 @@ public final class EffectRunner {
             } catch {
                 return .failed(Message.from(error))
             }
-        case .removeUser(let name):
+        case .removeUser(let name, let force):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
-                try b.removeUser(name)
-                return .usersChanged(Message("tui.users.removed", name), try b.userAccounts(), ledger: b.ledger)
+                try b.removeUser(name, force: force)
+                return .userRemoved(name, try b.userAccounts(), ledger: b.ledger)
             } catch {
                 return .failed(Message.from(error))
             }
-        case .changePassphrase(let p):
+        case .resetPassphrase(let name, let passphrase, let force):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
-                try b.changePassphrase(to: p)
-                return .done(Message("tui.users.passChanged"))
+                try b.resetPassphrase(name, to: passphrase, force: force)
+                return .usersChanged(Message("tui.users.reset", name), try b.userAccounts(), ledger: b.ledger)
+            } catch {
+                return .failed(Message.from(error))
+            }
+        case .rekey:
+            guard let b = backend else { return .failed(Message("tui.error.locked")) }
+            do {
+                try b.rekey()
+                return .done(Message("tui.users.rekeyed"))
+            } catch {
+                return .failed(Message.from(error))
+            }
+        case .changePassphrase(let current, let new):
+            guard let b = backend else { return .failed(Message("tui.error.locked")) }
+            do {
+                try b.changePassphrase(from: current, to: new)
+                return .passphraseChanged
+            } catch {
+                return .failed(Message.from(error))
+            }
+        case .loadNotesAccess:
+            guard let b = backend else { return nil }
+            do { return .notesAccessLoaded(try b.notesAccess()) } catch { return .failed(Message.from(error)) }
+        case .grantNotes(let name):
+            guard let b = backend else { return .failed(Message("tui.error.locked")) }
+            do {
+                try b.grantNotes(to: name)
+                return .notesAccessChanged(Message("tui.notes.granted", name), try b.notesAccess())
             } catch {
                 return .failed(Message.from(error))
             }

@@ -5,6 +5,8 @@ import SenimCore
 /// contact type, note; saved with one key.
 enum ContactScreen {
     static let maxMatches = 8
+    /// Similar codes offered in the new-client question (digits 1… pick one).
+    static let maxSimilar = 6
 
     static func run(_ m: inout Model, _ cmd: Command, _ k: Key) -> [Effect] {
         let cat = m.config.catalogue
@@ -31,6 +33,29 @@ enum ContactScreen {
             let all = ContactForm.Section.allCases
             let i = all.firstIndex(of: m.contact.section)!
             m.contact.section = all[(i + (cmd == .nextField ? 1 : all.count - 1)) % all.count]
+            m.contact.itemPicked = false
+            m.contact.typingQuantity = false
+        case .top, .bottom:
+            switch m.contact.section {
+            case .items:
+                m.contact.itemCursor = cmd == .top ? 0 : cat.items.count - 1
+                pickItem(&m)
+            case .services:
+                m.contact.serviceCursor = cmd == .top ? 0 : cat.services.count - 1
+            case .code:
+                if !m.contact.matches.isEmpty { m.contact.matchIndex = cmd == .top ? 0 : m.contact.matches.count - 1 }
+            default:
+                break
+            }
+        case .refer:
+            // First press goes to the services; then it marks the one under the cursor.
+            if m.contact.section != .services {
+                m.contact.section = .services
+            } else {
+                let i = m.contact.serviceCursor
+                m.contact.referred[i].toggle()
+                if m.contact.referred[i] { m.contact.services[i] = false }
+            }
         case .up, .down:
             let d = cmd == .down ? 1 : -1
             switch m.contact.section {
@@ -40,6 +65,7 @@ enum ContactScreen {
                 }
             case .items:
                 m.contact.itemCursor = min(cat.items.count - 1, max(0, m.contact.itemCursor + d))
+                pickItem(&m)
             case .services:
                 m.contact.serviceCursor = min(cat.services.count - 1, max(0, m.contact.serviceCursor + d))
             case .overdose, .type, .note:
@@ -54,8 +80,9 @@ enum ContactScreen {
             case .items:
                 let i = m.contact.itemCursor
                 m.contact.quantities[i] = min(cat.limits.maxQuantityPerContact, max(0, m.contact.quantities[i] + step))
+                pickItem(&m)
             case .services:
-                m.contact.services[m.contact.serviceCursor].toggle()
+                toggleGiven(&m)
             case .overdose:
                 let n = cat.overdoseOutcomes.count + 1
                 m.contact.overdose = (m.contact.overdose + 1 + (step > 0 ? 1 : n - 1)) % n - 1
@@ -67,17 +94,23 @@ enum ContactScreen {
             }
         case .toggle:
             switch m.contact.section {
-            case .services: m.contact.services[m.contact.serviceCursor].toggle()
+            case .services: toggleGiven(&m)
             case .items:
                 let i = m.contact.itemCursor
                 m.contact.quantities[i] = m.contact.quantities[i] > 0 ? 0 : 1
+                pickItem(&m)
             case .overdose:
                 let n = cat.overdoseOutcomes.count + 1
                 m.contact.overdose = (m.contact.overdose + 2) % n - 1
             default: break
             }
         case .pack:
-            guard case .char(let c) = k, let p = cat.packForKey(String(c)) else { return [] }
+            guard case .char(let c) = k else { return [] }
+            if m.contact.section == .items, m.contact.itemPicked, let digit = c.wholeNumberValue {
+                typeQuantity(&m, digit)
+                return []
+            }
+            guard let p = cat.packForKey(String(c)) else { return [] }
             for line in p.sortedItems {
                 if let i = cat.itemPosition(line.item) {
                     m.contact.quantities[i] = min(cat.limits.maxQuantityPerContact, m.contact.quantities[i] + Int(line.quantity))
@@ -90,6 +123,64 @@ enum ContactScreen {
             break
         }
         return []
+    }
+
+    /// The worker chose an item: digits now type its quantity (afresh).
+    static func pickItem(_ m: inout Model) {
+        m.contact.itemPicked = true
+        m.contact.typingQuantity = false
+    }
+
+    /// A digit typed on the chosen item: the first replaces the quantity, the next ones append.
+    static func typeQuantity(_ m: inout Model, _ digit: Int) {
+        let i = m.contact.itemCursor
+        let old = m.contact.typingQuantity ? m.contact.quantities[i] : 0
+        m.contact.quantities[i] = min(m.config.catalogue.limits.maxQuantityPerContact, old * 10 + digit)
+        m.contact.typingQuantity = true
+    }
+
+    /// "Given today" on the service under the cursor (it stops being a referral).
+    static func toggleGiven(_ m: inout Model) {
+        let i = m.contact.serviceCursor
+        m.contact.services[i].toggle()
+        if m.contact.services[i] { m.contact.referred[i] = false }
+    }
+
+    /// Keys no binding took, outside text fields: Backspace takes back a typed digit; a letter
+    /// jumps to the next item or service whose name starts with it.
+    static func unbound(_ m: inout Model, _ k: Key) {
+        let cat = m.config.catalogue
+        switch (m.contact.section, k) {
+        case (.items, .char(let c)) where m.contact.itemPicked && c.wholeNumberValue != nil:
+            // Digits that are not pack keys (the pack keys arrive as `.pack`).
+            typeQuantity(&m, c.wholeNumberValue!)
+        case (.items, .backspace) where m.contact.itemPicked:
+            let i = m.contact.itemCursor
+            m.contact.quantities[i] /= 10
+            m.contact.typingQuantity = true
+        case (.items, .char(let c)) where c.isLetter:
+            if let i = nextStarting(with: c, in: cat.items.map { $0.names[m.language] }, after: m.contact.itemCursor) {
+                m.contact.itemCursor = i
+                pickItem(&m)
+            }
+        case (.services, .char(let c)) where c.isLetter:
+            if let i = nextStarting(with: c, in: cat.services.map { $0.names[m.language] }, after: m.contact.serviceCursor) {
+                m.contact.serviceCursor = i
+            }
+        default:
+            break
+        }
+    }
+
+    /// Type-to-find: the first name after `current` (wrapping) that starts with `c`.
+    static func nextStarting(with c: Character, in names: [String], after current: Int) -> Int? {
+        guard !names.isEmpty else { return nil }
+        let key = String(c).lowercased()
+        for step in 1...names.count {
+            let i = (current + step) % names.count
+            if names[i].lowercased().hasPrefix(key) { return i }
+        }
+        return nil
     }
 
     /// Called after every edit of the code field: forget the old resolution, refresh matches.
@@ -106,7 +197,7 @@ enum ContactScreen {
         }
         m.contact.matches = l.clients(withPrefix: norm, limit: maxMatches)
         if let u = m.config.uic.parse(norm), l.client(u) == nil {
-            m.contact.near = m.config.uic.nearDuplicates(of: u, among: l.clientIndex.keys)
+            m.contact.near = DuplicateFinder.similar(to: u, in: l, formula: m.config.uic)
         } else {
             m.contact.near = []
         }
@@ -126,12 +217,13 @@ enum ContactScreen {
             if l.client(u) != nil {
                 take(&m, u)
             } else {
-                let near = m.config.uic.nearDuplicates(of: u, among: l.clientIndex.keys)
+                let near = DuplicateFinder.similar(to: u, in: l, formula: m.config.uic)
+                let numbered = near.prefix(maxSimilar).enumerated().map { "\($0.offset + 1) \($0.element.code)" }
                 let lines = near.isEmpty ? [Message("tui.contact.newClient.noSimilar")]
-                    : [Message("tui.contact.newClient.similar", near.prefix(6).map(\.code).joined(separator: "  ")),
-                       Message("tui.contact.newClient.check")]
+                    : [Message("tui.contact.newClient.similar", numbered.joined(separator: "   ")),
+                       Message("tui.contact.newClient.check"), Message("tui.contact.newClient.pick", String(numbered.count))]
                 m.dialog = .confirm(Confirm(title: Message("tui.contact.newClient.title", u.code), lines: lines,
-                                            action: .newClient(u), yesFocused: near.isEmpty))
+                                            action: .newClient(u, similar: Array(near.prefix(maxSimilar))), yesFocused: near.isEmpty))
             }
             return []
         }
@@ -170,11 +262,13 @@ enum ContactScreen {
             cat.pack(id)?.sortedItems.allSatisfy { l in (cat.itemPosition(l.item).map { m.contact.quantities[$0] } ?? 0) > 0 } ?? false
         }
         let services = zip(cat.services, m.contact.services).filter(\.1).map(\.0.id)
+        let referrals = zip(cat.services, m.contact.referred).filter(\.1).map(\.0.id)
         let note = m.contact.note.text.trimmingCharacters(in: .whitespacesAndNewlines)
         return ContactDraft(
             client: u.code, type: cat.contactTypes[m.contact.type].id, packs: packs, items: items, services: services,
             overdose: m.contact.overdose >= 0 ? cat.overdoseOutcomes[m.contact.overdose].id : nil,
-            note: note.isEmpty ? nil : note, newClient: m.contact.isNew)
+            note: note.isEmpty ? nil : note, newClient: m.contact.isNew, referrals: referrals,
+            referralDue: referrals.isEmpty ? nil : m.today + Forms.referralDueDays)
     }
 
     static func save(_ m: inout Model) -> [Effect] {

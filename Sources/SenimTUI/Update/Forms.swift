@@ -10,13 +10,7 @@ enum Forms {
         do {
             _ = try d.events(validator: m.validator, ledger: s.ledger, ctx: ctx, seal: { _ in [] })
         } catch {
-            let msg = Message.from(error)
-            if case .form(var f)? = m.dialog {
-                f.error = msg
-                m.dialog = .form(f)
-            } else {
-                m.status = Status(msg, .error)
-            }
+            Update.showError(&m, Message.from(error))
             return []
         }
         m.status = Status(Message("tui.saving"))
@@ -64,12 +58,15 @@ enum Forms {
         }
     }
 
+    /// Days until a new referral is due unless the worker says otherwise.
+    static let referralDueDays: DayNumber = 7
+
     static func issueReferral(_ m: Model, client: String) -> Form {
         let services = m.config.catalogue.services.map { Choice($0.id, .text($0.names)) }
         var f = Form(kind: .issueReferral, title: "tui.form.referral.title", fields: [
             text("client", "tui.form.client", client, max: 24),
             FormField("service", "tui.form.service", .choice(services, 0)),
-            text("due", "tui.form.due", Clock.isoDate(m.today + 7), max: 10),
+            text("due", "tui.form.due", Clock.isoDate(m.today + referralDueDays), max: 10),
             text("note", "tui.form.note", max: 2000),
         ])
         f.focus = client.isEmpty ? 0 : 1
@@ -102,9 +99,23 @@ enum Forms {
         ])
     }
 
+    /// Always asks for the current passphrase (someone at a laptop left unlocked must not be
+    /// able to take the account over). On a one-time passphrase the form cannot be left.
     static func changePassphrase(_ m: Model) -> Form {
-        Form(kind: .changePassphrase, title: "tui.form.passphrase.title", fields: [
+        let forced = m.session?.mustChangePassphrase ?? false
+        var f = Form(kind: .changePassphrase, title: forced ? "tui.form.passphrase.firstTitle" : "tui.form.passphrase.title", fields: [
+            text("current", forced ? "tui.form.oneTimePassphrase" : "tui.form.currentPassphrase", max: 256, masked: true),
             text("pass", "tui.form.newPassphrase", max: 256, masked: true),
+            text("repeat", "tui.form.repeat", max: 256, masked: true),
+        ])
+        if forced { f.error = Message("tui.passphrase.mustChange") }
+        return f
+    }
+
+    /// A coordinator gives someone who forgot their passphrase a new one-time passphrase.
+    static func resetPassphrase(_ m: Model, name: String) -> Form {
+        Form(kind: .resetPassphrase(name), title: "tui.form.reset.title", fields: [
+            text("pass", "tui.form.oneTimeNew", max: 256, masked: true),
             text("repeat", "tui.form.repeat", max: 256, masked: true),
         ])
     }
@@ -167,10 +178,24 @@ enum Forms {
         case .reportPeriod, .reportExport:
             return ReportScreen.submit(&m, f)
         case .changePassphrase:
+            let current = f.value("current")
+            guard !current.isEmpty else { return fail(Message("tui.users.needCurrent"), field: "current") }
             let p = f.value("pass")
             guard p.count >= minPassphrase else { return fail(Message("tui.users.passShort", String(minPassphrase)), field: "pass") }
             guard p == f.value("repeat") else { return fail(Message("tui.users.passMismatch"), field: "repeat") }
-            return [.changePassphrase(p)]
+            guard p != current else { return fail(Message("tui.users.passSame"), field: "pass") }
+            return [.changePassphrase(current: current, new: p)]
+        case .resetPassphrase(let name):
+            let p = f.value("pass")
+            guard p.count >= minPassphrase else { return fail(Message("tui.users.passShort", String(minPassphrase)), field: "pass") }
+            guard p == f.value("repeat") else { return fail(Message("tui.users.passMismatch"), field: "repeat") }
+            if m.users.accounts.first(where: { $0.name == name })?.lastNotesHolder ?? false {
+                m.dialog = .confirm(Confirm(title: Message("tui.users.reset.title", name),
+                                            lines: [Message("tui.users.lastHolder", name)],
+                                            action: .resetPassphrase(name, passphrase: p), yesFocused: false))
+                return []
+            }
+            return [.resetPassphrase(name, passphrase: p, force: false)]
         }
     }
 }

@@ -32,14 +32,16 @@ enum ReportScreen {
 
     static func report(_ m: Model) -> IndicatorReport? {
         guard let s = m.session else { return nil }
-        let r = Reports.compute(ledger: s.ledger, configuration: m.config, period: period(m), point: scope(m), by: nil)
+        let r = Reports.compute(ledger: s.ledger, configuration: m.config, period: period(m), point: scope(m), by: m.reports.by)
         return exact(m) ? r : Suppression.apply(r, upTo: m.config.reporting.suppressCountsUpTo)
     }
 
     /// Rows to list: each table's title, then its rows (the total column).
     enum Line: Sendable {
-        case title(String)
-        case row(label: String, value: String, suppressed: Bool)
+        /// A table's title and, with a breakdown, its column headings (total last).
+        case title(String, columns: [String])
+        /// The total, and with a breakdown the value of each column before it.
+        case row(label: String, value: String, suppressed: Bool, split: [String])
     }
 
     static func lines(_ m: Model, _ r: IndicatorReport) -> [Line] {
@@ -48,10 +50,13 @@ enum ReportScreen {
             guard let total = t.columns.firstIndex(where: \.isTotal) ?? t.columns.indices.last else { continue }
             let rows = t.rows.filter { !$0.detail || ($0.values[total] ?? 0) != 0 || $0.suppressed[total] }
             if rows.isEmpty { continue }
-            out.append(.title(t.title.text(m.config.strings, m.language)))
+            // Only tables split by the breakdown have a total column (the stock table's columns are measures).
+            let split = m.reports.by == nil || !t.columns.contains(where: \.isTotal) ? [] : t.columns.indices.filter { $0 != total }
+            out.append(.title(t.title.text(m.config.strings, m.language),
+                              columns: split.map { t.columns[$0].label.text(m.config.strings, m.language) }))
             for row in rows {
                 out.append(.row(label: row.label.text(m.config.strings, m.language), value: cell(m, row, total),
-                                suppressed: row.suppressed[total]))
+                                suppressed: row.suppressed[total], split: split.map { cell(m, row, $0) }))
             }
         }
         return out
@@ -90,6 +95,10 @@ enum ReportScreen {
             m.dialog = .form(Form(kind: .reportPeriod, title: "tui.form.period.title", fields: [
                 Forms.text("period", "tui.form.period", period(m).label, max: 40),
             ]))
+        case .breakdown:
+            let all: [Disaggregation?] = [nil] + Disaggregation.allCases.map { Optional($0) }
+            let i = all.firstIndex(of: m.reports.by) ?? 0
+            m.reports.by = all[(i + 1) % all.count]
         case .nextSite:
             let n = scopes(m).count
             m.reports.scope = n == 0 ? 0 : (m.reports.scope + 1) % n
@@ -125,7 +134,7 @@ enum ReportScreen {
             return []
         case .reportExport:
             guard let s = m.session, let format = ReportFormat(rawValue: f.value("format")) else { return [] }
-            let request = ReportRequest(period: period(m), point: scope(m), by: nil, format: format,
+            let request = ReportRequest(period: period(m), point: scope(m), by: m.reports.by, format: format,
                                         suppress: f.value("suppress") != "no")
             do {
                 let out = try Reports.export(request, ledger: s.ledger, configuration: m.config, role: s.role, language: m.language)

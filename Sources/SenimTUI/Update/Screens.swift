@@ -20,7 +20,15 @@ enum Screens {
         if let cmd = KeyMap.command(for: k, in: bindings(m), inField: inField) {
             return run(&m, cmd, k)
         }
-        if inField { edit(&m, k) }
+        if inField {
+            edit(&m, k)
+        } else if m.screen == .contact {
+            ContactScreen.unbound(&m, k)
+        } else if m.screen == .stock, m.stock.tab == .levels, case .char(let c) = k, c.isLetter {
+            // Type-to-find: a letter jumps to the next item whose name starts with it.
+            let names = m.config.catalogue.items.map { $0.names[m.language] }
+            if let i = ContactScreen.nextStarting(with: c, in: names, after: m.stock.selection) { m.stock.selection = i }
+        }
         return []
     }
 
@@ -58,11 +66,13 @@ enum Screens {
         case .goReports: return go(&m, .reports)
         case .goUsers: return go(&m, .users)
         case .goSettings: return go(&m, .settings)
+        case .goNotes: return go(&m, .notes)
         default:
             break
         }
         switch m.screen {
-        case .home: return []
+        case .home: return HomeScreen.run(&m, cmd)
+        case .duplicates: return DuplicatesScreen.run(&m, cmd)
         case .contact: return ContactScreen.run(&m, cmd, k)
         case .clients: return clients(&m, cmd)
         case .referrals: return referrals(&m, cmd)
@@ -70,6 +80,7 @@ enum Screens {
         case .reports: return reports(&m, cmd)
         case .users: return users(&m, cmd)
         case .settings: return settings(&m, cmd)
+        case .notes: return notes(&m, cmd)
         }
     }
 
@@ -79,8 +90,24 @@ enum Screens {
             m.status = Status(Message("policy.denied", m.t("role.\(role.rawValue)"), Action.manageUsers.rawValue), .error)
             return []
         }
+        if s == .notes, role != .psychologist {
+            m.status = Status(Message("policy.denied", m.t("role.\(role.rawValue)"), Action.readConfidentialNotes.rawValue), .error)
+            return []
+        }
+        if s == .duplicates, !Policy.allows(role, .mergeClients) {
+            m.status = Status(Message("policy.denied", m.t("role.\(role.rawValue)"), Action.mergeClients.rawValue), .error)
+            return []
+        }
+        if m.screen == .clients, s != .clients {
+            // A search is for this visit: leaving the screen forgets it.
+            m.clients.search.clear()
+            m.clients.searching = false
+            m.clients.selection = 0
+        }
+        m.home.focus = nil
         m.screen = s
         if s == .users { return [.loadUsers] }
+        if s == .notes { return [.loadNotesAccess] }
         return []
     }
 
@@ -115,6 +142,10 @@ enum Screens {
         guard let s = m.session else { return [] }
         let list = Queries.clients(s.ledger, search: m.clients.search.text)
         let selected: UIC? = m.clients.card ?? (list.indices.contains(m.clients.selection) ? list[m.clients.selection].uic : nil)
+        if cmd == .top || cmd == .bottom, m.clients.card != nil {
+            m.clients.cardScroll = cmd == .top ? 0 : max(0, ClientsView.cardLineCount(m) - 1)
+            return []
+        }
         if isMove(cmd) {
             if m.clients.card != nil {
                 m.clients.cardScroll = move(m.clients.cardScroll, cmd, count: 10_000)
@@ -125,7 +156,10 @@ enum Screens {
         }
         switch cmd {
         case .search:
+            // "/" starts a new search; the old text is not carried into it.
             m.clients.card = nil
+            m.clients.search.clear()
+            m.clients.selection = 0
             m.clients.searching = true
         case .open:
             if m.clients.searching {
@@ -134,11 +168,16 @@ enum Screens {
                 m.clients.card = u
                 m.clients.cardScroll = 0
             }
+        case .duplicates:
+            return go(&m, .duplicates)
         case .back:
-            if m.clients.searching {
-                m.clients.searching = false
-            } else if m.clients.card != nil {
+            if m.clients.card != nil, !m.clients.searching {
                 m.clients.card = nil
+            } else if m.clients.searching || !m.clients.search.isEmpty {
+                // Esc clears the search (and ends typing it).
+                m.clients.searching = false
+                m.clients.search.clear()
+                m.clients.selection = 0
             } else {
                 return go(&m, .home)
             }
@@ -262,6 +301,12 @@ enum Screens {
                 m.status = Status(Message("tui.stock.ownPointOnly", Update.pointName(m, s.point)), .warning)
                 return []
             }
+            if cmd == .count {
+                var sheet = Stocktake(items: m.config.catalogue.items.count)
+                sheet.cursor = m.stock.tab == .levels ? m.stock.selection : 0
+                m.dialog = .stocktake(sheet)
+                return []
+            }
             m.dialog = .form(Forms.stock(m, cmd, item: selectedItem))
         case .arrived:
             let here = s.ledger.sites.lookup(s.point)
@@ -310,10 +355,56 @@ enum Screens {
                 m.status = Status(Message("tui.users.removeSelf"), .error)
                 return []
             }
+            var lines = [Message("tui.users.remove.body")]
+            if m.users.accounts[m.users.selection].lastNotesHolder { lines.append(Message("tui.users.lastHolder", name)) }
             m.dialog = .confirm(Confirm(title: Message("tui.users.remove.title", name),
-                                        lines: [Message("tui.users.remove.body")], action: .removeUser(name), yesFocused: false))
+                                        lines: lines, action: .removeUser(name), yesFocused: false))
+        case .resetPassphrase:
+            guard m.users.accounts.indices.contains(m.users.selection) else { return [] }
+            let name = m.users.accounts[m.users.selection].name
+            if name == m.session?.user {
+                m.status = Status(Message("tui.users.resetSelf"), .error)
+                return []
+            }
+            m.dialog = .form(Forms.resetPassphrase(m, name: name))
+        case .rekey:
+            m.dialog = .confirm(Confirm(title: Message("tui.users.rekey.title"), lines: [Message("tui.users.rekey.any")],
+                                        action: .rekey, yesFocused: false))
         case .passphrase:
             m.dialog = .form(Forms.changePassphrase(m))
+        default: break
+        }
+        return []
+    }
+
+    // MARK: Notes access
+
+    /// Peer psychologists: who holds the notes key; granting it after comparing fingerprints
+    /// aloud. Never automatic: the grant happens only on "yes" in the confirmation.
+    static func notes(_ m: inout Model, _ cmd: Command) -> [Effect] {
+        if isMove(cmd) {
+            m.notesAccess.selection = move(m.notesAccess.selection, cmd, count: m.notesAccess.rows.count)
+            return []
+        }
+        switch cmd {
+        case .back: return go(&m, .home)
+        case .passphrase:
+            m.dialog = .form(Forms.changePassphrase(m))
+        case .grant:
+            guard m.notesAccess.rows.indices.contains(m.notesAccess.selection) else {
+                m.status = Status(Message("tui.notes.nobody"), .warning)
+                return []
+            }
+            let a = m.notesAccess.rows[m.notesAccess.selection]
+            if a.holdsKey { m.status = Status(Message("store.notes.alreadyHolds", a.name), .info); return [] }
+            if a.mustChangePassphrase { m.status = Status(Message("store.notes.oneTime", a.name), .warning); return [] }
+            let created = a.createdBy.isEmpty ? m.t("tui.notes.unknown")
+                : m.t("tui.notes.createdByAt", a.createdBy, a.createdAt == 0 ? "—" : Clock.isoDate(Clock.day(a.createdAt, m.utcOffset)))
+            m.dialog = .confirm(Confirm(title: Message("tui.notes.grant.title", a.name),
+                                        lines: [Message("tui.notes.grant.created", created),
+                                                Message("tui.notes.grant.fingerprint", a.fingerprint),
+                                                Message("tui.notes.grant.compare", a.name)],
+                                        action: .grantNotes(a.name), yesFocused: false))
         default: break
         }
         return []

@@ -36,12 +36,7 @@ public enum Update {
             return saved(&m, draft)
         case .failed(let message):
             m.unlock.busy = false
-            if case .form(var f)? = m.dialog {
-                f.error = message
-                m.dialog = .form(f)
-            } else {
-                m.status = Status(message, .error)
-            }
+            showError(&m, message)
             return []
         case .notesOpened(let id, let notes):
             m.referrals.notes[id] = notes
@@ -57,10 +52,48 @@ public enum Update {
             if case .form? = m.dialog { m.dialog = nil }
             m.status = Status(message, .success)
             return []
+        case .userRemoved(let name, let list, let ledger):
+            m.session?.ledger = ledger
+            m.users.accounts = list
+            m.users.selection = min(m.users.selection, max(0, list.count - 1))
+            m.status = Status(Message("tui.users.removed", name), .success)
+            // A copy of the old key (say, from the removed user's laptop) still reads the store
+            // until it is re-keyed: offer it now, starting on Yes.
+            m.dialog = .confirm(Confirm(title: Message("tui.users.rekey.title"), lines: [Message("tui.users.rekey.body", name)],
+                                        action: .rekey, yesFocused: true))
+            return []
         case .done(let message):
             if case .form? = m.dialog { m.dialog = nil }
             m.status = Status(message, .success)
             return []
+        case .passphraseChanged:
+            m.session?.mustChangePassphrase = false
+            if case .form? = m.dialog { m.dialog = nil }
+            m.status = Status(Message("tui.users.passChanged"), .success)
+            return []
+        case .notesAccessLoaded(let rows):
+            m.notesAccess.rows = rows
+            m.notesAccess.selection = min(m.notesAccess.selection, max(0, rows.count - 1))
+            return []
+        case .notesAccessChanged(let message, let rows):
+            m.notesAccess.rows = rows
+            m.notesAccess.selection = min(m.notesAccess.selection, max(0, rows.count - 1))
+            m.status = Status(message, .success)
+            return []
+        }
+    }
+
+    /// An error shows in the open form or sheet (beside what caused it), else on the status line.
+    static func showError(_ m: inout Model, _ message: Message) {
+        switch m.dialog {
+        case .form(var f)?:
+            f.error = message
+            m.dialog = .form(f)
+        case .stocktake(var s)?:
+            s.error = message
+            m.dialog = .stocktake(s)
+        default:
+            m.status = Status(message, .error)
         }
     }
 
@@ -72,7 +105,11 @@ public enum Update {
         m.unlock.focus = 1
         resetScreens(&m)
         m.screen = .home
-        if let n = info.notices.first {
+        if info.mustChangePassphrase {
+            // A one-time passphrase set by someone else: nothing else until the user chooses their own.
+            m.dialog = .form(Forms.changePassphrase(m))
+            m.status = Status(Message("tui.passphrase.mustChange"), .warning)
+        } else if let n = info.notices.first {
             m.status = Status(n, .warning)
         } else {
             m.status = Status(Message("tui.unlock.welcome", info.user), .success)
@@ -91,6 +128,7 @@ public enum Update {
         m.reports = ReportsState()
         m.users = UsersState()
         m.settings = SettingsState()
+        m.notesAccess = NotesAccessState()
         m.dialog = nil
         m.help = nil
     }
@@ -141,6 +179,10 @@ public enum Update {
             return []
         }
         if let d = m.dialog { return dialogKey(&m, d, k) }
+        if m.session?.mustChangePassphrase == true {
+            m.dialog = .form(Forms.changePassphrase(m))
+            return []
+        }
         m.status = nil
         return Screens.key(&m, k)
     }
@@ -206,6 +248,13 @@ public enum Update {
             case .left, .right, .tab, .backTab, .char("h"), .char("l"):
                 c.yesFocused.toggle()
                 m.dialog = .confirm(c)
+            case .char(let ch) where ch.wholeNumberValue != nil:
+                // The new-client question: a digit takes the similar code with that number.
+                if case .newClient(_, let similar) = c.action, let n = ch.wholeNumberValue, similar.indices.contains(n - 1) {
+                    m.dialog = nil
+                    ContactScreen.take(&m, similar[n - 1])
+                    m.status = Status(Message("tui.contact.tookSimilar", similar[n - 1].code), .info)
+                }
             default:
                 break
             }
@@ -251,9 +300,16 @@ public enum Update {
                 m.dialog = .builder(b)
             }
             return []
+        case .stocktake(let s):
+            return StocktakeSheet.key(&m, s, k)
         case .form(var f):
             switch k {
             case .escape:
+                if f.kind == .changePassphrase, m.session?.mustChangePassphrase == true {
+                    f.error = Message("tui.passphrase.mustChange")
+                    m.dialog = .form(f)
+                    return []
+                }
                 m.dialog = nil
                 m.status = Status(Message("tui.form.cancelled"))
                 return []
@@ -291,7 +347,9 @@ public enum Update {
 
     static func confirmed(_ m: inout Model, _ a: ConfirmAction) -> [Effect] {
         switch a {
-        case .newClient(let u):
+        case .merge(let from, let into):
+            return Forms.check(&m, .merge(from: from, into: into))
+        case .newClient(let u, _):
             m.contact.resolved = u
             m.contact.isNew = true
             m.contact.code.text = u.code
@@ -307,7 +365,15 @@ public enum Update {
             m.screen = then
             return []
         case .removeUser(let name):
-            return [.removeUser(name)]
+            // The confirmation showed the last-holder warning when it applied: "yes" is the consent.
+            return [.removeUser(name, force: m.users.accounts.first { $0.name == name }?.lastNotesHolder ?? false)]
+        case .rekey:
+            m.status = Status(Message("tui.users.rekeying"))
+            return [.rekey]
+        case .resetPassphrase(let name, let passphrase):
+            return [.resetPassphrase(name, passphrase: passphrase, force: true)]
+        case .grantNotes(let name):
+            return [.grantNotes(name)]
         }
     }
 
@@ -328,7 +394,15 @@ public enum Update {
             let total = c.items.reduce(0) { $0 + Int($1.quantity) }
             let type = m.contact.type
             m.contact = ContactForm(catalogue: m.config.catalogue, type: type)
-            m.status = Status(Message(c.newClient ? "tui.contact.savedNew" : "tui.contact.saved", c.client, String(total)), .success)
+            if !c.referrals.isEmpty {
+                m.status = Status(Message("tui.contact.savedReferrals", c.client, String(total), String(c.referrals.count)), .success)
+            } else {
+                m.status = Status(Message(c.newClient ? "tui.contact.savedNew" : "tui.contact.saved", c.client, String(total)), .success)
+            }
+        case .merge(let from, let into):
+            m.duplicates.flipped = false
+            m.duplicates.selection = min(m.duplicates.selection, max(0, DuplicatesScreen.pairs(m).count - 1))
+            m.status = Status(Message("tui.dup.merged", from.code, into.code), .success)
         case .receive(let item, let q, _, _):
             m.status = Status(Message("tui.stock.received", itemName(m, item), String(q)), .success)
         case .transfer(let item, let q, let to):
@@ -337,6 +411,10 @@ public enum Update {
             m.status = Status(Message("tui.stock.writtenOff", itemName(m, item), String(q)), .success)
         case .count(let item, let q):
             m.status = Status(Message("tui.stock.counted", itemName(m, item), String(q)), .success)
+        case .stocktake(let counts):
+            let differences = counts.filter { Int64($0.counted) != $0.expected }.count
+            m.status = Status(Message("tui.stocktake.saved", String(counts.count), String(differences)), .success)
+            if case .stocktake? = m.dialog { m.dialog = nil }
         case .confirmTransfer:
             m.status = Status(Message("tui.stock.arrived"), .success)
         case .issueReferral(let client, _, _, _):

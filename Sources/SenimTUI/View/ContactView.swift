@@ -16,7 +16,7 @@ enum ContactView {
         if let u = f.resolved {
             if f.isNew {
                 c.put(m.t("tui.contact.isNew", u.code), x: infoX, y: y, .warning, limit: r.width - infoX)
-            } else if let rec = l.client(u) {
+            } else if let rec = l.person(u) {
                 let last = Clock.shortDate(Clock.day(rec.lastSeen, m.utcOffset))
                 c.put("✓ " + m.t("tui.contact.known", String(rec.contacts), last), x: infoX, y: y, .success, limit: r.width - infoX)
             }
@@ -66,21 +66,27 @@ enum ContactView {
             let item = cat.items[i]
             let q = f.quantities[i]
             let sel = f.section == .items && i == f.itemCursor
-            let qty = q > 0 ? "\(q) \(item.unit[m.language])" : "·"
+            // While digits type the chosen item's quantity, it shows as a field.
+            let typing = sel && f.itemPicked
+            let unit = Plural.form(q, item.unit[m.language], m.language)
+            let qty = typing ? "[\(q)] \(unit)" : q > 0 ? "\(q) \(unit)" : "·"
             let nameW = leftW - 4 - 12
             let line = View.marker(sel) + Width.pad(item.names[m.language], to: nameW) + Width.pad(qty, to: 11, .right)
             c.put(line, x: 1, y: y + 1 + row, sel ? .selected : q > 0 ? .success : .normal, limit: leftW - 2)
         }
-        let services = f.services.filter { $0 }.count
+        let services = f.services.filter { $0 }.count, referred = f.referred.filter { $0 }.count
         c.box(x: leftW, y: y, width: rightW, height: boxH,
-              title: (f.section == .services ? "▶ " : "") + m.t("tui.contact.services", String(services)),
+              title: (f.section == .services ? "▶ " : "") + m.t("tui.contact.services", String(services), String(referred)),
               titleAttr: f.section == .services ? .selected : .heading)
         let sstart = View.scroll(selection: f.serviceCursor, visible: rows, count: cat.services.count)
         for row in 0..<min(rows, cat.services.count - sstart) {
             let i = sstart + row
             let sel = f.section == .services && i == f.serviceCursor
-            let line = View.marker(sel) + (f.services[i] ? "[x] " : "[ ] ") + cat.services[i].names[m.language]
-            c.put(Width.truncate(line, to: rightW - 2), x: leftW + 1, y: y + 1 + row, sel ? .selected : f.services[i] ? .success : .normal, limit: rightW - 2)
+            // Given today ✓ and referred → look different without colour too.
+            let mark = f.services[i] ? "[✓] " : f.referred[i] ? "[→] " : "[ ] "
+            let line = View.marker(sel) + mark + cat.services[i].names[m.language]
+            let attr: Attr = sel ? .selected : f.services[i] ? .success : f.referred[i] ? .warning : .normal
+            c.put(line, x: leftW + 1, y: y + 1 + row, attr, limit: rightW - 2)
         }
         y += boxH
         // Overdose, type, note.

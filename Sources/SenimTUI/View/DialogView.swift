@@ -6,6 +6,37 @@ enum DialogView {
         case .confirm(let cf): confirm(m, cf, &c)
         case .builder(let b): builder(m, b, &c)
         case .form(let f): form(m, f, &c)
+        case .stocktake(let s): stocktake(m, s, &c)
+        }
+    }
+
+    /// Item, expected level, the counted field, the difference; the keys at the bottom.
+    static func stocktake(_ m: Model, _ s: Stocktake, _ c: inout Canvas) {
+        let items = m.config.catalogue.items
+        let point = m.session.map { View.pointName(m, $0.point) } ?? ""
+        let r = frame(&c, width: 76, height: c.height - 2, title: m.t("tui.stocktake.title", point))
+        let nameW = r.width - 6 - 10 - 12 - 10
+        let header = Width.pad(m.t("tui.stock.col.item"), to: nameW) + Width.pad(m.t("tui.stocktake.expected"), to: 10, .right)
+            + "  " + Width.pad(m.t("tui.form.counted"), to: 10) + Width.pad(m.t("tui.stocktake.difference"), to: 10, .right)
+        c.put(header, x: r.x + 2, y: r.y + 1, .heading, limit: r.width - 4)
+        let footer = View.wrap(m.text(s.error ?? Message("tui.stocktake.keys")), width: r.width - 4)
+        let rows = r.height - 3 - footer.count
+        let start = View.scroll(selection: s.cursor, visible: rows, count: items.count)
+        for row in 0..<min(rows, max(0, items.count - start)) {
+            let i = start + row
+            let y = r.y + 2 + row
+            let sel = i == s.cursor
+            let expected = StocktakeSheet.expected(m, items[i].id)
+            let diff = Int64(s.counted[i].text).map { $0 - expected }
+            let diffText = diff.map { $0 == 0 ? "=" : ($0 > 0 ? "+" : "") + String($0) } ?? ""
+            c.put(View.marker(sel) + Width.pad(items[i].names[m.language], to: nameW - 1), x: r.x + 2, y: y, sel ? .heading : .normal)
+            c.put(Width.pad(String(expected), to: 10, .right), x: r.x + 2 + nameW, y: y, .normal)
+            View.field(m, &c, s.counted[i], x: r.x + 2 + nameW + 12, y: y, width: 9, focused: sel)
+            c.put(Width.pad(diffText, to: 10, .right), x: r.x + 2 + nameW + 22, y: y, (diff ?? 0) != 0 ? .warning : .dim)
+        }
+        for (i, l) in footer.enumerated() {
+            c.put(l, x: r.x + 2, y: r.maxY - 1 - footer.count + i, s.error != nil ? (s.confirmDiscard ? .warning : .error) : .dim,
+                  limit: r.width - 4)
         }
     }
 

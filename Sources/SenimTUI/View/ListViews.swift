@@ -22,16 +22,18 @@ enum ClientsView {
         for row in 0..<min(rows, max(0, list.count - start)) {
             let rec = list[start + row]
             let sel = start + row == m.clients.selection
-            let values = [rec.uic.code, Clock.isoDate(Clock.day(rec.firstSeen, m.utcOffset)),
+            // "+" marks a person known by more than one code (merged); the card lists them.
+            let values = [rec.uic.code + (rec.codes.count > 1 ? "+" : ""), Clock.isoDate(Clock.day(rec.firstSeen, m.utcOffset)),
                           Clock.isoDate(Clock.day(rec.lastSeen, m.utcOffset)), String(rec.contacts),
                           String(open[rec.uic] ?? 0), profile(m, rec.uic)]
             line(&c, View.marker(sel), values, cols.map(\.1), y: r.y + 2 + row, sel ? .selected : .normal)
         }
     }
 
+    /// Open referrals per person (under the surviving code).
     static func openReferrals(_ l: LedgerState) -> [UIC: Int] {
         var out: [UIC: Int] = [:]
-        for r in l.referrals.values where !r.status.isClosed { out[r.client, default: 0] += 1 }
+        for r in l.referrals.values where !r.status.isClosed { out[l.survivor(r.client), default: 0] += 1 }
         return out
     }
 
@@ -65,14 +67,37 @@ enum ClientsView {
     }
 
     static func card(_ m: Model, _ c: inout Canvas, _ r: Rect, _ u: UIC, _ l: LedgerState) {
-        guard let rec = l.client(u) else { return }
-        c.put(" " + m.t("tui.card.title", u.code, profile(m, u)), x: 0, y: r.y, .heading, limit: r.width)
-        let first = Clock.isoDate(Clock.day(rec.firstSeen, m.utcOffset))
-        let seen = View.wrap(m.t("tui.card.seen", first, View.pointName(m, l.sites[rec.firstSite]), String(rec.contacts),
-                                 Clock.isoDate(Clock.day(rec.lastSeen, m.utcOffset))), width: r.width - 2)
+        guard let p = l.person(u) else { return }
+        c.put(" " + m.t("tui.card.title", p.uic.code, profile(m, p.uic)), x: 0, y: r.y, .heading, limit: r.width)
+        let first = Clock.isoDate(Clock.day(p.firstSeen, m.utcOffset))
+        let seen = View.wrap(m.t("tui.card.seen", first, View.pointName(m, l.sites[p.firstSite]), String(p.contacts),
+                                 Clock.isoDate(Clock.day(p.lastSeen, m.utcOffset))), width: r.width - 2)
         for (i, line) in seen.prefix(2).enumerated() { c.put(" " + line, x: 0, y: r.y + 1 + i, .normal, limit: r.width) }
+        let lines = cardLines(m, p, l)
+        let rows = r.height - 3
+        let start = min(m.clients.cardScroll, max(0, lines.count - rows))
+        for (row, ln) in lines.dropFirst(start).prefix(rows).enumerated() {
+            c.put(ln.0, x: 1, y: r.y + 3 + row, ln.1, limit: r.width - 2)
+        }
+    }
+
+    /// The card's scrolling part for the open card (End scrolls to its last line).
+    static func cardLineCount(_ m: Model) -> Int {
+        guard let l = m.session?.ledger, let u = m.clients.card, let p = l.person(u) else { return 0 }
+        return cardLines(m, p, l).count
+    }
+
+    /// Referrals and contacts under every code of the person, newest first.
+    static func cardLines(_ m: Model, _ p: Person, _ l: LedgerState) -> [(String, Attr)] {
+        let u = p.uic
+        let codes = Set(p.codes)
         var lines: [(String, Attr)] = []
-        let refs = l.referralList.filter { $0.client == u }
+        if p.codes.count > 1 {
+            // Every code the person is known by (merged ones after the surviving one).
+            lines.append((m.t("tui.card.codes", p.codes.map(\.code).joined(separator: ", ")), .warning))
+            lines.append(("", .normal))
+        }
+        let refs = l.referralList.filter { codes.contains($0.client) }
         lines.append((m.t("tui.card.referrals", String(refs.count)), .heading))
         for ref in refs.reversed() {
             let due = ref.due.map(Clock.isoDate) ?? "—"
@@ -99,11 +124,7 @@ enum ClientsView {
                 lines.append(("      “" + note + "”", .dim))
             }
         }
-        let rows = r.height - 3
-        let start = min(m.clients.cardScroll, max(0, lines.count - rows))
-        for (row, ln) in lines.dropFirst(start).prefix(rows).enumerated() {
-            c.put(ln.0, x: 1, y: r.y + 3 + row, ln.1, limit: r.width - 2)
-        }
+        return lines
     }
 }
 
@@ -277,24 +298,43 @@ enum ReportsView {
             c.put(" " + m.t("tui.reports.suppressed", String(m.config.reporting.suppressCountsUpTo), m.config.reporting.marker),
                   x: 0, y: r.y + 1, .dim, limit: r.width)
         }
-        let leftW = r.width * 64 / 100, rightW = r.width - leftW
+        // With a breakdown the table takes the whole width (the trend makes room for it).
+        let split = m.reports.by != nil
+        let leftW = split ? r.width : r.width * 64 / 100, rightW = r.width - leftW
         let h = r.height - 2
-        c.box(x: 0, y: r.y + 2, width: leftW, height: h, title: m.t("tui.reports.indicators"))
+        let title = m.t("tui.reports.indicators") + (m.reports.by.map { " · " + m.t("tui.reports.by", m.config.strings.t("report.by.\($0.rawValue)", m.language, [])) } ?? "")
+        c.box(x: 0, y: r.y + 2, width: leftW, height: h, title: title)
         let lines = ReportScreen.lines(m, report)
         let rows = h - 2
         let start = View.scroll(selection: m.reports.selection, visible: rows, count: lines.count)
+        let cellW = 8
         for row in 0..<min(rows, max(0, lines.count - start)) {
             let i = start + row
             let y = r.y + 3 + row
             switch lines[i] {
-            case .title(let t):
-                c.put(Width.truncate(t, to: leftW - 3), x: 2, y: y, .heading)
-            case .row(let label, let value, let suppressed):
+            case .title(let t, let columns):
+                let labelW = max(12, leftW - 15 - columns.count * cellW)
+                c.put(t, x: 2, y: y, .heading, limit: labelW)
+                // Column headings over the values (the total's heading is the table's own).
+                var x = 2 + labelW
+                for col in columns where x + cellW <= leftW - 12 {
+                    c.put(Width.pad(col, to: cellW - 1, .right), x: x, y: y, .heading, limit: cellW - 1)
+                    x += cellW
+                }
+            case .row(let label, let value, let suppressed, let splitValues):
                 let sel = i == m.reports.selection
-                let line = View.marker(sel) + " " + Width.pad(label, to: leftW - 15) + Width.pad(value, to: 10, .right)
+                let labelW = max(12, leftW - 15 - splitValues.count * cellW)
+                var line = View.marker(sel) + " " + Width.pad(label, to: labelW - 1)
+                var x = 2 + labelW
+                for v in splitValues where x + cellW <= leftW - 12 {
+                    line += Width.pad(v, to: cellW, .right)
+                    x += cellW
+                }
+                line += Width.pad(value, to: 10, .right)
                 c.put(line, x: 1, y: y, sel ? .selected : suppressed ? .dim : .normal, limit: leftW - 2)
             }
         }
+        guard !split else { return }
         let trend = ReportScreen.trend(m)
         c.box(x: leftW, y: r.y + 2, width: rightW, height: min(h, trend.count + 2), title: m.t("tui.reports.trend"))
         let maxN = max(1, trend.map(\.contacts).max() ?? 1)
@@ -342,6 +382,31 @@ enum SettingsView {
                 c.put(l, x: 2, y: y, .dim)
                 y += 1
             }
+        }
+    }
+}
+
+/// Peer psychologists: your own key fingerprint (to read aloud), then every psychologist's
+/// access to confidential notes. Shows accounts and keys only, never anything about notes.
+enum NotesAccessView {
+    static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
+        guard let s = m.session else { return }
+        c.put(" " + m.t("tui.notes.yourFingerprint", s.keyFingerprint), x: 0, y: r.y, .heading, limit: r.width)
+        let cols = [(m.t("tui.users.col.name"), 16), (m.t("tui.notes.col.access"), 22), (m.t("tui.notes.col.created"), 18),
+                    (m.t("tui.notes.col.fingerprint"), 20)]
+        ClientsView.header(&c, cols, y: r.y + 2)
+        for (row, a) in m.notesAccess.rows.prefix(max(0, r.height - 6)).enumerated() {
+            let sel = row == m.notesAccess.selection
+            let access = m.t(a.holdsKey ? "tui.notes.holds" : a.mustChangePassphrase ? "tui.notes.oneTime" : "tui.notes.waiting")
+            let created = a.createdBy.isEmpty ? "—"
+                : a.createdBy + (a.createdAt == 0 ? "" : " " + Clock.shortDate(Clock.day(a.createdAt, m.utcOffset)))
+            ClientsView.line(&c, View.marker(sel), [a.name + (a.name == s.user ? " *" : ""), access, created, a.fingerprint],
+                             cols.map(\.1), y: r.y + 3 + row, sel ? .selected : (a.holdsKey ? .normal : .warning))
+        }
+        var y = r.y + 4 + min(m.notesAccess.rows.count, max(0, r.height - 6))
+        for l in View.wrap(m.t("tui.notes.info"), width: r.width - 4) where y < r.maxY {
+            c.put(l, x: 2, y: y, .dim)
+            y += 1
         }
     }
 }

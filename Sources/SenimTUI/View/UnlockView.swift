@@ -52,54 +52,70 @@ enum HomeView {
         let top = r.y + 1, bottom = r.maxY
         let contactsH = max(4, (bottom - top) / 2 + 1)
         // Today's contacts.
-        c.box(x: 0, y: top, width: leftW, height: contactsH, title: m.t("tui.home.contacts"))
-        let inner = leftW - 4
-        if today.isEmpty {
-            c.put(m.t("tui.home.noContacts"), x: 2, y: top + 1, .dim, limit: inner)
-        }
-        for (row, i) in today.prefix(contactsH - 2).enumerated() {
+        let contactRows = today.map { i -> (String, Attr) in
             let ct = l.contacts[i]
             let time = Clock.time(ct.at, m.utcOffset)
             let code = l.clients[Int(ct.client)].uic.code
             var summary = Queries.itemsSummary(l, ct, catalogue: m.config.catalogue, language: m.language)
             if ct.overdose >= 0 { summary = "⚑ " + summary }
-            c.put("\(time) \(Width.pad(code, to: 8)) \(summary)", x: 2, y: top + 1 + row, .normal, limit: inner)
+            return ("\(time) \(Width.pad(code, to: 8)) \(summary)", .normal)
         }
-        if today.count > contactsH - 2 {
-            c.put(m.t("tui.home.more", String(today.count - (contactsH - 2))), x: leftW - 14, y: top + contactsH - 1, .dim, limit: 12)
-        }
+        panel(m, &c, .contacts, Rect(x: 0, y: top, width: leftW, height: contactsH), title: m.t("tui.home.contacts"),
+              rows: contactRows, empty: m.t("tui.home.noContacts"))
         // Referrals due.
         let refTop = top + contactsH
         let refH = bottom - refTop
         let due = Queries.referralsDue(l, today: m.today, role: s.role)
         if refH >= 3 {
-            c.box(x: 0, y: refTop, width: leftW, height: refH, title: m.t("tui.home.referralsDue", String(due.count)))
-            if due.isEmpty { c.put(m.t("tui.home.noReferrals"), x: 2, y: refTop + 1, .dim, limit: inner) }
-            for (row, ref) in due.prefix(refH - 2).enumerated() {
+            let rows = due.map { ref -> (String, Attr) in
                 let overdue = (ref.due ?? .max) < m.today
                 let when = ref.due.map(Clock.shortDate) ?? "  —  "
                 let flag = ref.conflict ? "⚠" : overdue ? "!" : " "
-                let text = "\(flag)\(when) \(Width.pad(ref.client.code, to: 8)) \(View.serviceName(m, ref.service))"
-                c.put(text, x: 2, y: refTop + 1 + row, overdue || ref.conflict ? .warning : .normal, limit: inner)
+                return ("\(flag)\(when) \(Width.pad(ref.client.code, to: 8)) \(View.serviceName(m, ref.service))",
+                        overdue || ref.conflict ? .warning : .normal)
             }
+            panel(m, &c, .referrals, Rect(x: 0, y: refTop, width: leftW, height: refH),
+                  title: m.t("tui.home.referralsDue", String(due.count)), rows: rows, empty: m.t("tui.home.noReferrals"))
         }
         // Stock alerts.
         let alerts = Queries.alerts(l, catalogue: m.config.catalogue, site: s.point, today: m.today)
         let menuItems = menu(m)
         let menuH = menuItems.count + 2
         let alertsH = max(3, bottom - top - menuH)
-        c.box(x: leftW, y: top, width: rightW, height: alertsH, title: m.t("tui.home.alerts", String(alerts.count)))
-        if alerts.isEmpty { c.put(m.t("tui.home.noAlerts"), x: leftW + 2, y: top + 1, .dim, limit: rightW - 4) }
-        for (row, a) in alerts.prefix(alertsH - 2).enumerated() {
-            let t = alertText(m, a)
-            c.put(t.text, x: leftW + 2, y: top + 1 + row, t.attr, limit: rightW - 4)
-        }
+        panel(m, &c, .alerts, Rect(x: leftW, y: top, width: rightW, height: alertsH),
+              title: m.t("tui.home.alerts", String(alerts.count)), rows: alerts.map { alertText(m, $0) },
+              empty: m.t("tui.home.noAlerts"))
         // Menu.
         let menuTop = top + alertsH
         c.box(x: leftW, y: menuTop, width: rightW, height: bottom - menuTop, title: m.t("tui.home.menu"))
         for (row, item) in menuItems.enumerated() where menuTop + 1 + row < bottom - 1 {
             c.put(item.key, x: leftW + 2, y: menuTop + 1 + row, .hotkey)
             c.put(item.label, x: leftW + 2 + Width.of(item.key) + 1, y: menuTop + 1 + row, .normal, limit: rightW - 6 - Width.of(item.key))
+        }
+    }
+
+    /// A boxed list: the focused panel shows its selected row and scrolls to keep it in view;
+    /// rows that do not fit are counted in "+N more" on the bottom edge.
+    static func panel(_ m: Model, _ c: inout Canvas, _ p: HomePanel, _ r: Rect, title: String,
+                      rows: [(text: String, attr: Attr)], empty: String) {
+        let focused = m.home.focus == p
+        c.box(x: r.x, y: r.y, width: r.width, height: r.height, title: (focused ? "▶ " : "") + title,
+              titleAttr: focused ? .selected : .heading)
+        let inner = r.width - 4, visible = r.height - 2
+        guard visible > 0 else { return }
+        if rows.isEmpty { c.put(empty, x: r.x + 2, y: r.y + 1, .dim, limit: inner) }
+        let start = focused ? View.scroll(selection: m.home.selection, visible: visible, count: rows.count) : 0
+        for row in 0..<min(visible, max(0, rows.count - start)) {
+            let i = start + row
+            let sel = focused && i == m.home.selection
+            if sel { c.fill(x: r.x + 1, y: r.y + 1 + row, width: r.width - 2, height: 1, .selected) }
+            c.put(View.marker(sel), x: r.x + 1, y: r.y + 1 + row, sel ? .selected : .normal)
+            c.put(rows[i].text, x: r.x + 2, y: r.y + 1 + row, sel ? .selected : rows[i].attr, limit: inner)
+        }
+        let hidden = rows.count - min(visible, rows.count - start)
+        if hidden > 0 {
+            let more = " " + m.t("tui.home.more", String(hidden)) + " "
+            c.put(more, x: r.x + r.width - 2 - Width.of(more), y: r.y + r.height - 1, .dim)
         }
     }
 

@@ -22,6 +22,8 @@ public enum View {
             case .reports: ReportsView.paint(m, &c, body)
             case .users: UsersView.paint(m, &c, body)
             case .settings: SettingsView.paint(m, &c, body)
+            case .notes: NotesAccessView.paint(m, &c, body)
+            case .duplicates: DuplicatesView.paint(m, &c, body)
             }
             statusLine(m, &c)
             functionBar(m, &c, KeyMap.bindings(m.screen, role: m.role, catalogue: m.config.catalogue))

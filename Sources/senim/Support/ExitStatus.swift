@@ -16,7 +16,8 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
     case ioError = 74
     /// EX_TEMPFAIL: the store is in use by another process; try again when it is closed.
     case inUse = 75
-    /// EX_NOPERM: wrong user name or passphrase, or the user's role may not do this.
+    /// EX_NOPERM: wrong user name or passphrase, or the user's role may not do this, or the
+    /// account is still on a one-time passphrase.
     case noPermission = 77
     /// EX_CONFIG: the configuration (Config/) is missing or invalid.
     case config = 78
@@ -39,7 +40,9 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
           74  input/output error, disk full, or damaged store (see
               `senim verify`)
           75  the store is in use by another process (close it first)
-          77  wrong user name or passphrase, or your role may not do this
+          77  wrong user name or passphrase, or your role may not do this,
+              or your account is still on a one-time passphrase (only
+              `senim passwd` runs until you choose your own)
           78  the configuration (Config/) is missing or invalid
         A refused command changes nothing in the store.
         """

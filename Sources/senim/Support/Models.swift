@@ -42,7 +42,8 @@ enum JSONModel {
         var statusAt: String
         var conflict: Bool
         @Nullable var note: String?
-        var confidentialNotes: Int
+        /// Peer psychologists only; null for every other role (they must not learn that notes exist).
+        @Nullable var confidentialNotes: Int?
     }
 
     static func client(_ l: LedgerState, _ c: ClientRecord, formula: UICFormula, year: Int) -> Client {
@@ -61,10 +62,11 @@ enum JSONModel {
                        note: l.contactNotes[Int32(n)])
     }
 
-    static func referral(_ r: ReferralRecord) -> Referral {
+    static func referral(_ r: ReferralRecord, role: Role) -> Referral {
         Referral(id: r.id.description, client: r.client.code, service: r.service, point: r.site, issuedAt: Dates.iso(r.issuedAt),
                  issuedBy: r.issuedBy, due: r.due.map(Dates.dayText), status: r.status.rawValue, statusAt: Dates.iso(r.statusAt),
-                 conflict: r.conflict, note: r.note, confidentialNotes: r.confidentialNotes.count)
+                 conflict: r.conflict, note: r.note,
+                 confidentialNotes: Policy.allows(role, .readConfidentialNotes) ? r.confidentialNotes.count : nil)
     }
 }
 

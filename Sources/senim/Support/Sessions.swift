@@ -2,8 +2,10 @@ import Foundation
 import SenimCore
 
 extension GlobalOptions {
-    /// Unlocks the store with your name and passphrase.
-    func openSession() throws -> (CLIEnvironment, any StoreSession) {
+    /// Unlocks the store with your name and passphrase. An account still on a one-time
+    /// passphrase (set by a coordinator) may do nothing but `senim passwd`: every other
+    /// command stops here with exit status 77.
+    func openSession(allowOneTime: Bool = false) throws -> (CLIEnvironment, any StoreSession, passphrase: String) {
         let env = try environment()
         let dir = storeURL
         guard StoreBridge.exists(at: dir) else {
@@ -12,14 +14,18 @@ extension GlobalOptions {
         let user = try userName()
         let pass = try passphrase(for: user)
         let session = try StoreBridge.open(at: dir, user: user, passphrase: pass, configuration: env.configuration)
+        if session.mustChangePassphrase && !allowOneTime {
+            session.close()
+            throw CLIFailure(Message("store.passphrase.mustChange"), .noPermission)
+        }
         for n in session.notices { Out.error(env.text(n)) }
         for w in session.configurationWarnings { Out.error(env.t("config.warning", env.text(w))) }
-        return (env, session)
+        return (env, session, pass)
     }
 
     /// Runs `body` with an unlocked store and always closes it (releasing the lock).
     func withSession<T>(_ body: (CLIEnvironment, any StoreSession) throws -> T) throws -> T {
-        let (env, session) = try openSession()
+        let (env, session, _) = try openSession()
         defer { session.close() }
         return try body(env, session)
     }
@@ -30,7 +36,7 @@ extension StoreSession {
     func knows(_ uic: UIC) -> Bool { ledger.clientIndex[uic] != nil }
 
     func nearDuplicates(_ uic: UIC) -> [UIC] {
-        validator.formula.nearDuplicates(of: uic, among: ledger.clients.lazy.filter { $0.mergedInto == nil }.map(\.uic))
+        DuplicateFinder.similar(to: uic, in: ledger, formula: validator.formula)
     }
 
     func canonical(_ uic: UIC) -> UIC {

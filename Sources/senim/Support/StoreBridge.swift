@@ -9,6 +9,9 @@ enum StoreBridge {
 
     static func exists(at directory: URL) -> Bool { Session.exists(at: directory) }
 
+    /// The fingerprint of a notes exchange line (`senim notes share` prints it to compare).
+    static func exchangeFingerprint(_ line: String) throws -> String { try Session.parseExchangeLine(line).fingerprint }
+
     static func create(at directory: URL, user: String, passphrase: String, point: String,
                        configuration: Configuration, testingKDF: Bool) throws -> any StoreSession {
         try Session.create(at: directory, user: user, passphrase: passphrase, point: point,
@@ -46,7 +49,9 @@ enum StoreBridge {
             case .wrongPassphrase, .unknownUser: .noPermission
             case .inUse: .inUse
             case .damaged, .ioError, .noSpace, .unsupportedVersion: .ioError
-            case .notAllowed(let m): m.key.hasPrefix("policy.") || m.key.hasPrefix("store.notes") ? .noPermission : .refused
+            case .notAllowed(let m):
+                m.key == "store.notes.lastHolder" ? .refused
+                    : m.key.hasPrefix("policy.") || m.key.hasPrefix("store.notes") || m.key.hasPrefix("store.passphrase") ? .noPermission : .refused
             case .invalid, .tooManySlots: .refused
             }
             return CLIFailure(e.message, status)
@@ -64,11 +69,15 @@ enum StoreBridge {
 }
 
 extension Session: StoreSession {
-    func addUser(name: String, role: Role, passphrase: String, testingKDF: Bool) throws {
-        try addUser(name: name, role: role, passphrase: passphrase, kdf: testingKDF ? .testing : nil)
+    func addUser(name: String, role: Role, passphrase: String, testingKDF: Bool, oneTime: Bool) throws {
+        try addUser(name: name, role: role, passphrase: passphrase, kdf: testingKDF ? .testing : nil, oneTime: oneTime)
     }
 
-    func changePassphrase(to newPassphrase: String, testingKDF: Bool) throws {
-        try changePassphrase(to: newPassphrase, kdf: testingKDF ? .testing : nil)
+    func changePassphrase(from current: String, to newPassphrase: String, testingKDF: Bool) throws {
+        try changePassphrase(from: current, to: newPassphrase, kdf: testingKDF ? .testing : nil)
+    }
+
+    func resetPassphrase(name: String, to oneTimePassphrase: String, force: Bool, testingKDF: Bool) throws {
+        try resetPassphrase(name: name, to: oneTimePassphrase, force: force, kdf: testingKDF ? .testing : nil)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SenimCore
+import SenimStore
 
 /// What the commands need from an unlocked store. `SenimStore.Session` provides exactly
 /// this (see StoreBridge.swift, the only file that names Session); commands never touch the
@@ -29,14 +30,30 @@ protocol StoreSession: AnyObject {
     func finishBulkImport() throws
     func sealNote(_ plaintext: String) throws -> [UInt8]
     func openNote(_ sealed: [UInt8]) throws -> String
-    func addUser(name: String, role: Role, passphrase: String, testingKDF: Bool) throws
-    func removeUser(name: String) throws
-    func changePassphrase(to newPassphrase: String, testingKDF: Bool) throws
+    /// `oneTime`: the user must choose their own passphrase at first unlock (false only for the demo).
+    func addUser(name: String, role: Role, passphrase: String, testingKDF: Bool, oneTime: Bool) throws
+    /// `force` is needed to remove (or reset) the last psychologist holding the notes key.
+    func removeUser(name: String, force: Bool) throws
+    func resetPassphrase(name: String, to oneTimePassphrase: String, force: Bool, testingKDF: Bool) throws
+    func wouldLoseLastNotesHolder(_ name: String) -> Bool
+    /// Needs the current passphrase.
+    func changePassphrase(from current: String, to newPassphrase: String, testingKDF: Bool) throws
+    var mustChangePassphrase: Bool { get }
+    var holdsNotesKey: Bool { get }
+    var keyFingerprint: String { get }
+    func notesAccounts() throws -> [NotesAccount]
+    func grantNotes(to name: String) throws
+    func notesExchangeIdentity() throws -> (line: String, fingerprint: String)
+    func shareNotesKeys(to line: String) throws -> [UInt8]
+    func acceptNotesShare(_ share: [UInt8]) throws -> Int
     func compact() throws
     func rekey() throws
     func backup(to file: URL) throws
     func close()
 }
+
+/// A psychologist's notes access, as `senim notes holders` lists it (a plain value from the store).
+typealias NotesAccount = SenimStore.NotesAccount
 
 /// What `senim verify` reports.
 struct VerifyResult: Sendable {

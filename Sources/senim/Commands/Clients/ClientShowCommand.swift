@@ -33,7 +33,7 @@ struct ClientShowCommand: ParsableCommand {
             let group = Set(l.clients.indices.filter { l.canonical(Int32($0)) == target }.map { l.clients[$0].uic })
             let record = l.clients[Int(target)]
             let contacts = l.contacts(of: record.uic).map { JSONModel.contact(l, index: $0) }
-            let referrals = l.referralList.filter { group.contains($0.client) }.map(JSONModel.referral)
+            let referrals = l.referralList.filter { group.contains($0.client) }.map { JSONModel.referral($0, role: s.role) }
             let model = JSONShow(client: JSONModel.client(l, record, formula: env.configuration.uic, year: Render.currentYear),
                                  mergedFrom: group.filter { $0 != record.uic }.map(\.code).sorted(),
                                  contacts: contacts, referrals: referrals)

@@ -75,7 +75,7 @@ struct DemoCommand: ParsableCommand {
         do {
             defer { coordinator.close() }
             for u in users.dropFirst() {
-                try coordinator.addUser(name: u.name, role: Role(rawValue: u.role)!, passphrase: u.passphrase, testingKDF: testing)
+                try coordinator.addUser(name: u.name, role: Role(rawValue: u.role)!, passphrase: u.passphrase, testingKDF: testing, oneTime: false)
             }
         }
         // The psychologist's session can seal confidential notes; importing takes events of any author.

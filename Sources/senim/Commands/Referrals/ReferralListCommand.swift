@@ -40,7 +40,7 @@ struct ReferralListCommand: ParsableCommand {
                 let target = s.canonical(code)
                 list = list.filter { s.canonical($0.client) == target }
             }
-            let models = list.map(JSONModel.referral)
+            let models = list.map { JSONModel.referral($0, role: s.role) }
             if output.json { return try Out.json(JSONReferrals(referrals: models)) }
             Self.printTable(models, env: env)
         }
@@ -59,7 +59,7 @@ struct ReferralListCommand: ParsableCommand {
                 due += " " + env.t("cli.referral.overdue")
             }
             var note = r.note ?? ""
-            if r.confidentialNotes > 0 { note += (note.isEmpty ? "" : " ") + env.t("cli.referral.hasNotes", String(r.confidentialNotes)) }
+            if let n = r.confidentialNotes, n > 0 { note += (note.isEmpty ? "" : " ") + env.t("cli.referral.hasNotes", String(n)) }
             t.add([String(r.id.prefix(8)), issued, r.client, r.service, status, due, r.point, note])
         }
         Out.line(t.render())

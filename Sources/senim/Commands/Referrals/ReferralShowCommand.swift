@@ -6,7 +6,7 @@ struct ReferralShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show a referral with its history.",
-        discussion: "Peer psychologists see the confidential notes decrypted; everyone else sees only how many there are.")
+        discussion: "Peer psychologists see the confidential notes decrypted; nothing about them (not even whether there are any) is shown to other roles.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: JSONFlag
@@ -41,7 +41,7 @@ struct ReferralShowCommand: ParsableCommand {
                     JSONShow.Note(at: Dates.iso(at), text: try? s.openNote(n.sealed))
                 }
             }
-            let model = JSONShow(referral: JSONModel.referral(r),
+            let model = JSONShow(referral: JSONModel.referral(r, role: s.role),
                                  history: r.history.map { .init(id: $0.id.description, at: Dates.iso($0.at), author: $0.author,
                                                                 point: $0.site, status: $0.status.rawValue, note: $0.note) },
                                  notes: notes)
@@ -62,8 +62,6 @@ struct ReferralShowCommand: ParsableCommand {
                     let at = Dates.parseInstant(n.at).map { Dates.local(Timestamp($0.timeIntervalSince1970)) } ?? n.at
                     Out.line(env.t("cli.referral.confidential", at, n.text ?? env.t("cli.referral.unreadable")))
                 }
-            } else if !r.confidentialNotes.isEmpty {
-                Out.line(env.t("cli.referral.hiddenNotes", String(r.confidentialNotes.count)))
             }
         }
     }

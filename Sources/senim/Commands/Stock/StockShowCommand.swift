@@ -78,7 +78,7 @@ struct StockShowCommand: ParsableCommand {
                     }
                     return s + ": \(lot.remaining)"
                 }.joined(separator: "; ")
-                t.add([entry?.names[env.language] ?? i.item, String(i.level), entry?.unit[env.language] ?? "",
+                t.add([entry?.names[env.language] ?? i.item, String(i.level), entry.map { Plural.form(i.level, $0.unit[env.language], env.language) } ?? "",
                        i.low ? env.t("cli.stock.low") : "", lots,
                        i.discrepancies > 0 ? env.t("cli.stock.discrepancy", String(i.discrepancies), String(i.shortfall)) : ""])
             }

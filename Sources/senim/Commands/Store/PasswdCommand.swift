@@ -5,8 +5,14 @@ import SenimCore
 struct PasswdCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "passwd",
-        abstract: "Change your passphrase.",
-        discussion: "Backups made earlier still open with the old passphrase.")
+        abstract: "Change your passphrase (asks for the current one).",
+        discussion: """
+            The current passphrase is the one you sign in with (--passphrase-file, $SENIM_PASSPHRASE \
+            or the terminal prompt); the command refuses without it. An account created or reset by \
+            a coordinator starts with a one-time passphrase: this is the only command it may run \
+            until it has chosen its own (every other command exits with status 77). Backups made \
+            earlier still open with the old passphrase.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -14,10 +20,10 @@ struct PasswdCommand: ParsableCommand {
     var newPassphraseFile: String?
 
     func run() throws {
-        try global.withSession { env, s in
-            let new = try global.newPassphrase(file: newPassphraseFile, allowOwn: false, for: s.user)
-            try s.changePassphrase(to: new, testingKDF: Runtime.testingKDF)
-            Out.line(env.t("cli.passwd.done", s.user))
-        }
+        let (env, s, current) = try global.openSession(allowOneTime: true)
+        defer { s.close() }
+        let new = try global.newPassphrase(file: newPassphraseFile, allowOwn: false, for: s.user)
+        try s.changePassphrase(from: current, to: new, testingKDF: Runtime.testingKDF)
+        Out.line(env.t("cli.passwd.done", s.user))
     }
 }

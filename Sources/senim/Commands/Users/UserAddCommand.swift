@@ -8,8 +8,10 @@ struct UserAddCommand: ParsableCommand {
         abstract: "Add a user with their own passphrase.",
         discussion: """
             The new user's passphrase comes from --new-passphrase-file, else it is asked twice on the \
-            terminal. A new peer psychologist receives the confidential-notes key when another \
-            psychologist next opens the store.
+            terminal. It is a one-time passphrase: at their first sign-in the new user must choose \
+            their own (`senim passwd`, or the TUI asks), and every other command refuses with exit \
+            status 77 until they do. A new peer psychologist gets access to confidential notes only \
+            when a psychologist who holds the key grants it (`senim notes grant NAME`).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -29,7 +31,7 @@ struct UserAddCommand: ParsableCommand {
             try PrivacyGuard.require(name)
             guard Validator.isValidUserName(name) else { throw Message("validate.user.name", String(PrivacyGuard.echo(name).prefix(40))) }
             let pass = try global.newPassphrase(file: newPassphraseFile, allowOwn: false, for: name)
-            try s.addUser(name: name, role: role, passphrase: pass, testingKDF: Runtime.testingKDF)
+            try s.addUser(name: name, role: role, passphrase: pass, testingKDF: Runtime.testingKDF, oneTime: true)
             Out.line(env.t("cli.user.added", name, env.t("role." + role.rawValue)))
         }
     }
