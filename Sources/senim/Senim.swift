@@ -32,7 +32,7 @@ struct Senim: ParsableCommand {
             InitCommand.self, UserCommand.self, PasswdCommand.self, UICCommand.self, ClientCommand.self,
             ContactCommand.self, StockCommand.self, ReferralCommand.self, ReportCommand.self,
             BackupCommand.self, RestoreCommand.self, VerifyCommand.self, CompactCommand.self,
-            RekeyCommand.self, SalvageCommand.self, SyncCommand.self, NotesCommand.self, DemoCommand.self, TUICommand.self,
+            RekeyCommand.self, SalvageCommand.self, SyncCommand.self, NotesCommand.self, VoidCommand.self, DemoCommand.self, TUICommand.self,
             DoctorCommand.self, DevCommand.self,
         ])
 

@@ -7,7 +7,8 @@ import Testing
         ["init"], ["user"], ["user", "add"], ["user", "list"], ["user", "remove"], ["user", "reset"], ["passwd"], ["uic"],
         ["notes"], ["notes", "holders"], ["notes", "grant"], ["notes", "identity"], ["notes", "share"], ["notes", "accept"],
         ["client"], ["client", "add"], ["client", "find"], ["client", "show"], ["client", "list"], ["client", "duplicates"], ["client", "merge"],
-        ["contact"], ["contact", "add"], ["contact", "list"],
+        ["client", "unmerge"],
+        ["contact"], ["contact", "add"], ["contact", "list"], ["contact", "show"], ["contact", "correct"], ["void"],
         ["stock"], ["stock", "show"], ["stock", "receive"], ["stock", "transfer"], ["stock", "writeoff"],
         ["stock", "count"], ["stock", "confirm"],
         ["referral"], ["referral", "add"], ["referral", "update"], ["referral", "list"], ["referral", "note"], ["referral", "show"],
@@ -20,7 +21,7 @@ import Testing
         let r = try CLI.run(["--help"])
         #expect(r.status == 0)
         for c in ["init", "user", "passwd", "uic", "client", "contact", "stock", "referral", "report", "backup",
-                  "restore", "verify", "compact", "rekey", "salvage", "sync", "notes", "demo", "tui", "dev"] {
+                  "restore", "verify", "compact", "rekey", "salvage", "sync", "notes", "void", "demo", "tui", "dev"] {
             #expect(r.out.contains("\n  \(c) "), "--help does not list \(c)")
         }
         for code in ["0", "64", "65", "66", "70", "73", "74", "75", "77", "78"] {

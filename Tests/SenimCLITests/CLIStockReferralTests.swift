@@ -27,7 +27,7 @@ import Testing
         let transit = try #require(json["inTransit"] as? [[String: Any]])
         #expect(transit.count == 1)
         #expect(Set(transit[0].keys) == ["id", "item", "quantity", "from", "to", "sentAt"])
-        #expect(transit[0]["id"] as? String == transfer && transit[0]["to"] as? String == "almaty-mobile")
+        #expect((transit[0]["id"] as? String)?.hasPrefix(transfer) == true && transit[0]["to"] as? String == "almaty-mobile")
         // The mobile point's worker confirms with the short id; a second confirmation is refused.
         let confirm = try s.run(["stock", "confirm", String(transfer.prefix(8))], as: "timur")
         #expect(confirm.status == 0, "\(confirm)")
@@ -67,7 +67,7 @@ import Testing
                              "--note", "Проводить лично"], as: "aigerim")
         #expect(add.status == 0, "\(add)")
         let id = add.out.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(id.count == 32)
+        #expect((8...32).contains(id.count))
         #expect(try s.run(["referral", "add", "--client", "QQQQ111", "--service", "hiv-test"]).status == 65)
         #expect(try s.run(["referral", "add", "--client", "ANSE185", "--service", "spa"]).status == 65)
         #expect(try s.run(["referral", "update", String(id.prefix(8)), "--status", "accompanied"], as: "aigerim").status == 0)
@@ -90,7 +90,7 @@ import Testing
         #expect(otherText.status == 0 && !otherText.out.contains("тревога") && !otherText.out.lowercased().contains("confidential"))
         let history = try #require(psy["history"] as? [[String: Any]])
         #expect(history.count == 1 && history[0]["status"] as? String == "accompanied")
-        #expect(Set(history[0].keys) == ["id", "at", "author", "point", "status", "note"])
+        #expect(Set(history[0].keys) == ["id", "at", "author", "point", "status", "note", "voided"])
         // Listing and filters.
         let list = try s.run(["referral", "list", "--json"]).json()
         let refs = try #require(list["referrals"] as? [[String: Any]])

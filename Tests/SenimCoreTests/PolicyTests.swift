@@ -15,7 +15,7 @@ import SenimCore
             .viewReports: all, .viewInternalReports: coord, .exportReports: coord, .exportLineList: coord,
             .manageUsers: coord, .changeOwnPassphrase: all,
             .backup: coord, .restore: coord, .compact: coord, .rekey: coord, .verify: all, .sync: coord,
-            .syncExport: all,
+            .syncExport: all, .amendRecords: all, .unmergeClients: coord,
         ]
     }()
 

@@ -188,6 +188,13 @@ import SenimCore
         }
     }
 
+    @Test func controlDefinitionIsShared() {
+        for v: UInt32 in [0x00, 0x09, 0x0A, 0x1B, 0x7F, 0x85, 0x9B, 0xAD, 0x200B, 0x200D, 0x200E, 0x202E, 0x2066, 0x2028, 0xFEFF, 0xE0041] {
+            #expect(PrivacyGuard.isControlOrInvisible(Unicode.Scalar(v)!), "\(v)")
+        }
+        for c in "aЖқ7 .-🙂" { #expect(!c.unicodeScalars.contains(where: PrivacyGuard.isControlOrInvisible), "\(c)") }
+    }
+
     @Test func ordinaryUnicodeIsNotAControlCharacter() {
         for text in ["Қазақстан, Әлия, Ұлан", "café", "cafe\u{0301}", "ёлка", "🙂 10 шт", "№ 5", "«стандарт» — 2 шт"] {
             #expect(PrivacyGuard.check(text) == nil, "\(text)")

@@ -142,6 +142,10 @@ enum LedgerDigest {
                 + "conflict=\(r.conflict) notes=\(r.confidentialNotes.count) [\(hist.joined(separator: ","))]")
         }
         for (name, role) in l.users.sorted(by: { $0.key < $1.key }) { out.append("user \(name) \(role.rawValue)") }
+        for (target, h) in l.amendments.sorted(by: { $0.key < $1.key }) {
+            out.append("amend \(target) \(h.original?.id.description ?? "waiting") voided=\(h.voided) "
+                + h.changes.map { "\($0.id)@\($0.at):\($0.reason.rawValue)" }.joined(separator: ","))
+        }
         return out
     }
 }

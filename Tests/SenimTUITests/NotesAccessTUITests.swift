@@ -124,6 +124,30 @@ import Testing
         #expect(!d.model.users.accounts.contains { $0.name == "dana" })
     }
 
+    @Test func aCoordinatorResetsAPassphraseToAOneTimeOne() {
+        var d = Driver()
+        d.login("bolat")
+        d.press(.function(7))
+        let i = d.model.users.accounts.firstIndex { $0.name == "aigerim" }!
+        d.press(Array(repeating: Key.down, count: i) + [.function(4)])
+        guard case .form(let f)? = d.model.dialog, f.kind == .resetPassphrase("aigerim") else { Issue.record("no reset form"); return }
+        d.type("aigerim-once"); d.press(.tab); d.type("aigerim-once"); d.press(.enter)
+        #expect(d.effects.contains(.resetPassphrase("aigerim", passphrase: "aigerim-once", force: false)))
+        #expect(d.store.oneTime.contains("aigerim") && d.model.status?.message.key == "tui.users.reset")
+        // The last notes holder: a warning first, and only "yes" resets with force.
+        let j = d.model.users.accounts.firstIndex { $0.name == "dana" }!
+        d.press([.home] + Array(repeating: Key.down, count: j) + [.function(4)])
+        d.type("dana-once-1"); d.press(.tab); d.type("dana-once-1"); d.press(.enter)
+        guard case .confirm(let c)? = d.model.dialog else { Issue.record("no warning"); return }
+        #expect(c.lines.contains { $0.key == "tui.users.lastHolder" } && !c.yesFocused)
+        d.press(.enter)
+        #expect(d.store.notesHolders.contains("dana") && !d.store.oneTime.contains("dana"))
+        // Your own passphrase is changed with F3, not reset.
+        let me = d.model.users.accounts.firstIndex { $0.name == "bolat" }!
+        d.press([.home] + Array(repeating: Key.down, count: me) + [.function(4)])
+        #expect(d.model.dialog == nil && d.model.status?.message.key == "tui.users.resetSelf")
+    }
+
     @Test func onlyPsychologistsReachNotesAccess() {
         for user in ["aigerim", "bolat"] {
             var d = Driver()

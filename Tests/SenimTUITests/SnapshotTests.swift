@@ -10,7 +10,7 @@ import Testing
     static let screens = [
         "unlock", "unlock-wrong", "home", "home-coordinator", "home-psychologist",
         "contact-empty", "contact-filled", "contact-new-client", "contact-builder", "contact-note-iin",
-        "clients", "client-card", "referrals", "referral-detail-psychologist", "referral-update-form",
+        "clients", "client-card", "client-card-corrected", "void-confirm", "contact-large-confirm", "referrals", "referral-detail-psychologist", "referral-update-form",
         "stock-levels", "stock-movements", "stock-transit", "stock-receive-form",
         "reports", "users", "user-remove-confirm", "settings", "help-contact", "quit-confirm", "too-small",
         "first-login", "notes-access", "notes-grant-confirm",
@@ -41,6 +41,13 @@ import Testing
             d.login(); d.press(.function(3))
         case "client-card":
             d.login(); d.press(.function(3)); d.press(.char("/")); d.type("MAIV"); d.press([.enter, .enter])
+        case "client-card-corrected":
+            d.login(); CorrectionFlowTests.logContact(&d, syringes: 100); CorrectionFlowTests.openCard(&d)
+            d.press(.char("e")); d.press(Array(repeating: Key.pageDown, count: 9)); d.press(.function(2))
+        case "void-confirm":
+            d.login(); CorrectionFlowTests.openCard(&d); d.press(.char("x")); d.press(.function(2))
+        case "contact-large-confirm":
+            d.login(); CorrectionFlowTests.logContact(&d, syringes: 250)
         case "referrals":
             d.login(); d.press(.function(4)); d.press(.function(4))
         case "referral-detail-psychologist":

@@ -20,6 +20,8 @@ public struct Catalogue: Sendable, Hashable {
         public var needleOrSyringe: Bool?
         /// Below this many at a site, the item shows as low stock.
         public var lowStock: Int?
+        /// More than this in one contact is unusual: the TUI asks, the CLI wants `--confirm-large`.
+        public var usualMaximum: Int?
         public var isNeedleOrSyringe: Bool { needleOrSyringe ?? false }
     }
 
@@ -52,6 +54,10 @@ public struct Catalogue: Sendable, Hashable {
         public var maxQuantityPerContact: Int
         /// More than this in one stock movement is refused as absurd.
         public var maxQuantityPerMovement: Int
+        /// Days during which workers and psychologists may correct or void their own records
+        /// (coordinators: always). Absent: 7.
+        public var correctionWindowDays: Int?
+        public var correctionWindow: Int { correctionWindowDays ?? 7 }
     }
 
     public var items: [Item]
@@ -148,12 +154,19 @@ public struct Catalogue: Sendable, Hashable {
             if let l = it.lowStock, l < 0 {
                 throw ConfigError(file: file, field: "items[\(i)].lowStock", problem: "must not be negative")
             }
+            if let u = it.usualMaximum, u < 1 || u > limits.maxQuantityPerContact {
+                throw ConfigError(file: file, field: "items[\(i)].usualMaximum",
+                                  problem: "must be between 1 and limits.maxQuantityPerContact (\(limits.maxQuantityPerContact))")
+            }
         }
         for (i, s) in services.enumerated() { try checkNames(s.names, "services[\(i)].names") }
         for (i, s) in contactTypes.enumerated() { try checkNames(s.names, "contactTypes[\(i)].names") }
         for (i, s) in overdoseOutcomes.enumerated() { try checkNames(s.names, "overdoseOutcomes[\(i)].names") }
         guard limits.maxQuantityPerContact > 0, limits.maxQuantityPerMovement > 0 else {
             throw ConfigError(file: file, field: "limits", problem: "limits must be positive")
+        }
+        if let w = limits.correctionWindowDays, !(0...366).contains(w) {
+            throw ConfigError(file: file, field: "limits.correctionWindowDays", problem: "must be 0…366 days")
         }
         var keys = Set<String>()
         for (i, p) in packs.enumerated() {

@@ -28,16 +28,7 @@ public enum EventCodec {
             w.u8(1); w.string(u.code)
         case .contactLogged(let c):
             w.u8(2)
-            w.string(c.client.code)
-            w.string(c.type)
-            w.varint(UInt64(c.items.count))
-            for l in c.items { w.string(l.item); w.int(Int64(l.quantity)) }
-            w.varint(UInt64(c.services.count))
-            for s in c.services { w.string(s) }
-            w.optionalString(c.overdose)
-            w.optionalString(c.note)
-            w.varint(UInt64(c.packs.count))
-            for p in c.packs { w.string(p) }
+            encodeContact(c, into: &w)
         case .stockReceived(let r):
             w.u8(3); w.string(r.item); w.int(Int64(r.quantity)); w.optionalString(r.lot)
             if let x = r.expires { w.u8(1); w.int(Int64(x)) } else { w.u8(0) }
@@ -66,7 +57,47 @@ public enum EventCodec {
             w.u8(12); w.string(name); w.string(role.rawValue)
         case .userRemoved(let name):
             w.u8(13); w.string(name)
+        case .contactCorrected(let c):
+            w.u8(20); w.fixed64(c.target.high); w.fixed64(c.target.low)
+            encodeContact(c.contact, into: &w)
+            w.string(c.reason.rawValue); w.optionalString(c.note)
+        case .recordVoided(let v):
+            w.u8(21); w.fixed64(v.target.high); w.fixed64(v.target.low)
+            w.string(v.reason.rawValue); w.optionalString(v.note)
+        case .clientUnmerged(let u):
+            w.u8(22); w.string(u.code)
         }
+    }
+
+    private static func encodeContact(_ c: Contact, into w: inout BinaryWriter) {
+        w.string(c.client.code)
+        w.string(c.type)
+        w.varint(UInt64(c.items.count))
+        for l in c.items { w.string(l.item); w.int(Int64(l.quantity)) }
+        w.varint(UInt64(c.services.count))
+        for s in c.services { w.string(s) }
+        w.optionalString(c.overdose)
+        w.optionalString(c.note)
+        w.varint(UInt64(c.packs.count))
+        for p in c.packs { w.string(p) }
+    }
+
+    /// A whole contact body (kinds 2 and 20), through the one contact decoder.
+    private static func contactValue(_ r: inout BinaryReader) throws(CodecError) -> Contact {
+        var f = ContactFields()
+        try decodeContact(from: &r, into: &f)
+        let reader = r
+        return Contact(
+            client: UIC(normalised: r.text(f.client)), type: r.text(f.type),
+            items: zip(f.items, f.quantities).map { ItemQuantity(item: reader.text($0), quantity: $1) },
+            services: f.services.map { reader.text($0) }, overdose: f.overdose.map { reader.text($0) },
+            note: f.note.map { reader.text($0) }, packs: f.packs.map { reader.text($0) })
+    }
+
+    private static func amendReason(_ r: inout BinaryReader) throws(CodecError) -> AmendReason {
+        let rs = try r.string("reason", max: 32)
+        guard let reason = AmendReason(rawValue: rs) else { throw .badTag(field: "reason", value: rs.count) }
+        return reason
     }
 
     public static func decode(_ bytes: [UInt8]) throws(CodecError) -> Event {
@@ -161,14 +192,7 @@ public enum EventCodec {
         case 1:
             body = .clientRegistered(UIC(normalised: r.text(try decodeRegistration(from: &r))))
         case 2:
-            var f = ContactFields()
-            try decodeContact(from: &r, into: &f)
-            let reader = r
-            body = .contactLogged(Contact(
-                client: UIC(normalised: r.text(f.client)), type: r.text(f.type),
-                items: zip(f.items, f.quantities).map { ItemQuantity(item: reader.text($0), quantity: $1) },
-                services: f.services.map { reader.text($0) }, overdose: f.overdose.map { reader.text($0) },
-                note: f.note.map { reader.text($0) }, packs: f.packs.map { reader.text($0) }))
+            body = .contactLogged(try contactValue(&r))
         case 3:
             let item = try r.string("item", max: 256)
             let q = try r.int32("quantity")
@@ -215,6 +239,17 @@ public enum EventCodec {
             body = .userAdded(name: name, role: role)
         case 13:
             body = .userRemoved(name: try r.string("name", max: 256))
+        case 20:
+            let target = EventID(high: try r.fixed64(), low: try r.fixed64())
+            let contact = try contactValue(&r)
+            let reason = try amendReason(&r)
+            body = .contactCorrected(ContactCorrection(target: target, contact: contact, reason: reason, note: try r.optionalString("note")))
+        case 21:
+            let target = EventID(high: try r.fixed64(), low: try r.fixed64())
+            let reason = try amendReason(&r)
+            body = .recordVoided(VoidRecord(target: target, reason: reason, note: try r.optionalString("note")))
+        case 22:
+            body = .clientUnmerged(UIC(normalised: try r.string("uic", max: 64)))
         default:
             throw .badTag(field: "kind", value: Int(h.kind))
         }

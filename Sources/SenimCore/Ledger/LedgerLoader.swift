@@ -32,6 +32,10 @@ public struct LedgerLoader {
     private var touchSink: UInt64 = 0
     /// The key of the last event accepted (applied or staged).
     private var lastKey: (at: Timestamp, id: EventID)?
+    /// A correction or void was read: `finish` refolds with every one of them known before the
+    /// records they amend (streaming cannot know them in time), so a corrected record is
+    /// applied once, as corrected, in its own place.
+    private var amendmentsSeen = false
 
     /// Parsed and resolved contacts not yet applied (always empty between calls).
     private let stage = Stage()
@@ -184,13 +188,13 @@ public struct LedgerLoader {
     public mutating func finish() -> LedgerState {
         flush()
         var result: LedgerState
-        if late.isEmpty {
+        if late.isEmpty && !amendmentsSeen {
             result = state
         } else {
             late = Self.sortedUnique(late)
             let unseen = late.filter { !seen($0.at, $0.id) }
             late = unseen
-            result = late.isEmpty ? state : refold()
+            result = late.isEmpty && !amendmentsSeen ? state : refold()
         }
         result.settle()
         state = initial
@@ -199,6 +203,7 @@ public struct LedgerLoader {
         skipped = []
         late = []
         lastKey = nil
+        amendmentsSeen = false
         siteCache = IdCache()
         authorCache = IdCache()
         typeCache = IdCache()
@@ -223,13 +228,15 @@ public struct LedgerLoader {
     }
 
     private mutating func general(_ e: Event) {
+        if e.body.amendTarget != nil { amendmentsSeen = true }
         switch place(e.at, e.id) {
         case .apply:
             resolveClients()   // client indices follow event order
             // Staged contacts must go first when this event touches what they change (the
             // contact list, stock levels, discrepancies); referrals, merges and users don't.
             switch e.body {
-            case .contactLogged, .stockReceived, .stockTransferred, .stockTransferReceived, .stockWrittenOff, .stockCounted:
+            case .contactLogged, .stockReceived, .stockTransferred, .stockTransferReceived, .stockWrittenOff, .stockCounted,
+                 .contactCorrected, .recordVoided, .clientUnmerged:
                 flush()
             case .clientRegistered, .referralIssued, .referralUpdated, .referralNoteAdded, .clientsMerged, .userAdded, .userRemoved:
                 break
@@ -237,7 +244,9 @@ public struct LedgerLoader {
             state.apply(e)
             lastKey = (e.at, e.id)
             switch e.body {
-            case .contactLogged: break   // the contact record is enough to refold it
+            case .contactLogged:
+                // The contact record is enough to refold it, unless a void kept it out.
+                if state.amendments[e.id]?.voided == true { others.append(e) }
             case .clientRegistered(let u):
                 registrations.append(Registration(id: e.id, at: e.at, client: state.clientIndex[u]!,
                                                   site: state.sites.lookup(e.site)!))
@@ -425,6 +434,13 @@ public struct LedgerLoader {
         return out
     }
 
+    /// The contact at `index` of `l` as an event (for a refold that must apply its correction).
+    private static func event(_ l: LedgerState, _ index: Int) -> Event {
+        let c = l.contacts[index]
+        return Event(id: c.id, at: c.at, author: l.workers[c.worker], device: DeviceID(0), site: l.sites[c.site],
+                     body: .contactLogged(l.contactContent(index) ?? Contact(client: l.clients[Int(c.client)].uic, type: "")))
+    }
+
     /// True if an event with this exact key was applied or kept already.
     private func seen(_ at: Timestamp, _ id: EventID) -> Bool {
         func search<T>(_ a: [T], _ key: (T) -> (Timestamp, EventID)) -> Bool {
@@ -446,6 +462,9 @@ public struct LedgerLoader {
         let old = state
         var s = initial
         s.reserve(old.contacts.count + others.count + late.count)
+        if amendmentsSeen {
+            for list in [others, skipped, late] { for e in list where e.body.amendTarget != nil { s.register(e) } }
+        }
         var remapSite = [Int32](repeating: -1, count: old.sites.count)
         var remapItem = [Int32](repeating: -1, count: old.items.count)
         var remapService = [Int32](repeating: -1, count: old.services.count)
@@ -484,6 +503,11 @@ public struct LedgerLoader {
                 let c = old.contacts[ic]
                 ic += 1
                 if skip { continue }
+                if !s.amendments.isEmpty, s.amendments[c.id] != nil {
+                    // Corrected or voided: applied from the record as first written.
+                    s.apply(old.amendments[c.id]?.original ?? Self.event(old, ic - 1))
+                    continue
+                }
                 let site = map(&remapSite, c.site, { s.sites.intern($0) }, old.sites)
                 let client: Int32
                 if remapClient[Int(c.client)] >= 0 {

@@ -32,6 +32,10 @@ public struct LedgerState: Sendable {
     var referralRecords: [ReferralRecord] = []
     var referralPosition: [EventID: Int32] = [:]
     public private(set) var users: [String: Role] = [:]
+    /// Corrections and voids by the record they amend, including those whose record has not
+    /// arrived yet (they apply when it does). Folding reads them before the records they amend,
+    /// so a corrected record is applied once, as its latest correction says, at its own time.
+    public private(set) var amendments: [EventID: AmendmentHistory] = [:]
     public private(set) var eventCount = 0
     /// The key of the last event applied (fold order); `append` needs events after it.
     public private(set) var last: (at: Timestamp, id: EventID)?
@@ -150,12 +154,15 @@ public struct LedgerState: Sendable {
 
     /// Applies an event that folds after everything applied so far. Returns false (and
     /// changes nothing) if it does not: the caller must refold with `fold`.
+    /// A correction or a void also returns false: the record it amends may already be folded,
+    /// and a refold applies it in that record's place (corrections are rare; see docs/performance.md).
     @discardableResult
     public mutating func append(_ e: Event) -> Bool {
         if let last {
             if e.id == last.id { return true }
             guard last.at < e.at || (last.at == e.at && last.id < e.id) else { return false }
         }
+        if e.body.amendTarget != nil { return false }
         applyInOrder(e)
         return true
     }
@@ -172,6 +179,21 @@ public struct LedgerState: Sendable {
         eventCount += 1
         last = (e.at, e.id)
         let site = sites.intern(e.site)
+        if !amendments.isEmpty, amendments[e.id] != nil, e.body.isVoidable {
+            let h = noteOriginal(e)
+            if h.voided {
+                // A voided record leaves stock, contacts and referrals as if it never happened;
+                // a voided status change stays in the referral's history, marked.
+                if case .referralUpdated(let u) = e.body {
+                    if referrals[u.referral] == nil { pendingUpdates[u.referral, default: []].append(e) } else { applyReferralEvent(e, voided: true) }
+                }
+                return
+            }
+            if case .contactLogged(let c) = e.body {
+                applyContact(e, h.latest ?? c, site: site)
+                return
+            }
+        }
         switch e.body {
         case .clientRegistered(let uic):
             _ = client(uic, at: e.at, site: site)
@@ -221,13 +243,12 @@ public struct LedgerState: Sendable {
             let item = items.intern(c.item)
             let current = levelIfAny(site, item)?.level ?? 0
             let delta = Int64(c.counted) - current
-            if delta < 0 {
-                update(site, item) { lvl in
-                    lvl.level += delta
-                    Self.consumeLots(&lvl, -delta)
-                }
-            } else {
-                update(site, item) { $0.level += delta }
+            // A stocktake settles the item's earlier discrepancies (they stay in `discrepancies`).
+            update(site, item) { lvl in
+                lvl.level += delta
+                if delta < 0 { Self.consumeLots(&lvl, -delta) }
+                lvl.discrepancies = 0
+                lvl.shortfall = 0
             }
             movements.append(StockMovement(id: e.id, at: e.at, site: site, item: item, kind: .adjusted,
                                            delta: delta, reason: nil, author: workers.intern(e.author)))
@@ -243,14 +264,14 @@ public struct LedgerState: Sendable {
             referralRecords.append(record)
             referralOrder.append(e.id)
             if let waiting = pendingUpdates.removeValue(forKey: e.id) {
-                for w in waiting { applyReferralEvent(w) }
+                for w in waiting { applyReferralEvent(w, voided: amendments[w.id]?.voided ?? false) }
             }
         case .referralUpdated(let u):
             if referrals[u.referral] == nil { pendingUpdates[u.referral, default: []].append(e); break }
-            applyReferralEvent(e)
+            applyReferralEvent(e, voided: false)
         case .referralNoteAdded(let n):
             if referrals[n.referral] == nil { pendingUpdates[n.referral, default: []].append(e); break }
-            applyReferralEvent(e)
+            applyReferralEvent(e, voided: false)
         case .clientsMerged(let from, let into):
             let a = client(from, at: e.at, site: site)
             let b = client(into, at: e.at, site: site)
@@ -260,24 +281,62 @@ public struct LedgerState: Sendable {
             users[name] = role
         case .userRemoved(let name):
             users[name] = nil
+        case .contactCorrected, .recordVoided:
+            register(e)   // `fold` registered it already; `append` never gets here
+        case .clientUnmerged(let uic):
+            let i = client(uic, at: e.at, site: site)
+            clients[Int(i)].mergedInto = nil
         }
     }
 
-    private mutating func applyReferralEvent(_ e: Event) {
+    /// Files a correction or void under its target (once per event id, in fold order).
+    mutating func register(_ e: Event) {
+        guard let target = e.body.amendTarget else { return }
+        let change: Amendment
+        switch e.body {
+        case .contactCorrected(let c):
+            change = Amendment(id: e.id, at: e.at, author: e.author, site: e.site, reason: c.reason, note: c.note, correction: c.contact)
+        case .recordVoided(let v):
+            change = Amendment(id: e.id, at: e.at, author: e.author, site: e.site, reason: v.reason, note: v.note, correction: nil)
+        default:
+            return
+        }
+        var h = amendments[target] ?? AmendmentHistory(target: target, original: nil, changes: [])
+        guard !h.changes.contains(where: { $0.id == change.id }) else { return }
+        let k = h.changes.firstIndex { ($0.at, $0.id) > (change.at, change.id) } ?? h.changes.count
+        h.changes.insert(change, at: k)
+        amendments[target] = h
+    }
+
+    /// Keeps the record as first written beside its corrections; returns its history.
+    private mutating func noteOriginal(_ e: Event) -> AmendmentHistory {
+        var h = amendments[e.id]!
+        if h.original == nil {
+            h.original = e
+            amendments[e.id] = h
+        }
+        return h
+    }
+
+    private mutating func applyReferralEvent(_ e: Event, voided: Bool) {
         switch e.body {
         case .referralUpdated(let u):
             guard var r = referrals[u.referral] else { return }
-            let base = u.basedOn ?? r.history.last?.id ?? r.id
-            if r.history.contains(where: { ($0.basedOn ?? r.id) == base && $0.id != e.id }) { r.conflict = true }
+            let base = u.basedOn ?? r.history.last(where: { !$0.voided })?.id ?? r.id
+            if !voided, r.history.contains(where: { !$0.voided && ($0.basedOn ?? r.id) == base && $0.id != e.id }) { r.conflict = true }
             r.history.append(ReferralChange(id: e.id, at: e.at, author: e.author, site: e.site,
-                                            status: u.status, note: u.note, basedOn: base))
+                                            status: u.status, note: u.note, basedOn: base, voided: voided))
             // Rule (docs/sync.md): among the changes no other change is based on (the heads),
             // the one latest in fold order decides. A change made after seeing another wins
-            // over it even when its author's clock was behind.
-            let superseded = Set(r.history.compactMap(\.basedOn))
-            if let head = r.history.last(where: { !superseded.contains($0.id) }) {
+            // over it even when its author's clock was behind. Voided changes count for nothing.
+            let live = r.history.filter { !$0.voided }
+            let superseded = Set(live.compactMap(\.basedOn))
+            if let head = live.last(where: { !superseded.contains($0.id) }) {
                 r.status = head.status
                 r.statusAt = head.at
+            } else {
+                r.status = .issued
+                r.statusAt = r.issuedAt
             }
             referrals[u.referral] = r
             if let k = referralPosition[u.referral] { referralRecords[Int(k)] = r }

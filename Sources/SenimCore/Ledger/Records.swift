@@ -93,6 +93,8 @@ public struct ReferralChange: Sendable, Hashable {
     public var status: ReferralStatus
     public var note: String?
     public var basedOn: EventID?
+    /// Cancelled by a void: kept in the history, counts for nothing.
+    public var voided: Bool = false
 }
 
 public struct ReferralRecord: Sendable, Hashable {
@@ -113,4 +115,64 @@ public struct ReferralRecord: Sendable, Hashable {
     /// Sealed confidential notes; only a psychologist's store session can open them.
     public var confidentialNotes: [ConfidentialNote]
     public var confidentialNoteTimes: [Timestamp]
+}
+
+/// One correction or void of a record.
+public struct Amendment: Sendable, Hashable {
+    public var id: EventID
+    public var at: Timestamp
+    public var author: String
+    public var site: String
+    public var reason: AmendReason
+    public var note: String?
+    /// The corrected content of a contact; nil for a void.
+    public var correction: Contact?
+    public var isVoid: Bool { correction == nil }
+}
+
+/// A record's corrections and voids, beside the record as first written.
+public struct AmendmentHistory: Sendable, Hashable {
+    public var target: EventID
+    /// The record as first written (nil while its corrections wait for it to arrive).
+    public var original: Event?
+    /// Corrections and voids in fold order (time, then event id).
+    public var changes: [Amendment]
+    /// A void anywhere cancels the record, whatever corrections came before or after it.
+    public var voided: Bool { changes.contains { $0.isVoid } }
+    /// The latest correction in fold order: what the record now says (nil if never corrected).
+    public var latest: Contact? { changes.last(where: { !$0.isVoid })?.correction }
+}
+
+/// A record as a correction or void sees it: who wrote it, when, where, what it is now.
+public struct AmendTarget: Sendable, Hashable {
+    public var id: EventID
+    public var at: Timestamp
+    public var author: String
+    public var site: String
+    /// The record's event kind (`EventBody.kindName`).
+    public var kind: String
+    /// The action its author needed (the policy lets non-coordinators amend only what they may write).
+    public var action: Action
+    public var voidable: Bool
+    public var voided: Bool
+    /// For a contact: what it says now (after its latest correction).
+    public var contact: Contact?
+
+    public init(id: EventID, at: Timestamp, author: String, site: String, kind: String, action: Action,
+                voidable: Bool, voided: Bool, contact: Contact?) {
+        self.id = id
+        self.at = at
+        self.author = author
+        self.site = site
+        self.kind = kind
+        self.action = action
+        self.voidable = voidable
+        self.voided = voided
+        self.contact = contact
+    }
+
+    public init(_ e: Event, voided: Bool, contact: Contact?) {
+        self.init(id: e.id, at: e.at, author: e.author, site: e.site, kind: e.body.kindName,
+                  action: Policy.action(for: e.body), voidable: e.body.isVoidable, voided: voided, contact: contact)
+    }
 }

@@ -49,6 +49,13 @@ public enum EventBody: Hashable, Sendable {
     case clientsMerged(from: UIC, into: UIC)
     case userAdded(name: String, role: Role)
     case userRemoved(name: String)
+    /// Replaces the content of an earlier contact (the target); the latest correction in fold
+    /// order wins, and the contact keeps its original time, site and author.
+    case contactCorrected(ContactCorrection)
+    /// Cancels an earlier contact, stock movement or referral status change (the target).
+    case recordVoided(VoidRecord)
+    /// Undoes the merge of this code into another one.
+    case clientUnmerged(UIC)
 
     /// A short stable name per kind (used in listings, docs and tests).
     public var kindName: String {
@@ -66,6 +73,9 @@ public enum EventBody: Hashable, Sendable {
         case .clientsMerged: "clients-merged"
         case .userAdded: "user-added"
         case .userRemoved: "user-removed"
+        case .contactCorrected: "contact-corrected"
+        case .recordVoided: "record-voided"
+        case .clientUnmerged: "client-unmerged"
         }
     }
 }
@@ -219,8 +229,65 @@ extension Event {
         case .stockReceived(let r): r.lot.map { [$0] } ?? []
         case .referralIssued(let r): r.note.map { [$0] } ?? []
         case .referralUpdated(let u): u.note.map { [$0] } ?? []
+        case .contactCorrected(let c): [c.contact.note, c.note].compactMap { $0 }
+        case .recordVoided(let v): v.note.map { [$0] } ?? []
         case .userAdded(let name, _), .userRemoved(let name): [name]
         default: []
+        }
+    }
+}
+
+/// Why a record was corrected or voided (the reason every correction carries).
+public enum AmendReason: String, CaseIterable, Hashable, Sendable {
+    case mistake
+    case duplicate
+    case wrongClient = "wrong-client"
+    case test
+    case other
+}
+
+/// The whole corrected content of a contact: a correction replaces every field, so the
+/// latest one alone says what the contact now is.
+public struct ContactCorrection: Hashable, Sendable {
+    public var target: EventID
+    public var contact: Contact
+    public var reason: AmendReason
+    public var note: String?
+    public init(target: EventID, contact: Contact, reason: AmendReason = .mistake, note: String? = nil) {
+        self.target = target
+        self.contact = contact
+        self.reason = reason
+        self.note = note
+    }
+}
+
+public struct VoidRecord: Hashable, Sendable {
+    public var target: EventID
+    public var reason: AmendReason
+    public var note: String?
+    public init(target: EventID, reason: AmendReason, note: String? = nil) {
+        self.target = target
+        self.reason = reason
+        self.note = note
+    }
+}
+
+extension EventBody {
+    /// The record a correction or void is about (nil for every other kind).
+    public var amendTarget: EventID? {
+        switch self {
+        case .contactCorrected(let c): c.target
+        case .recordVoided(let v): v.target
+        default: nil
+        }
+    }
+
+    /// Kinds a void may cancel: contacts, stock movements (not transfer confirmations) and
+    /// referral status changes.
+    public var isVoidable: Bool {
+        switch self {
+        case .contactLogged, .stockReceived, .stockTransferred, .stockWrittenOff, .stockCounted, .referralUpdated: true
+        default: false
         }
     }
 }

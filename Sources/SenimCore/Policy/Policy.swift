@@ -10,6 +10,9 @@ public enum Action: String, CaseIterable, Sendable, Hashable {
     /// Show this store's sync identity and export a sync bundle to a trusted peer (outreach
     /// laptops send their work in). Trusting peers and importing bundles stay `.sync`.
     case syncExport
+    /// Correct or void a record; whose records and how old is decided by `Policy.mayAmend`.
+    case amendRecords
+    case unmergeClients
 }
 
 /// Who may do what. Coordinators manage users, stock corrections and exports; only peer
@@ -19,11 +22,11 @@ public enum Policy {
         switch action {
         case .logContact, .registerClient, .viewClients, .viewStock, .confirmTransfer,
              .issueReferral, .updateReferral, .viewReferrals, .viewReports, .changeOwnPassphrase, .verify,
-             .syncExport:
+             .syncExport, .amendRecords:
             return true
         case .readConfidentialNotes, .writeConfidentialNotes:
             return role == .psychologist
-        case .mergeClients, .receiveStock, .transferStock, .writeOffStock, .countStock,
+        case .mergeClients, .unmergeClients, .receiveStock, .transferStock, .writeOffStock, .countStock,
              .viewInternalReports, .exportReports, .exportLineList, .manageUsers,
              .backup, .restore, .compact, .rekey, .sync:
             return role == .coordinator
@@ -50,6 +53,24 @@ public enum Policy {
         case .referralNoteAdded: .writeConfidentialNotes
         case .clientsMerged: .mergeClients
         case .userAdded, .userRemoved: .manageUsers
+        case .contactCorrected, .recordVoided: .amendRecords
+        case .clientUnmerged: .unmergeClients
+        }
+    }
+
+    /// Who may correct or void `target`: a coordinator any record at any time; anyone else
+    /// only their own records, of a kind their role may write, at most `windowDays` days
+    /// after the record's time. Throws a message naming the reason.
+    public static func requireAmend(role: Role, user: String, target: AmendTarget, now: Timestamp,
+                                    windowDays: Int) throws(Message) {
+        try require(role, .amendRecords)
+        if role == .coordinator { return }
+        guard allows(role, target.action) else {
+            throw Message("policy.amend.kind", role.rawValue, target.kind)
+        }
+        guard target.author == user else { throw Message("policy.amend.notOwn", target.author) }
+        guard now - target.at <= Timestamp(windowDays) * 86_400 else {
+            throw Message("policy.amend.tooOld", String(windowDays))
         }
     }
 }

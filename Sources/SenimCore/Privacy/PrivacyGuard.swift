@@ -55,6 +55,13 @@ public enum PrivacyGuard {
         if let text, let f = check(text) { throw f.message }
     }
 
+    /// Whether a character is one no text field may hold (C0, DEL, C1, format characters such as
+    /// bidi overrides and zero-width ones, line and paragraph separators): the one definition,
+    /// for output escaping as well.
+    public static func isControlOrInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        ControlCharacters.isRefused(scalar)
+    }
+
     /// What a message may repeat of a value the user typed (an unknown id, code or period):
     /// the value itself, or only its mask when it holds an identifier.
     public static func echo(_ value: String) -> String {

@@ -101,7 +101,7 @@ struct SyntheticGenerator {
     private var future: [Int: [Event]] = [:]
     private var merges: [Int: [(from: Int, into: Int)]] = [:]
     private var summary = SyntheticSummary()
-    private var kindCounts = [Int](repeating: 0, count: 13)
+    private var kindCounts = [Int](repeating: 0, count: 16)
 
     // Catalogue-derived.
     private var itemCount = 0
@@ -439,7 +439,8 @@ struct SyntheticGenerator {
         if !buffer.isEmpty { try batch(&buffer) }
         let kinds = ["client-registered", "contact-logged", "stock-received", "stock-transferred",
                      "stock-transfer-received", "stock-written-off", "stock-counted", "referral-issued",
-                     "referral-updated", "referral-note-added", "clients-merged", "user-added", "user-removed"]
+                     "referral-updated", "referral-note-added", "clients-merged", "user-added", "user-removed",
+                     "contact-corrected", "record-voided", "client-unmerged"]
         for (k, n) in zip(kinds, kindCounts) where n > 0 { summary.counts[k] = n }
         return summary
     }
@@ -487,6 +488,9 @@ struct SyntheticGenerator {
         case .clientsMerged: 10
         case .userAdded: 11
         case .userRemoved: 12
+        case .contactCorrected: 13
+        case .recordVoided: 14
+        case .clientUnmerged: 15
         }
         kindCounts[k] += 1
     }

@@ -16,6 +16,9 @@ public enum Draft: Hashable, Sendable {
     case updateReferral(EventID, status: ReferralStatus, note: String?)
     /// The plaintext is sealed by the runtime through the backend, never stored as is.
     case confidentialNote(EventID, text: String)
+    /// A correction of a contact: the form's content replaces the contact's.
+    case correctContact(EventID, ContactDraft)
+    case void(EventID, reason: AmendReason, note: String?)
     /// Two codes are the same person; `into` survives.
     case merge(from: UIC, into: UIC)
 
@@ -64,6 +67,17 @@ public enum Draft: Hashable, Sendable {
             return [try v.issueReferral(client: client, service: service, due: due, note: note, ctx: ctx, known: known)]
         case .updateReferral(let id, let status, let note):
             return [try v.updateReferral(ledger.referrals[id], idText: id.short, status: status, note: note, ctx: ctx)]
+        case .correctContact(let id, let d):
+            let input = Validator.ContactInput(
+                client: d.client, type: d.type, packs: [], items: d.items.map { ($0.item, Int($0.quantity)) },
+                services: d.services, overdose: d.overdose, note: d.note)
+            return try v.correctContact(ledger.amendTarget(id), idText: ShortIDs.short(id, among: ledger.recordIDs), input: input,
+                                        packs: d.packs, reason: .mistake, note: nil, ctx: ctx, known: known,
+                                        nearDuplicates: { v.formula.nearDuplicates(of: $0, among: ledger.clientIndex.keys) },
+                                        newClient: d.newClient)
+        case .void(let id, let reason, let note):
+            return [try v.void(ledger.amendTarget(id), idText: ShortIDs.short(id, among: ledger.recordIDs), reason: reason,
+                               note: note, ctx: ctx)]
         case .confidentialNote(let id, let text):
             return [try v.confidentialNote(ledger.referrals[id], idText: id.short, plaintext: text, ctx: ctx, seal: seal)]
         case .merge(let from, let into):

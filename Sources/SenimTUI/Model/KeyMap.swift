@@ -14,6 +14,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case prevPeriod, nextPeriod, periodKind, typePeriod, export
     case addUser, removeUser, passphrase, resetPassphrase, grant
     case refer, duplicates, merge, swapSides, nextPanel, prevPanel, breakdown, rekey
+    case edit, void
 
     public var name: String { rawValue }
 }
@@ -116,6 +117,8 @@ public enum KeyMap {
                 Binding([.char("/")], .search, inField: false, onBar: false),
                 Binding([.function(2)], .contactFor),
                 Binding([.function(3)], .referFor),
+                Binding([.char("e")], .edit, inField: false, onBar: false),
+                Binding([.char("x"), .delete], .void, inField: false, onBar: false),
             ]
             if role.map({ Policy.allows($0, .mergeClients) }) ?? false { b.append(Binding([.function(4)], .duplicates)) }
             b += lists
@@ -148,6 +151,7 @@ public enum KeyMap {
                 Binding([.function(6)], .arrived),
                 Binding([.function(7), .tab], .nextTab),
             ]
+            if coordinator { b.append(Binding([.char("x"), .delete], .void, onBar: false)) }
             if coordinator { b.append(Binding([.function(8)], .nextSite)) }
             b += lists
         case .reports:

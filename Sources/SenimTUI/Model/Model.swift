@@ -147,6 +147,10 @@ public struct ContactForm: Hashable, Sendable {
     public var note = TextField(maxLength: 2000)
     public var itemCursor = 0
     public var serviceCursor = 0
+    /// Set while the form edits an existing contact: saving records a correction of it.
+    public var correcting: EventID?
+    /// The user confirmed quantities above the usual maximum for this save.
+    public var confirmedLarge = false
     /// Set once the worker moves to an item: digits then type its quantity instead of adding
     /// packs. `typingQuantity` is set after the first digit, so the next ones append.
     public var itemPicked = false
@@ -180,6 +184,8 @@ public struct ClientsState: Hashable, Sendable {
     /// The open client card, if any, and its scroll offset.
     public var card: UIC?
     public var cardScroll = 0
+    /// The contact picked on the card (0: the newest) for editing or voiding.
+    public var cardSelection = 0
 }
 
 public enum ReferralFilter: String, CaseIterable, Sendable, Hashable {
@@ -268,6 +274,10 @@ public enum ConfirmAction: Hashable, Sendable {
     case quit
     case discardContact(then: ScreenID)
     case removeUser(String)
+    /// Save the contact form although some quantities are above their usual maximum.
+    case largeQuantities
+    /// Void a record (contact, stock movement) for this reason.
+    case void(EventID, AmendReason, String?)
     case resetPassphrase(String, passphrase: String)
     case grantNotes(String)
     /// Re-key the store (offered right after removing a user).
@@ -300,6 +310,8 @@ public enum FormKind: Hashable, Sendable {
     case resetPassphrase(String)
     case reportPeriod
     case reportExport
+    /// Why a record is voided (the confirmation follows).
+    case void(EventID)
 }
 
 /// A label either from the TUI strings, from a localised catalogue name, or verbatim.

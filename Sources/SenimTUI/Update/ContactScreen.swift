@@ -278,6 +278,15 @@ enum ContactScreen {
         }
         guard let d = draft(m) else { return [] }
         if let note = d.note, PrivacyGuard.check(note) != nil { m.contact.section = .note }
+        if !m.contact.confirmedLarge, let u = m.validator.unusualQuantities(d.items).first {
+            let name = m.config.catalogue.item(u.item)?.names[m.language] ?? u.item
+            m.dialog = .confirm(Confirm(title: Message("tui.contact.large.title"),
+                                        lines: [Message("tui.contact.large.body", name, String(u.quantity), String(u.usualMaximum))],
+                                        action: .largeQuantities, yesFocused: false))
+            return []
+        }
+        m.contact.confirmedLarge = false
+        if let id = m.contact.correcting { return Forms.check(&m, .correctContact(id, d)) }
         return Forms.check(&m, .contact(d))
     }
 }

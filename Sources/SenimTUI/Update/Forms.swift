@@ -89,6 +89,14 @@ enum Forms {
         ])
     }
 
+    static func void(_ m: Model, _ id: EventID) -> Form {
+        let reasons = AmendReason.allCases.map { Choice($0.rawValue, .key("tui.amend.reason.\($0.rawValue)")) }
+        return Form(kind: .void(id), title: "tui.form.void.title", fields: [
+            FormField("reason", "tui.form.reason", .choice(reasons, 0)),
+            text("note", "tui.form.note", max: 2000),
+        ])
+    }
+
     static func addUser(_ m: Model) -> Form {
         let roles = Role.allCases.map { Choice($0.rawValue, .key("role.\($0.rawValue)")) }
         return Form(kind: .addUser, title: "tui.form.addUser.title", fields: [
@@ -164,6 +172,16 @@ enum Forms {
         case .updateReferral(let id):
             return check(&m, .updateReferral(id, status: ReferralStatus(rawValue: f.value("status")) ?? .issued,
                                              note: optional("note")))
+        case .void(let id):
+            let reason = AmendReason(rawValue: f.value("reason")) ?? .mistake
+            let note = optional("note")
+            if let note {
+                do { try PrivacyGuard.require(note) } catch { return fail(Message.from(error), field: "note") }
+            }
+            m.dialog = .confirm(Confirm(title: Message("tui.amend.void.title"),
+                                        lines: [Message("tui.amend.void.body", m.t("tui.amend.reason.\(reason.rawValue)"))],
+                                        action: .void(id, reason, note), yesFocused: false))
+            return []
         case .confidentialNote(let id):
             guard let t = optional("note") else { return fail(Message("tui.form.needNote"), field: "note") }
             return check(&m, .confidentialNote(id, text: t))

@@ -142,13 +142,14 @@ enum Screens {
         guard let s = m.session else { return [] }
         let list = Queries.clients(s.ledger, search: m.clients.search.text)
         let selected: UIC? = m.clients.card ?? (list.indices.contains(m.clients.selection) ? list[m.clients.selection].uic : nil)
-        if cmd == .top || cmd == .bottom, m.clients.card != nil {
+        if cmd == .top || cmd == .bottom, let u = m.clients.card {
             m.clients.cardScroll = cmd == .top ? 0 : max(0, ClientsView.cardLineCount(m) - 1)
+            m.clients.cardSelection = cmd == .top ? 0 : max(0, s.ledger.contacts(of: u).count - 1)
             return []
         }
         if isMove(cmd) {
-            if m.clients.card != nil {
-                m.clients.cardScroll = move(m.clients.cardScroll, cmd, count: 10_000)
+            if let u = m.clients.card {
+                m.clients.cardSelection = move(m.clients.cardSelection, cmd, count: s.ledger.contacts(of: u).count)
             } else {
                 m.clients.selection = move(m.clients.selection, cmd, count: list.count)
             }
@@ -167,6 +168,7 @@ enum Screens {
             } else if let u = selected, m.clients.card == nil {
                 m.clients.card = u
                 m.clients.cardScroll = 0
+                m.clients.cardSelection = 0
             }
         case .duplicates:
             return go(&m, .duplicates)
@@ -195,9 +197,66 @@ enum Screens {
             guard let u = selected else { return [] }
             m.clients.searching = false
             m.dialog = .form(Forms.issueReferral(m, client: u.code))
+        case .edit, .void:
+            guard let u = m.clients.card else {
+                m.status = Status(Message("tui.amend.openCard"), .warning)
+                return []
+            }
+            let list = Array(s.ledger.contacts(of: u).reversed())
+            guard list.indices.contains(m.clients.cardSelection) else { return [] }
+            let id = s.ledger.contacts[list[m.clients.cardSelection]].id
+            return cmd == .edit ? edit(&m, id) : void(&m, id)
         default:
             break
         }
+        return []
+    }
+
+    // MARK: Corrections
+
+    /// Opens the contact form on an existing contact; saving it records a correction.
+    static func edit(_ m: inout Model, _ id: EventID) -> [Effect] {
+        guard let s = m.session, let target = s.ledger.amendTarget(id), let c = target.contact else { return [] }
+        if let ctx = m.provisionalContext() {
+            do {
+                try Policy.requireAmend(role: ctx.role, user: ctx.author, target: target, now: m.now,
+                                        windowDays: m.config.catalogue.limits.correctionWindow)
+            } catch {
+                m.status = Status(Message.from(error), .error)
+                return []
+            }
+        }
+        let cat = m.config.catalogue
+        var f = ContactForm(catalogue: cat, type: cat.contactTypes.firstIndex { $0.id == c.type } ?? 0)
+        f.code.text = c.client.code
+        f.resolved = c.client
+        for l in c.items { if let i = cat.itemPosition(l.item) { f.quantities[i] = Int(l.quantity) } }
+        for sv in c.services { if let i = cat.servicePosition(sv) { f.services[i] = true } }
+        f.overdose = c.overdose.flatMap { o in cat.overdoseOutcomes.firstIndex { $0.id == o } } ?? -1
+        f.note.text = c.note ?? ""
+        f.packs = c.packs
+        f.correcting = id
+        f.section = .items
+        m.contact = f
+        m.screen = .contact
+        m.status = Status(Message("tui.amend.editing", c.client.code), .info)
+        return []
+    }
+
+    /// Asks why a record is voided (then confirms, with No as the default).
+    static func void(_ m: inout Model, _ id: EventID) -> [Effect] {
+        guard let s = m.session, let target = s.ledger.amendTarget(id) else { return [] }
+        if let ctx = m.provisionalContext() {
+            do {
+                guard target.voidable, !target.voided else { throw Message("validate.amend.voided", "") }
+                try Policy.requireAmend(role: ctx.role, user: ctx.author, target: target, now: m.now,
+                                        windowDays: m.config.catalogue.limits.correctionWindow)
+            } catch {
+                m.status = Status(Message.from(error), .error)
+                return []
+            }
+        }
+        m.dialog = .form(Forms.void(m, id))
         return []
     }
 
@@ -308,6 +367,13 @@ enum Screens {
                 return []
             }
             m.dialog = .form(Forms.stock(m, cmd, item: selectedItem))
+        case .void:
+            let list = Queries.movements(s.ledger, site: stockSite(m))
+            guard m.stock.tab == .movements, list.indices.contains(m.stock.selection) else {
+                m.status = Status(Message("tui.amend.pickMovement"), .warning)
+                return []
+            }
+            return void(&m, list[m.stock.selection].id)
         case .arrived:
             let here = s.ledger.sites.lookup(s.point)
             var candidates = transitList(m).filter { $0.to == here }

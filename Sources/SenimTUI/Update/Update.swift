@@ -374,6 +374,11 @@ public enum Update {
             return [.resetPassphrase(name, passphrase: passphrase, force: true)]
         case .grantNotes(let name):
             return [.grantNotes(name)]
+        case .largeQuantities:
+            m.contact.confirmedLarge = true
+            return ContactScreen.save(&m)
+        case .void(let id, let reason, let note):
+            return Forms.check(&m, .void(id, reason: reason, note: note))
         }
     }
 
@@ -382,6 +387,11 @@ public enum Update {
             m.contact.section = .code
             m.status = Status(Message("tui.contact.newClient.no"))
         }
+        if case .largeQuantities = a {
+            m.contact.section = .items
+            m.status = Status(Message("tui.contact.large.no"))
+        }
+        if case .void = a { m.status = Status(Message("tui.amend.void.no")) }
         return []
     }
 
@@ -421,6 +431,13 @@ public enum Update {
             m.status = Status(Message("tui.referrals.issued", client), .success)
         case .updateReferral(_, let status, _):
             m.status = Status(Message("tui.referrals.updated", m.t("tui.status.\(status.rawValue)")), .success)
+        case .correctContact(_, let c):
+            let type = m.contact.type
+            m.contact = ContactForm(catalogue: m.config.catalogue, type: type)
+            m.screen = m.clients.card != nil ? .clients : .home
+            m.status = Status(Message("tui.amend.corrected", c.client), .success)
+        case .void:
+            m.status = Status(Message("tui.amend.voided"), .success)
         case .confidentialNote(let id, _):
             m.referrals.notes[id] = nil
             if m.referrals.detail == id { effects.append(.openNotes(id)) }

@@ -90,7 +90,9 @@ enum DialogView {
     static func form(_ m: Model, _ f: Form, _ c: inout Canvas) {
         let labelW = min(28, f.fields.map { Width.of(m.t($0.label)) }.max()! + 2)
         let errorLines = f.error.map { View.wrap(m.text($0), width: 64) } ?? []
-        let keyLines = View.wrap(m.t("tui.form.keys"), width: 64)
+        // A one-time passphrase's form cannot be cancelled: its key line does not offer Esc.
+        let forced = f.kind == .changePassphrase && m.session?.mustChangePassphrase == true
+        let keyLines = View.wrap(m.t(forced ? "tui.form.keysForced" : "tui.form.keys"), width: 64)
         let r = frame(&c, width: 70, height: f.fields.count * 2 + 4 + errorLines.count + keyLines.count, title: m.t(f.title))
         for (i, field) in f.fields.enumerated() {
             let y = r.y + 2 + i * 2

@@ -75,7 +75,10 @@ enum ClientsView {
         for (i, line) in seen.prefix(2).enumerated() { c.put(" " + line, x: 0, y: r.y + 1 + i, .normal, limit: r.width) }
         let lines = cardLines(m, p, l)
         let rows = r.height - 3
-        let start = min(m.clients.cardScroll, max(0, lines.count - rows))
+        // Keep the picked contact in view.
+        let picked = lines.firstIndex { $0.1 == .selected } ?? 0
+        let wanted = picked >= m.clients.cardScroll + rows ? picked - rows + 1 : min(m.clients.cardScroll, picked)
+        let start = min(max(0, wanted), max(0, lines.count - rows))
         for (row, ln) in lines.dropFirst(start).prefix(rows).enumerated() {
             c.put(ln.0, x: 1, y: r.y + 3 + row, ln.1, limit: r.width - 2)
         }
@@ -109,22 +112,47 @@ enum ClientsView {
         }
         let contacts = l.contacts(of: u)
         lines.append(("", .normal))
-        lines.append((m.t("tui.card.contacts", String(contacts.count)), .heading))
-        for i in contacts.reversed() {
+        lines.append((m.t("tui.card.contacts", String(contacts.count)) + "  " + m.t("tui.card.amendHint"), .heading))
+        for (n, i) in contacts.reversed().enumerated() {
             let ct = l.contacts[i]
             let when = "\(Clock.isoDate(Clock.day(ct.at, m.utcOffset))) \(Clock.time(ct.at, m.utcOffset))"
-            var text = "  \(when)  \(Width.pad(View.pointName(m, l.sites[ct.site]), to: 18)) "
+            let picked = n == m.clients.cardSelection
+            var text = (picked ? "› " : "  ") + "\(when)  \(Width.pad(View.pointName(m, l.sites[ct.site]), to: 18)) "
                 + Queries.itemsSummary(l, ct, catalogue: m.config.catalogue, language: m.language)
             if ct.overdose >= 0 {
                 let o = m.config.catalogue.overdoseOutcome(l.outcomes[ct.overdose])?.names[m.language] ?? l.outcomes[ct.overdose]
                 text += "  ⚑ " + m.t("tui.card.overdose", o)
             }
-            lines.append((text, ct.overdose >= 0 ? .warning : .normal))
+            lines.append((text, picked ? .selected : ct.overdose >= 0 ? .warning : .normal))
             if let note = l.contactNotes[Int32(i)] {
                 lines.append(("      “" + note + "”", .dim))
             }
+            if let h = l.amendments[ct.id] {
+                for line in history(m, h) { lines.append(("      " + line, .dim)) }
+            }
         }
         return lines
+    }
+}
+
+extension ClientsView {
+    /// "corrected by aigerim 01.12 16:20: Syringe 2 ml 100 → 10", one line per correction or void.
+    static func history(_ m: Model, _ h: AmendmentHistory) -> [String] {
+        let cat = m.config.catalogue
+        func name(_ id: String) -> String {
+            cat.item(id)?.names[m.language] ?? cat.service(id)?.names[m.language] ?? cat.contactType(id)?.names[m.language]
+                ?? cat.overdoseOutcome(id)?.names[m.language] ?? id
+        }
+        var current: Contact?
+        if case .contactLogged(let c)? = h.original?.body { current = c }
+        return h.changes.map { a in
+            let when = "\(Clock.shortDate(Clock.day(a.at, m.utcOffset))) \(Clock.time(a.at, m.utcOffset))"
+            guard let new = a.correction else { return m.t("tui.amend.history.voided", a.author, when, m.t("tui.amend.reason.\(a.reason.rawValue)")) }
+            let what = current.map { ContactDiff.describe(ContactDiff.changes(from: $0, to: new), name: name,
+                                                          label: { m.t("tui.amend.field.\($0)") }) } ?? ""
+            current = new
+            return m.t("tui.amend.history.corrected", a.author, when, what)
+        }
     }
 }
 

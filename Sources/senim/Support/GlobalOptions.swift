@@ -7,6 +7,7 @@ extension Language: ExpressibleByArgument {}
 extension Role: ExpressibleByArgument {}
 extension ReferralStatus: ExpressibleByArgument {}
 extension WriteOffReason: ExpressibleByArgument {}
+extension AmendReason: ExpressibleByArgument {}
 
 /// Options every command that touches a store accepts.
 struct GlobalOptions: ParsableArguments {

@@ -28,6 +28,8 @@ enum JSONModel {
         var services: [String]
         @Nullable var overdose: String?
         @Nullable var note: String?
+        /// "active", "corrected" (shows the latest correction) or "voided".
+        var status: String
     }
 
     struct Referral: Encodable {
@@ -59,7 +61,14 @@ enum JSONModel {
                        items: l.lines(of: c).map { ItemLine(item: l.items[$0.item], quantity: Int($0.quantity)) },
                        services: l.services(of: c).map { l.services[$0] },
                        overdose: c.overdose >= 0 ? l.outcomes[c.overdose] : nil,
-                       note: l.contactNotes[Int32(n)])
+                       note: l.contactNotes[Int32(n)], status: l.amendments[c.id] == nil ? "active" : "corrected")
+    }
+
+    /// A contact as an event says it (a voided contact, or one version in a history).
+    static func contact(_ e: Event, _ c: SenimCore.Contact, status: String) -> Contact {
+        Contact(id: e.id.description, at: Dates.iso(e.at), point: e.site, client: c.client.code, worker: e.author, type: c.type,
+                items: c.items.map { ItemLine(item: $0.item, quantity: Int($0.quantity)) }, services: c.services,
+                overdose: c.overdose, note: c.note, status: status)
     }
 
     static func referral(_ r: ReferralRecord, role: Role) -> Referral {
@@ -85,7 +94,8 @@ enum Render {
         let matches = ids.filter { $0.description.hasPrefix(t) }
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty { throw CLIFailure.refused("cli.id.unknown", PrivacyGuard.echo(text), kind) }
-        throw CLIFailure.refused("cli.id.ambiguous", PrivacyGuard.echo(text), kind, matches.prefix(5).map(\.short).joined(separator: ", "))
+        let shorts = ShortIDs(matches)
+        throw CLIFailure.refused("cli.id.ambiguous", PrivacyGuard.echo(text), kind, matches.prefix(5).map { shorts.short($0) }.joined(separator: ", "))
     }
 }
 

@@ -39,6 +39,21 @@ extension StoreSession {
         DuplicateFinder.similar(to: uic, in: ledger, formula: validator.formula)
     }
 
+    /// The short form of an id that is unique among this store's records (printed everywhere).
+    func shortID(_ id: EventID) -> String { ShortIDs.short(id, among: ledger.recordIDs) }
+
+    /// The short form printed when a record is made (10 digits or more, see `ShortIDs`).
+    func newID(_ id: EventID) -> String { ShortIDs.short(id, among: ledger.recordIDs, minimum: ShortIDs.minimumWhenMade) }
+
+    /// Short forms for printing many ids (sorts the store's ids once).
+    func shortIDs() -> ShortIDs { ShortIDs(ledger.recordIDs) }
+
+    /// The code `uic` is merged into, if it is.
+    func mergedInto(_ uic: UIC) -> UIC? {
+        guard let i = ledger.clientIndex[uic], ledger.clients[Int(i)].mergedInto != nil else { return nil }
+        return ledger.clients[Int(ledger.canonical(i))].uic
+    }
+
     func canonical(_ uic: UIC) -> UIC {
         guard let i = ledger.clientIndex[uic] else { return uic }
         return ledger.clients[Int(ledger.canonical(i))].uic

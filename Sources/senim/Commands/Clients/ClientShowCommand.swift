@@ -44,10 +44,10 @@ struct ClientShowCommand: ParsableCommand {
             if !model.mergedFrom.isEmpty { Out.line(env.t("cli.client.mergedFrom", model.mergedFrom.joined(separator: ", "))) }
             Out.line(env.t("cli.client.seen", Dates.local(record.firstSeen), Dates.local(record.lastSeen), c.firstPoint, String(contacts.count)))
             Out.line()
-            ContactListCommand.printTable(contacts, env: env)
+            ContactListCommand.printTable(contacts, env: env, shorts: s.shortIDs())
             if !referrals.isEmpty {
                 Out.line()
-                ReferralListCommand.printTable(referrals, env: env)
+                ReferralListCommand.printTable(referrals, env: env, shorts: s.shortIDs())
             }
         }
     }

@@ -45,6 +45,9 @@ struct ContactAddCommand: ParsableCommand {
     @Option(name: .customLong("note"), help: ArgumentHelp("A short note (no names, IIN, phone numbers or e-mail).", valueName: "text"))
     var note: String?
 
+    @Flag(name: .customLong("confirm-large"), help: "Accept quantities above an item's usual maximum per contact (catalogue `usualMaximum`).")
+    var confirmLarge = false
+
     func validate() throws {
         _ = try Self.parseItems(items)
         if let at, Dates.parseInstant(at) == nil { throw ValidationError("--at '\(at)': expected ISO 8601, e.g. 2026-11-23T14:05") }
@@ -68,11 +71,12 @@ struct ContactAddCommand: ParsableCommand {
                                                services: services, overdose: overdose, note: note)
             let events = try s.validator.contact(input, ctx: ctx, known: s.knows, nearDuplicates: s.nearDuplicates,
                                                  newClient: newClient)
+            if case .contactLogged(let c)? = events.last?.body { try s.validator.requirePlausible(c.items, confirmed: confirmLarge) }
             try s.save(events)
             if events.count > 1, case .clientRegistered(let u) = events[0].body {
                 Out.error(env.t("cli.contact.newClient", u.code))
             }
-            Out.line(events.last!.id.description)
+            Out.line(s.newID(events.last!.id))
         }
     }
 }
@@ -81,7 +85,10 @@ enum TimeCheck {
     /// A time from --at: parsed, and not in the future (a few minutes of clock skew allowed).
     static func past(_ text: String, now: Date = Date()) throws -> Date {
         guard let d = Dates.parseInstant(text) else { throw CLIFailure.usage("cli.time.invalid", PrivacyGuard.echo(text)) }
-        guard d.timeIntervalSince(now) <= 600 else { throw CLIFailure.refused("cli.time.future", PrivacyGuard.echo(text)) }
+        guard d.timeIntervalSince(now) <= Double(Validator.futureAllowance) else {
+            throw CLIFailure.refused("cli.time.future", PrivacyGuard.echo(text))
+        }
+        guard d.timeIntervalSince1970 >= Double(Validator.earliestTime) else { throw CLIFailure.refused("cli.time.early", PrivacyGuard.echo(text)) }
         return d
     }
 }

@@ -3,6 +3,6 @@ import ArgumentParser
 struct ContactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contact",
-        abstract: "Log and list client contacts.",
-        subcommands: [ContactAddCommand.self, ContactListCommand.self])
+        abstract: "Log, list, show and correct client contacts.",
+        subcommands: [ContactAddCommand.self, ContactListCommand.self, ContactShowCommand.self, ContactCorrectCommand.self])
 }

@@ -25,6 +25,9 @@ struct ContactListCommand: ParsableCommand {
     @Option(name: .customLong("limit"), help: "Only the last N matching contacts (0: all).")
     var limit = 0
 
+    @Flag(name: .customLong("all"), help: "Also list voided contacts (marked voided).")
+    var all = false
+
     func validate() throws {
         for (name, v) in [("--from", from), ("--to", to)] {
             if let v, Dates.parseDay(v) == nil { throw ValidationError("\(name) '\(v)': expected a date YYYY-MM-DD") }
@@ -39,7 +42,7 @@ struct ContactListCommand: ParsableCommand {
             var site: Int32?
             if let point {
                 _ = try s.validator.point(point)
-                guard let i = l.sites.lookup(point) else { return try emit(0, env) { _ in fatalError("no contacts") } }
+                guard let i = l.sites.lookup(point) else { return try emit(0, env, nil) { _ in fatalError("no contacts") } }
                 site = i
             }
             var indices: [Int]
@@ -53,28 +56,51 @@ struct ContactListCommand: ParsableCommand {
                 indices = Array(first..<max(first, last))
             }
             if let site { indices = indices.filter { l.contacts[$0].site == site } }
+            let shorts = output.json ? nil : s.shortIDs()
+            if all {
+                // Voided contacts, in their place by time (there are few: a merge, not a re-sort).
+                var voided = l.voidedContacts.filter { e in
+                    guard e.at >= start && e.at < end, case .contactLogged(let c) = e.body else { return false }
+                    if let p = point, e.site != p { return false }
+                    if let client, let code = try? s.validator.uic(client), s.canonical(c.client) != s.canonical(code) { return false }
+                    return true
+                }[...]
+                var rows: [JSONModel.Contact] = []
+                for i in indices {
+                    while let v = voided.first, (v.at, v.id) < (l.contacts[i].at, l.contacts[i].id) {
+                        if case .contactLogged(let c) = v.body { rows.append(JSONModel.contact(v, c, status: "voided")) }
+                        voided = voided.dropFirst()
+                    }
+                    rows.append(JSONModel.contact(l, index: i))
+                }
+                for v in voided { if case .contactLogged(let c) = v.body { rows.append(JSONModel.contact(v, c, status: "voided")) } }
+                if limit > 0 && rows.count > limit { rows = Array(rows.suffix(limit)) }
+                return try emit(rows.count, env, shorts) { rows[$0] }
+            }
             if limit > 0 && indices.count > limit { indices = Array(indices.suffix(limit)) }
-            try emit(indices.count, env) { JSONModel.contact(l, index: indices[$0]) }
+            try emit(indices.count, env, shorts) { JSONModel.contact(l, index: indices[$0]) }
         }
     }
 
-    private func emit(_ count: Int, _ env: CLIEnvironment, _ contact: (Int) -> JSONModel.Contact) throws {
+    private func emit(_ count: Int, _ env: CLIEnvironment, _ shorts: ShortIDs? = nil, _ contact: (Int) -> JSONModel.Contact) throws {
         if output.json { return try Out.jsonList(key: "contacts", count: count, element: contact) }
-        Self.printTable(count: count, env: env, contact)
+        Self.printTable(count: count, env: env, shorts: shorts, contact)
     }
 
-    static func printTable(_ list: [JSONModel.Contact], env: CLIEnvironment) {
-        printTable(count: list.count, env: env) { list[$0] }
+    static func printTable(_ list: [JSONModel.Contact], env: CLIEnvironment, shorts: ShortIDs? = nil) {
+        printTable(count: list.count, env: env, shorts: shorts) { list[$0] }
     }
 
-    static func printTable(count: Int, env: CLIEnvironment, _ contact: (Int) -> JSONModel.Contact) {
+    static func printTable(count: Int, env: CLIEnvironment, shorts: ShortIDs? = nil, _ contact: (Int) -> JSONModel.Contact) {
         let headers = [env.t("cli.col.id"), env.t("cli.col.time"), env.t("cli.col.point"), env.t("cli.col.code"),
                        env.t("cli.col.worker"), env.t("cli.col.type"), env.t("cli.col.items"), env.t("cli.col.services"),
                        env.t("cli.col.overdose"), env.t("cli.col.note")]
         Table.stream(headers, count: count) { i in
             let c = contact(i)
             let at = Dates.parseInstant(c.at).map { Dates.local(Timestamp($0.timeIntervalSince1970)) } ?? c.at
-            return [String(c.id.prefix(8)), at, c.point, c.client, c.worker, c.type, Render.items(c.items),
+            let id = EventID(c.id).flatMap { shorts?.short($0) } ?? String(c.id.prefix(8))
+            let mark = c.status == "active" ? "" : " (" + (c.status == "voided" ? env.t("cli.contact.voidedMark") : env.t("cli.contact.correctedMark")) + ")"
+            return [id + mark, at, c.point, c.client, c.worker, c.type, Render.items(c.items),
                     c.services.joined(separator: ", "), c.overdose ?? "", c.note ?? ""]
         }
         Out.line(env.t("cli.count.contacts", String(count)))

@@ -24,16 +24,20 @@ struct ReferralAddCommand: ParsableCommand {
     @Option(name: .customLong("point"), help: ArgumentHelp("Trust point id (default: this store's point).", valueName: "id"))
     var point: String?
 
+    @Option(name: .customLong("at"), help: ArgumentHelp("When it happened, for late entry (ISO 8601; default: now; not before 2000-01-01, at most 10 minutes ahead).", valueName: "time"))
+    var at: String?
+
     func validate() throws {
+        if let at, Dates.parseInstant(at) == nil { throw ValidationError("--at '\(at)': expected ISO 8601, e.g. 2026-11-23T14:05") }
         if let due, Dates.parseDay(due) == nil { throw ValidationError("--due '\(due)': expected a date YYYY-MM-DD") }
     }
 
     func run() throws {
         try global.withSession { _, s in
             let e = try s.validator.issueReferral(client: client, service: service, due: due.flatMap(Dates.parseDay),
-                                                  note: note, ctx: s.context(site: point, at: nil), known: s.knows)
+                                                  note: note, ctx: s.context(site: point, at: try at.map { try TimeCheck.past($0) }), known: s.knows)
             try s.save([e])
-            Out.line(e.id.description)
+            Out.line(s.newID(e.id))
         }
     }
 }

@@ -42,11 +42,11 @@ struct ReferralListCommand: ParsableCommand {
             }
             let models = list.map { JSONModel.referral($0, role: s.role) }
             if output.json { return try Out.json(JSONReferrals(referrals: models)) }
-            Self.printTable(models, env: env)
+            Self.printTable(models, env: env, shorts: s.shortIDs())
         }
     }
 
-    static func printTable(_ list: [JSONModel.Referral], env: CLIEnvironment) {
+    static func printTable(_ list: [JSONModel.Referral], env: CLIEnvironment, shorts: ShortIDs? = nil) {
         var t = Table([env.t("cli.col.id"), env.t("cli.col.issued"), env.t("cli.col.code"), env.t("cli.col.service"),
                        env.t("cli.col.status"), env.t("cli.col.due"), env.t("cli.col.point"), env.t("cli.col.note")])
         let today = Dates.today()
@@ -60,7 +60,7 @@ struct ReferralListCommand: ParsableCommand {
             }
             var note = r.note ?? ""
             if let n = r.confidentialNotes, n > 0 { note += (note.isEmpty ? "" : " ") + env.t("cli.referral.hasNotes", String(n)) }
-            t.add([String(r.id.prefix(8)), issued, r.client, r.service, status, due, r.point, note])
+            t.add([EventID(r.id).flatMap { shorts?.short($0) } ?? String(r.id.prefix(8)), issued, r.client, r.service, status, due, r.point, note])
         }
         Out.line(t.render())
         Out.line(env.t("cli.count.referrals", String(list.count)))

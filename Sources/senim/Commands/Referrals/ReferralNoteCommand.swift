@@ -23,7 +23,7 @@ struct ReferralNoteCommand: ParsableCommand {
             let e = try s.validator.confidentialNote(s.ledger.referrals[rid], idText: id, plaintext: text,
                                                      ctx: s.context(site: nil, at: nil), seal: s.sealNote)
             try s.save([e])
-            Out.line(env.t("cli.referral.noted", rid.short))
+            Out.line(env.t("cli.referral.noted", s.shortID(rid)))
         }
     }
 }

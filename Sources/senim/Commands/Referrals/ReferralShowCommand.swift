@@ -22,6 +22,8 @@ struct ReferralShowCommand: ParsableCommand {
             var point: String
             var status: String
             @Nullable var note: String?
+            /// Cancelled by `senim void`: kept in the history, counts for nothing.
+            var voided: Bool
         }
         struct Note: Encodable { var at: String; @Nullable var text: String? }
         var referral: JSONModel.Referral
@@ -43,19 +45,23 @@ struct ReferralShowCommand: ParsableCommand {
             }
             let model = JSONShow(referral: JSONModel.referral(r, role: s.role),
                                  history: r.history.map { .init(id: $0.id.description, at: Dates.iso($0.at), author: $0.author,
-                                                                point: $0.site, status: $0.status.rawValue, note: $0.note) },
+                                                                point: $0.site, status: $0.status.rawValue, note: $0.note,
+                                                                voided: $0.voided) },
                                  notes: notes)
             if output.json { return try Out.json(model) }
             let service = env.configuration.catalogue.service(r.service)?.names[env.language] ?? r.service
-            Out.line(env.t("cli.referral.header", r.id.short, r.client.code, service))
+            Out.line(env.t("cli.referral.header", s.shortID(r.id), r.client.code, service))
             Out.line(env.t("cli.referral.issued", Dates.local(r.issuedAt), r.issuedBy, r.site))
             if let d = r.due { Out.line(env.t("cli.referral.due", Dates.dayText(d))) }
             if let n = r.note { Out.line(env.t("cli.referral.note", n)) }
             Out.line(env.t("cli.referral.status", env.t("cli.status." + r.status.rawValue), Dates.local(r.statusAt)))
             if r.conflict { Out.line(env.t("cli.referral.conflict")) }
             for h in r.history {
-                Out.line("  \(Dates.local(h.at))  \(env.t("cli.status." + h.status.rawValue))  \(h.author)@\(h.site)"
-                         + (h.note.map { "  " + $0 } ?? ""))
+                Out.line("  \(s.shortID(h.id))  \(Dates.local(h.at))  \(env.t("cli.status." + h.status.rawValue))  \(h.author)@\(h.site)"
+                         + (h.note.map { "  " + $0 } ?? "") + (h.voided ? "  (" + env.t("cli.contact.voidedMark") + ")" : ""))
+                if let amended = s.ledger.amendments[h.id] {
+                    for line in Amending.historyLines(amended, env) { Out.line("      " + line) }
+                }
             }
             if let notes {
                 for n in notes {

@@ -25,13 +25,20 @@ struct ReferralUpdateCommand: ParsableCommand {
     @Option(name: .customLong("note"), help: ArgumentHelp("A short note (no names, IIN, phone numbers or e-mail).", valueName: "text"))
     var note: String?
 
+    @Option(name: .customLong("at"), help: ArgumentHelp("When it happened, for late entry (ISO 8601; default: now; not before 2000-01-01, at most 10 minutes ahead).", valueName: "time"))
+    var at: String?
+
+    func validate() throws {
+        if let at, Dates.parseInstant(at) == nil { throw ValidationError("--at '\(at)': expected ISO 8601, e.g. 2026-11-23T14:05") }
+    }
+
     func run() throws {
         try global.withSession { env, s in
             let rid = try Render.resolve(id, among: s.ledger.referralOrder, kind: env.t("cli.kind.referral"))
             let e = try s.validator.updateReferral(s.ledger.referrals[rid], idText: id, status: status.status, note: note,
-                                                   ctx: s.context(site: nil, at: nil))
+                                                   ctx: s.context(site: nil, at: try at.map { try TimeCheck.past($0) }))
             try s.save([e])
-            Out.line(env.t("cli.referral.updated", rid.short, status.rawValue))
+            Out.line(env.t("cli.referral.updated", s.shortID(rid), status.rawValue))
         }
     }
 }

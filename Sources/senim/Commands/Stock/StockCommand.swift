@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 struct StockCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,7 +27,14 @@ struct StockMovementArguments: ParsableArguments {
     @Option(name: .customLong("point"), help: ArgumentHelp("Trust point id (default: this store's point).", valueName: "id"))
     var point: String?
 
+    @Option(name: .customLong("at"), help: ArgumentHelp("When it happened, for late entry (ISO 8601; default: now; not before 2000-01-01, at most 10 minutes ahead).", valueName: "time"))
+    var at: String?
+
+    /// The time from --at, checked (nil: now).
+    func when() throws -> Date? { try at.map { try TimeCheck.past($0) } }
+
     func validate() throws {
+        if let at, Dates.parseInstant(at) == nil { throw ValidationError("--at '\(at)': expected ISO 8601, e.g. 2026-11-23T14:05") }
         guard itemAndQuantity.count == 2 else {
             throw ValidationError("expected ITEM QTY (e.g. naloxone 20), got: \(itemAndQuantity.joined(separator: " "))")
         }

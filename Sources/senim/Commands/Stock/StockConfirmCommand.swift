@@ -22,14 +22,14 @@ struct StockConfirmCommand: ParsableCommand {
             let t = l.transfers[id]!
             let destination = l.sites[t.to]
             if let point, point != destination {
-                throw CLIFailure.refused("cli.transfer.otherPoint", id.short, destination, point)
+                throw CLIFailure.refused("cli.transfer.otherPoint", s.shortID(id), destination, point)
             }
             guard t.inTransit else {
-                throw CLIFailure.refused("cli.transfer.received", id.short, Dates.local(t.receivedAt ?? t.at))
+                throw CLIFailure.refused("cli.transfer.received", s.shortID(id), Dates.local(t.receivedAt ?? t.at))
             }
             let e = try s.validator.confirmTransfer(t, ledger: l, ctx: s.context(site: destination, at: nil))
             try s.save([e])
-            Out.line(env.t("cli.transfer.confirmed", id.short, String(t.quantity), l.items[t.item], l.sites[t.from], destination))
+            Out.line(env.t("cli.transfer.confirmed", s.shortID(id), String(t.quantity), l.items[t.item], l.sites[t.from], destination))
         }
     }
 }

@@ -14,9 +14,9 @@ struct StockCountCommand: ParsableCommand {
         try global.withSession { env, s in
             let site = movement.point ?? s.point
             let before = s.ledger.level(site: site, item: movement.item)?.level ?? 0
-            let e = try s.validator.count(item: movement.item, counted: movement.quantity, ctx: s.context(site: movement.point, at: nil))
+            let e = try s.validator.count(item: movement.item, counted: movement.quantity, ctx: s.context(site: movement.point, at: try movement.when()))
             try s.save([e])
-            Out.line(e.id.description)
+            Out.line(s.newID(e.id))
             let delta = Int64(movement.quantity) - before
             Out.error(env.t("cli.stock.adjusted", (delta > 0 ? "+" : "") + String(delta)))
         }

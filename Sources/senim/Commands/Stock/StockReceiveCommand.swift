@@ -24,9 +24,17 @@ struct StockReceiveCommand: ParsableCommand {
         try global.withSession { env, s in
             let e = try s.validator.receive(item: movement.item, quantity: movement.quantity, lot: lot,
                                             expires: expires.flatMap(Dates.parseDay),
-                                            ctx: s.context(site: movement.point, at: nil))
+                                            ctx: s.context(site: movement.point, at: try movement.when()))
             try s.save([e])
-            Out.line(e.id.description)
+            if let x = expires.flatMap(Dates.parseDay) {
+                let today = Dates.today()
+                if x < today {
+                    Out.error(env.t("cli.stock.lotExpired", Dates.dayText(x)))
+                } else if x - today <= Validator.expiryWarningDays {
+                    Out.error(env.t("cli.stock.lotExpiring", Dates.dayText(x), String(x - today)))
+                }
+            }
+            Out.line(s.newID(e.id))
         }
     }
 }

@@ -89,7 +89,7 @@ struct StockShowCommand: ParsableCommand {
                 var tt = Table([env.t("cli.col.id"), env.t("cli.col.item"), env.t("cli.col.quantity"), env.t("cli.col.from"),
                                 env.t("cli.col.to"), env.t("cli.col.sent")], rightAligned: [2])
                 for x in transit {
-                    tt.add([String(x.id.prefix(8)), x.item, String(x.quantity), x.from, x.to,
+                    tt.add([EventID(x.id).map { s.shortID($0) } ?? String(x.id.prefix(8)), x.item, String(x.quantity), x.from, x.to,
                             Dates.parseInstant(x.sentAt).map { Dates.local(Timestamp($0.timeIntervalSince1970)) } ?? x.sentAt])
                 }
                 Out.line(tt.render())

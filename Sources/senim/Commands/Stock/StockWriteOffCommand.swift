@@ -16,9 +16,9 @@ struct StockWriteOffCommand: ParsableCommand {
     func run() throws {
         try global.withSession { _, s in
             let e = try s.validator.writeOff(item: movement.item, quantity: movement.quantity, reason: reason,
-                                             ctx: s.context(site: movement.point, at: nil))
+                                             ctx: s.context(site: movement.point, at: try movement.when()))
             try s.save([e])
-            Out.line(e.id.description)
+            Out.line(s.newID(e.id))
         }
     }
 }
