@@ -74,12 +74,19 @@ public enum ConfigFiles {
         return nil
     }
 
-    /// Loads and validates the whole configuration from `directory`.
+    /// The largest configuration file read (the shipped ones are a few KiB).
+    public static let maxFileSize = 4 << 20
+
+    /// Loads and validates the whole configuration from `directory`. Each file is size-checked
+    /// before it is read (`BoundedFile`).
     public static func load(from directory: URL) throws -> Configuration {
         try Configuration.load(
             read: { name in
                 let url = directory.appendingPathComponent(name)
-                do { return try Data(contentsOf: url) } catch {
+                do throws(BoundedFile.Failure) { return Data(try BoundedFile.read(url.path, limit: maxFileSize)) } catch {
+                    if case .tooLarge = error {
+                        throw ConfigError(file: url.path, field: "(file)", problem: "larger than \(maxFileSize) bytes")
+                    }
                     throw ConfigError(file: url.path, field: "(file)", problem: "cannot be read")
                 }
             },

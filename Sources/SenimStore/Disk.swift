@@ -55,6 +55,18 @@ struct Disk {
         }
     }
 
+    /// The whole file, refusing one larger than `limit` bytes as damaged without reading it.
+    func read(_ name: String, limit: Int) throws(StoreError) -> [UInt8]? {
+        guard exists(name) else { return nil }
+        let n = try run(name) {
+            let fd = try ops.open(path(name), .readOnly)
+            defer { ops.close(fd) }
+            return try ops.size(fd)
+        }
+        guard n <= limit else { throw .damaged(file: name, detail: "\(n) bytes, more than the \(limit) such a file can hold") }
+        return try read(name)
+    }
+
     /// Just the first `count` bytes (headers).
     func readPrefix(_ name: String, _ count: Int) throws(StoreError) -> [UInt8]? {
         guard exists(name) else { return nil }

@@ -273,7 +273,12 @@ extension Session {
     /// Writes a one-file encrypted backup (keys, a fresh snapshot, an empty journal), atomically
     /// (temp file in the same directory, fsync, rename, fsync directory), then reads it back
     /// and checks every chunk and every event id (coordinators).
-    public func backup(to file: URL) throws {
+    public func backup(to file: URL) throws { try backup(to: file, force: false) }
+
+    /// Writes the backup atomically next to `file`. Refuses a path inside the store folder
+    /// (links resolved) and an existing file unless `force`; removes temporary files left by an
+    /// interrupted earlier backup to the same name.
+    public func backup(to file: URL, force: Bool) throws {
         try require(.backup)
         if closed { throw StoreError.notAllowed(Message("store.closed")) }
         let c = try allContents()
@@ -288,9 +293,18 @@ extension Session {
                                   snapshot: Snapshot.build(events: c.events, local: c.local, key: keys.snapshot, storeID: storeID, snapshotID: sid),
                                   journal: Journal.header(storeID: storeID, journalID: jid))
         let target = Disk(disk.ops, path: file.deletingLastPathComponent().standardizedFileURL.path)
-        guard target.directory != disk.directory else { throw StoreError.invalid(Message("store.backup.inside")) }
+        guard target.directory != disk.directory, !OutputFile.isInside(file, store: URL(fileURLWithPath: disk.directory)) else {
+            throw StoreError.invalid(Message("store.backup.inside"))
+        }
         let name = file.lastPathComponent
-        let tmp = name + ".tmp-" + Primitives.random(4).hex
+        // Temporary files of an interrupted earlier backup to this name: complete encrypted
+        // copies that nothing would ever remove.
+        for n in (try? target.list()) ?? [] where n.hasPrefix(name + OutputFile.tempMarker) {
+            let rest = n.dropFirst(name.count + OutputFile.tempMarker.count)
+            if rest.count == 8, rest.allSatisfy(\.isHexDigit) { target.remove(n) }
+        }
+        if target.exists(name) && !force { throw StoreError.invalid(Message("store.output.exists", file.path)) }
+        let tmp = name + OutputFile.tempMarker + Primitives.random(4).hex
         try target.writeSynced(tmp, image)
         do {
             try target.rename(tmp, name)

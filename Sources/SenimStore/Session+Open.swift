@@ -81,12 +81,12 @@ extension Session {
     /// case-insensitively. A wrong name and a wrong passphrase give the same error.
     public static func open(at directory: URL, user: String, passphrase: String, configuration: Configuration,
                             clock: @escaping @Sendable () -> Date = { Date() },
-                            fileSystem: FileSystem = .real) throws -> Session {
+                            fileSystem: FileSystem = .real, readOnly: Bool = false) throws -> Session {
         let disk = Disk(fileSystem, directory)
         guard disk.exists(Disk.keys) else { throw StoreError.noStore(path: disk.directory) }
         let lockFD = try takeLock(disk)
         do {
-            guard let bytes = try disk.read(Disk.keys) else { throw StoreError.noStore(path: disk.directory) }
+            guard let bytes = try disk.read(Disk.keys, limit: KeysFile.maxFileSize) else { throw StoreError.noStore(path: disk.directory) }
             let kf = try KeysFile.parse(bytes)
             let u = try unlock(kf, name: user, passphrase: passphrase)
             let manifest = try openManifest(kf, dataKey: u.dataKey)
@@ -95,9 +95,10 @@ extension Session {
             }
             let s = Session(configuration: configuration, disk: disk, clock: clock, lockFD: lockFD, keysFile: kf,
                             manifest: manifest, unlocked: u)
+            s.readOnly = readOnly
             try s.recoverFiles()
             try s.load()
-            try s.afterOpen()
+            if readOnly { try s.afterOpenReadOnly() } else { try s.afterOpen() }
             return s
         } catch {
             disk.ops.close(lockFD)
@@ -209,6 +210,11 @@ extension Session {
             let current = try fileID(name)
             if current == want { continue }
             if try fileID(name + Disk.newSuffix) == want {
+                if readOnly {
+                    // Read the committed change where it is; the next writer completes it.
+                    if name == Disk.snapshot { snapshotFile = name + Disk.newSuffix } else { journalFile = name + Disk.newSuffix }
+                    continue
+                }
                 try disk.rename(name + Disk.newSuffix, name)
                 changed = true
                 notices.append(Message("store.notice.completed", name))
@@ -218,6 +224,7 @@ extension Session {
                 ? "missing (the keys file expects \(want.hex))"
                 : "holds \(current!.hex) but the keys file expects \(want.hex); it may come from another copy of the store")
         }
+        if readOnly { return }
         for n in [Disk.keys, Disk.snapshot, Disk.journal] where disk.exists(n + Disk.newSuffix) {
             disk.remove(n + Disk.newSuffix)
             changed = true
@@ -237,9 +244,9 @@ extension Session {
     /// Reads snapshot and journal, drops a torn tail (with a notice), folds the ledger — chunk
     /// by chunk through the one ledger path (`StoreFold`, `LedgerLoader`).
     func load() throws(StoreError) {
-        let fd = try disk.run(Disk.journal) { try disk.ops.open(disk.path(Disk.journal), .readWrite) }
+        let fd = try disk.run(journalFile) { try disk.ops.open(disk.path(journalFile), readOnly ? .readOnly : .readWrite) }
         journalFD = fd
-        let bytes = try disk.run(Disk.journal) { try disk.ops.read(fd, count: try disk.ops.size(fd), at: 0) }
+        let bytes = try disk.run(journalFile) { try disk.ops.read(fd, count: try disk.ops.size(fd), at: 0) }
         let jid = try Journal.parseHeader(bytes, storeID: storeID)
         guard jid == manifest.journalID else { throw StoreError.damaged(file: "journal", detail: "journal id does not match the keys file") }
         var fold = StoreFold(configuration: configuration, expectedBytes: try snapshotSize() + bytes.count)
@@ -251,11 +258,18 @@ extension Session {
             break
         case .torn(let offset, let n, let reason):
             // The last write never completed (or was never synced): it was not acknowledged.
-            try disk.run(Disk.journal) {
-                try disk.ops.truncate(fd, to: offset)
-                try disk.ops.sync(fd)
+            // Only a writer drops it; a reader leaves the file as it is.
+            if readOnly {
+                notices.append(Message("store.notice.tornTailKept", String(n), String(offset)))
+            } else {
+                try disk.run(Disk.journal) {
+                    try disk.ops.truncate(fd, to: offset)
+                    try disk.ops.sync(fd)
+                }
+                notices.append(Message("store.notice.tornTail", String(n), String(offset), reason))
             }
-            notices.append(Message("store.notice.tornTail", String(n), String(offset), reason))
+        case .damagedTail(let offset, let seq, let reason):
+            throw StoreError.damaged(file: journalFile, detail: "frame \(seq) at offset \(offset) is complete but \(reason): this is damage, not an interrupted write. Nothing was changed: run verify, then salvage into a new store.")
         case .damaged(let offset, let seq, let reason, let next):
             throw StoreError.damaged(file: "journal", detail: "frame \(seq) at offset \(offset): \(reason); authentic frames follow at offset \(next). Nothing was changed: run verify, then salvage into a new store.")
         }
@@ -270,9 +284,9 @@ extension Session {
 
     /// The snapshot file's size (0 without one), to size the ledger ahead.
     func snapshotSize() throws(StoreError) -> Int {
-        guard manifest.snapshotID != Manifest.none, disk.exists(Disk.snapshot) else { return 0 }
-        return try disk.run(Disk.snapshot) {
-            let fd = try disk.ops.open(disk.path(Disk.snapshot), .readOnly)
+        guard manifest.snapshotID != Manifest.none, disk.exists(snapshotFile) else { return 0 }
+        return try disk.run(snapshotFile) {
+            let fd = try disk.ops.open(disk.path(snapshotFile), .readOnly)
             defer { disk.ops.close(fd) }
             return try disk.ops.size(fd)
         }
@@ -281,9 +295,17 @@ extension Session {
     /// Streams the snapshot's chunks into `fold`.
     func readSnapshot(into fold: inout StoreFold) throws(StoreError) {
         guard manifest.snapshotID != Manifest.none else { return }
-        try Snapshot.forEachChunk(disk, Disk.snapshot, key: keys.snapshot, storeID: storeID) { i, plain, range throws(StoreError) in
+        try Snapshot.forEachChunk(disk, snapshotFile, key: keys.snapshot, storeID: storeID) { i, plain, range throws(StoreError) in
             try fold.add(plain, range, where: "snapshot chunk \(i)")
         }
+    }
+
+    /// What `afterOpen` would add, in memory only: events a crash kept out of the journal.
+    func afterOpenReadOnly() throws {
+        let missing = manifest.pending.compactMap { try? EventCodec.decode($0) }.filter { !ids.contains($0.id) }
+        guard !missing.isEmpty else { return }
+        for e in missing { ids.insert(e.id) }
+        ledger = LedgerState.fold(try allContents().events + missing, catalogue: configuration.catalogue, points: configuration.points)
     }
 
     /// Replays events a crash kept out of the journal; tells psychologists about notes access

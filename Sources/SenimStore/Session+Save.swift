@@ -115,7 +115,7 @@ extension Session {
     /// one decrypted chunk or frame at a time (`plain[range]` holds its records).
     func forEachStored(_ body: (_ plain: [UInt8], _ range: Range<Int>, _ location: String) throws(StoreError) -> Void) throws(StoreError) {
         if manifest.snapshotID != Manifest.none {
-            try Snapshot.forEachChunk(disk, Disk.snapshot, key: keys.snapshot, storeID: storeID) { i, plain, range throws(StoreError) in
+            try Snapshot.forEachChunk(disk, snapshotFile, key: keys.snapshot, storeID: storeID) { i, plain, range throws(StoreError) in
                 try body(plain, range, "snapshot chunk \(i)")
             }
         }

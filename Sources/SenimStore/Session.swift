@@ -54,6 +54,14 @@ public final class Session {
     /// every later write refuses until the store is reopened.
     var broken: StoreError?
     var closed = false
+    /// Opened for reading only (`open(readOnly: true)`): nothing on disk changes, not even a
+    /// torn last write being dropped or an interrupted change being completed; every write
+    /// refuses.
+    public internal(set) var readOnly = false
+    /// The files `load` reads: the committed names, or (read-only, an interrupted change not
+    /// yet completed) the `.new` files the keys file already names.
+    var snapshotFile = Disk.snapshot
+    var journalFile = Disk.journal
     var journalFrames = 0
     var _point = ""
     /// The last id `context` handed out (ids of one second keep their order).
@@ -112,6 +120,7 @@ public final class Session {
 
     func requireWritable() throws(StoreError) {
         if closed { throw .notAllowed(Message("store.closed")) }
+        if readOnly { throw .notAllowed(Message("store.readOnly")) }
         if let broken { throw .notAllowed(Message("store.broken", broken.description)) }
     }
 

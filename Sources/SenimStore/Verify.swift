@@ -50,7 +50,7 @@ extension Session {
         let lockFD = try takeLock(disk)
         defer { disk.ops.close(lockFD) }
         var report = VerifyReport()
-        guard let kbytes = try disk.read(Disk.keys) else { throw StoreError.noStore(path: disk.directory) }
+        guard let kbytes = try disk.read(Disk.keys, limit: KeysFile.maxFileSize) else { throw StoreError.noStore(path: disk.directory) }
         let kf: KeysFile
         do { kf = try KeysFile.parse(kbytes) } catch {
             report.add("keys", false, "\(error)")
@@ -80,53 +80,56 @@ extension Session {
             throw StoreError.notAllowed(Message("store.passphrase.mustChange"))
         }
         report.add("keys", true, "manifest intact: \(m.directory.count) users, device \(m.device)")
+        if !m.directory.contains(where: { $0.slot == u.slot && Names.key($0.name) == Names.key(u.content.name) }) {
+            report.add("keys", false, "the manifest does not list keyslot \(u.slot); opening refuses")
+        }
         let keys = DataKeys(u.dataKey, storeID: kf.storeID)
         var contents = Contents()
+        // Which file opening would read: the committed name, or the `.new` file the keys file
+        // already names (an interrupted change the next open completes); else opening refuses.
+        func fileID(_ n: String) -> Result<[UInt8]?, StoreError> {
+            do throws(StoreError) {
+                guard let h = try disk.readPrefix(n, 64) else { return .success(nil) }
+                return .success(n.hasPrefix(Disk.snapshot) ? try Snapshot.parseHeader(h, storeID: kf.storeID, file: n).snapshotID
+                                                            : try Journal.parseHeader(h, storeID: kf.storeID, file: n))
+            } catch { return .failure(error) }
+        }
+        func pick(_ name: String, _ want: [UInt8]) -> (name: String, pending: Bool)? {
+            let current = fileID(name)
+            if case .success(let id) = current, id == want { return (name, false) }
+            if case .success(let id) = fileID(name + Disk.newSuffix), id == want { return (name + Disk.newSuffix, true) }
+            switch current {
+            case .success(nil): report.add(name, false, "missing (the keys file expects \(want.hex)); opening refuses")
+            case .success(let id?): report.add(name, false, "holds \(id.hex) but the keys file expects \(want.hex) (a copy from another time or store was put back); opening refuses")
+            case .failure(let e): report.add(name, false, "\(e)")
+            }
+            return nil
+        }
         // Snapshot.
         if m.snapshotID == Manifest.none {
             report.add("snapshot", true, disk.exists(Disk.snapshot) ? "not used yet (an unreferenced file is present)" : "none yet (never compacted)")
-        } else {
-            var name = Disk.snapshot
-            var pending = false
-            func snapID(_ n: String) -> [UInt8]? {
-                guard let b = try? disk.readPrefix(n, 64) else { return nil }
-                return (try? Snapshot.parseHeader(b, storeID: kf.storeID))?.snapshotID
-            }
-            if snapID(Disk.snapshot) != m.snapshotID && snapID(Disk.snapshot + Disk.newSuffix) == m.snapshotID {
-                name = Disk.snapshot + Disk.newSuffix
-                pending = true
-            }
-            if let b = try disk.read(name) {
-                do {
-                    let r = try Snapshot.read(b, key: keys.snapshot, storeID: kf.storeID, file: name, salvage: true)
-                    for (i, recs) in r.records.enumerated() {
-                        do { try contents.apply(recs, where: "snapshot chunk \(i)") } catch { report.add(name, false, "\(error)") }
-                    }
-                    if r.damaged.isEmpty {
-                        report.add(name, true, "\(r.records.count) chunks intact" + (pending ? " (an interrupted change; the next open completes it)" : ""))
-                    } else {
-                        for d in r.damaged { report.add(name, false, "chunk \(d.index) damaged: \(d.reason)") }
-                    }
-                } catch {
-                    report.add(name, false, "\(error)")
+        } else if let (name, pending) = pick(Disk.snapshot, m.snapshotID), let b = try disk.read(name) {
+            do {
+                let r = try Snapshot.read(b, key: keys.snapshot, storeID: kf.storeID, file: name)
+                for (i, recs) in r.records.enumerated() {
+                    do { try contents.apply(recs, where: "snapshot chunk \(i)") } catch { report.add(name, false, "\(error)") }
                 }
-            } else {
-                report.add("snapshot", false, "missing (the keys file expects \(m.snapshotID.hex))")
+                report.add(name, true, "\(r.records.count) chunks intact" + (pending ? " (an interrupted change; the next open completes it)" : ""))
+            } catch {
+                // What opening meets, then what salvage would recover.
+                report.add(name, false, "\(error); opening refuses")
+                if let r = try? Snapshot.read(b, key: keys.snapshot, storeID: kf.storeID, file: name, salvage: true) {
+                    for recs in r.records { try? contents.apply(recs, where: name) }
+                    report.add(name, false, "\(r.records.count) authentic chunks (salvage recovers them)")
+                    for d in r.damaged { report.add(name, false, "chunk \(d.index): \(d.reason)") }
+                    for g in r.skippedRegions { report.add(name, false, "\(g.bytes) bytes at offset \(g.offset): \(g.reason)") }
+                }
             }
         }
         // Journal.
-        var jname = Disk.journal
-        func journalID(_ n: String) -> [UInt8]? {
-            guard let b = try? disk.readPrefix(n, 64) else { return nil }
-            return try? Journal.parseHeader(b, storeID: kf.storeID)
-        }
-        if journalID(Disk.journal) != m.journalID && journalID(Disk.journal + Disk.newSuffix) == m.journalID {
-            jname = Disk.journal + Disk.newSuffix
-        }
-        if let b = try disk.read(jname) {
+        if let (jname, _) = pick(Disk.journal, m.journalID), let b = try disk.read(jname) {
             do {
                 let jid = try Journal.parseHeader(b, storeID: kf.storeID, file: jname)
-                guard jid == m.journalID else { throw StoreError.damaged(file: jname, detail: "journal id does not match the keys file") }
                 let scan = Journal.scan(b, key: keys.journal, storeID: kf.storeID, journalID: jid, salvage: true)
                 for f in scan.frames + scan.salvagedAfterDamage {
                     do { try contents.apply(f.records, where: "journal frame \(f.seq)") } catch { report.add(jname, false, "\(error)") }
@@ -135,19 +138,25 @@ extension Session {
                 case .clean:
                     report.add(jname, true, "\(scan.frames.count) frames intact")
                 case .torn(let off, let n, let why):
-                    report.add(jname, true, "\(scan.frames.count) frames intact; an incomplete last write of \(n) bytes at offset \(off) (\(why)) will be dropped at the next open")
-                case .damaged:
-                    report.add(jname, false, "\(scan.frames.count) frames intact, then damage; \(scan.salvagedAfterDamage.count) authentic frames after it (salvage recovers them)")
+                    report.add(jname, true, "\(scan.frames.count) frames intact; an interrupted last write of \(n) bytes at offset \(off) (\(why)) holds nothing saved: the next open for a change drops it, read commands leave it")
+                case .damagedTail(let off, let seq, let why):
+                    report.add(jname, false, "\(scan.frames.count) frames intact, then frame \(seq) at offset \(off) is complete but \(why): damage; opening refuses")
+                    for r in scan.skippedRegions where r.offset != off { report.add(jname, false, "\(r.bytes) bytes at offset \(r.offset): \(r.reason)") }
+                    if !scan.salvagedAfterDamage.isEmpty {
+                        report.add(jname, false, "\(scan.salvagedAfterDamage.count) authentic frames found out of place (salvage recovers them)")
+                    }
+                case .damaged(let off, let seq, let why, _):
+                    report.add(jname, false, "\(scan.frames.count) frames intact, then frame \(seq) at offset \(off): \(why); \(scan.salvagedAfterDamage.count) authentic frames after it (salvage recovers them); opening refuses")
                     for r in scan.skippedRegions { report.add(jname, false, "\(r.bytes) bytes at offset \(r.offset): \(r.reason)") }
                 }
             } catch {
                 report.add(jname, false, "\(error)")
             }
-        } else {
-            report.add("journal", false, "missing")
         }
-        for n in (try? disk.list()) ?? [] where n.hasSuffix(Disk.newSuffix) && n != jname && !(m.snapshotID != Manifest.none && n == Disk.snapshot + Disk.newSuffix) {
-            report.add(n, true, "left by an interrupted change that did not commit; removed at the next open")
+        for n in (try? disk.list()) ?? [] where n.hasSuffix(Disk.newSuffix) {
+            let used = (n == Disk.journal + Disk.newSuffix && (try? fileID(n).get()) == m.journalID)
+                || (n == Disk.snapshot + Disk.newSuffix && m.snapshotID != Manifest.none && (try? fileID(n).get()) == m.snapshotID)
+            if !used { report.add(n, true, "left by an interrupted change that did not commit; removed at the next open for a change") }
         }
         report.eventCount = contents.ids.count
         report.add("events", true, "\(contents.ids.count) authentic events" + (contents.duplicates > 0 ? " (\(contents.duplicates) repeated ids counted once)" : ""))
@@ -170,7 +179,7 @@ extension Session {
         guard src.directory != dst.directory else { throw StoreError.invalid(Message("store.salvage.same")) }
         let srcLock = try takeLock(src)
         defer { src.ops.close(srcLock) }
-        guard let kbytes = try src.read(Disk.keys) else { throw StoreError.noStore(path: src.directory) }
+        guard let kbytes = try src.read(Disk.keys, limit: KeysFile.maxFileSize) else { throw StoreError.noStore(path: src.directory) }
         let kf = try KeysFile.parse(kbytes)
         let u = try unlock(kf, name: user, passphrase: passphrase)
         var report = SalvageReport()
@@ -189,30 +198,48 @@ extension Session {
                 do { try contents.apply([r], where: whereText) } catch { report.skipped.append("\(whereText): \(error)") }
             }
         }
-        // Every snapshot and journal file that belongs to this store and key.
-        for name in [Disk.snapshot, Disk.snapshot + Disk.newSuffix] {
-            guard let b = try? src.read(name) else { continue }
-            if let m, (try? Snapshot.parseHeader(b, storeID: kf.storeID))?.snapshotID != m.snapshotID { continue }
+        // Every snapshot and journal file of this store, whichever the keys file names: every
+        // chunk and frame that authenticates under this store's key is authentic, wherever it
+        // sits (a file put back from another time, a leftover `.new`). Events are kept once.
+        let snapshotNames = [Disk.snapshot, Disk.snapshot + Disk.newSuffix]
+        let journalNames = [Disk.journal, Disk.journal + Disk.newSuffix]
+        for name in snapshotNames {
+            let b: [UInt8]
+            do { guard let x = try src.read(name) else { continue }; b = x } catch { report.skipped.append("\(name): \(error)"); continue }
             do {
                 let r = try Snapshot.read(b, key: keys.snapshot, storeID: kf.storeID, file: name, salvage: true)
                 for (i, recs) in r.records.enumerated() { apply(recs, "\(name) chunk \(i)") }
                 for d in r.damaged { report.skipped.append("\(name) chunk \(d.index): \(d.reason)") }
+                for g in r.skippedRegions { report.skipped.append("\(name): \(g.bytes) bytes at offset \(g.offset): \(g.reason)") }
+                if let m, m.snapshotID != Manifest.none, let h = try? Snapshot.parseHeader(b, storeID: kf.storeID), h.snapshotID != m.snapshotID {
+                    report.skipped.append("\(name): not the snapshot the keys file names (\(h.snapshotID.hex)); its authentic chunks were kept anyway")
+                }
             } catch {
-                report.skipped.append("\(name): \(error)")
+                report.skipped.append("\(name): whole file skipped: \(error)")
             }
         }
-        for name in [Disk.journal, Disk.journal + Disk.newSuffix] {
-            guard let b = try? src.read(name) else { continue }
+        for name in journalNames {
+            let b: [UInt8]
+            do { guard let x = try src.read(name) else { continue }; b = x } catch { report.skipped.append("\(name): \(error)"); continue }
             do {
                 let jid = try Journal.parseHeader(b, storeID: kf.storeID, file: name)
-                if let m, jid != m.journalID { continue }
                 let scan = Journal.scan(b, key: keys.journal, storeID: kf.storeID, journalID: jid, salvage: true)
                 for f in scan.frames + scan.salvagedAfterDamage { apply(f.records, "\(name) frame \(f.seq)") }
                 for r in scan.skippedRegions { report.skipped.append("\(name): \(r.bytes) bytes at offset \(r.offset): \(r.reason)") }
-                if case .torn(let off, let n, let why) = scan.tail { report.skipped.append("\(name): incomplete last write, \(n) bytes at offset \(off): \(why)") }
+                // Sequence numbers never found: frames lost whole (cut out, or beyond repair).
+                let seqs = Set((scan.frames + scan.salvagedAfterDamage).map(\.seq))
+                if let top = seqs.max(), top < UInt64(b.count) {
+                    for q in 0..<top where !seqs.contains(q) { report.skipped.append("\(name): frame \(q) missing") }
+                }
+                if let m, jid != m.journalID {
+                    report.skipped.append("\(name): not the journal the keys file names (\(jid.hex)); its authentic frames were kept anyway")
+                }
             } catch {
-                report.skipped.append("\(name): \(error)")
+                report.skipped.append("\(name): whole file skipped: \(error)")
             }
+        }
+        for n in ((try? src.list()) ?? []).sorted() where !(snapshotNames + journalNames + [Disk.keys, Disk.lock]).contains(n) {
+            report.skipped.append("\(n): not a store file, not read")
         }
         // The new store: same store id, salt and device; a fresh data key granted to every
         // user in the directory; keyslot contents copied as they are.

@@ -38,7 +38,16 @@ struct Senim: ParsableCommand {
 
     /// Parses, runs, and turns every failure into a message in the user's language and a
     /// sysexits code. Argument errors keep ArgumentParser's text and its code 64.
+    /// More arguments than any command needs are refused before parsing (the parser's time
+    /// grows faster than linearly with thousands of repeated options).
+    static let maxArguments = 1_000
+
     static func main() {
+        if CommandLine.arguments.count - 1 > maxArguments {
+            let f = CLIFailure(Message("cli.args.tooMany", String(CommandLine.arguments.count - 1), String(maxArguments)), .usage)
+            report(f)
+            Foundation.exit(f.status.rawValue)
+        }
         let command: ParsableCommand
         do {
             command = try parseAsRoot()

@@ -151,8 +151,13 @@ import Testing
             edit(&b)
             return withHeaderChecksum(b)
         }
-        #expect(throws: StoreError.tooManySlots) { _ = try KeysFile.parse(header { $0.replaceSubrange(12..<16, with: [0x40, 0x42, 0x0f, 0]) }) }
-        #expect(throws: StoreError.tooManySlots) { _ = try KeysFile.parse(header { $0.replaceSubrange(12..<16, with: [0xff, 0xff, 0xff, 0xff]) }) }
+        // An impossible slot count is damage (74), not "too many users" (65).
+        #expect(throws: StoreError.damaged(file: "keys", detail: "slot count 1000000 is out of range 1…64")) {
+            _ = try KeysFile.parse(header { $0.replaceSubrange(12..<16, with: [0x40, 0x42, 0x0f, 0]) })
+        }
+        #expect(throws: StoreError.damaged(file: "keys", detail: "slot count 4294967295 is out of range 1…64")) {
+            _ = try KeysFile.parse(header { $0.replaceSubrange(12..<16, with: [0xff, 0xff, 0xff, 0xff]) })
+        }
         #expect(throws: StoreError.self) { _ = try KeysFile.parse(header { $0.replaceSubrange(10..<12, with: [0xff, 0xff]) }) }
         #expect(throws: StoreError.self) { _ = try KeysFile.parse(header { $0.replaceSubrange(64..<68, with: [0xff, 0xff, 0xff, 0xff]) }) }
         #expect(throws: StoreError.self) { _ = try KeysFile.parse(header { $0.replaceSubrange(12..<16, with: [0, 0, 0, 0]) }) }

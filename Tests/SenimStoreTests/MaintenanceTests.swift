@@ -105,7 +105,7 @@ import Testing
         try Data(j[0..<(j.count - 5)]).write(to: jpath)
         let torn = try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration)
         #expect(torn.ok)
-        #expect(torn.description.contains("incomplete last write"))
+        #expect(torn.description.contains("interrupted last write"))
         // Damage in the middle is not ok, and says where.
         #expect(bounds.count == 3)
         j[bounds[0] + 40] ^= 0x20

@@ -27,7 +27,8 @@ import Testing
             clock = start
             self.log = log
             let s = store
-            engine = SyncEngine(store: s, clock: { [unowned s] in s.ledger.last?.at ?? 0 })
+            // At least a day past every event of the scenario: import refuses events from the future.
+            engine = SyncEngine(store: s, clock: { [unowned s] in max(s.ledger.last?.at ?? 0, 1_800_000_000) })
         }
 
         func ctx() -> Validator.Context {
@@ -105,6 +106,12 @@ import Testing
         let a = Site(point: "almaty-mobile", author: "aigerim", role: .worker, device: 0x20, start: t0, log: log)
         let b = Site(point: "temirtau", author: "dana", role: .worker, device: 0x30, start: t0, log: log)
         let sites = ["hub": hub, "a": a, "b": b]
+        // Who is who on which device (the import checks each author's role there).
+        let users = sites.values.map { s in
+            Event(id: EventID(high: 0xFEED, low: UInt64(s.device.rawValue)), at: t0 - 1000, author: s.author, device: s.device,
+                  site: s.store.point, body: .userAdded(name: s.author, role: s.role))
+        }
+        for s in sites.values { s.store.registrations = users }
         // Keys are exchanged once; a coordinator sets up trust on every device.
         for (n, s) in sites {
             for (m, o) in sites where m != n {

@@ -55,6 +55,17 @@ final class MemorySyncStore: SyncStore {
 
     func events() throws -> [Event] { Array(stored.values) }
 
+    func hasEvent(_ id: EventID) -> Bool { stored[id] != nil }
+
+    /// Users this store knows to exist on other stores without holding their `userAdded`
+    /// events (worlds made of bare contacts): what the import's author check reads besides the
+    /// store's own `userAdded` events.
+    var registrations: [Event] = []
+
+    func userEvents() throws -> [Event] {
+        registrations + stored.values.filter { if case .userAdded = $0.body { true } else { false } }
+    }
+
     func importEvents(_ events: [Event]) throws -> (new: Int, known: Int) {
         importCalls += 1
         if failImports { throw Failure() }
@@ -175,15 +186,26 @@ enum SyncWorld {
         var transfers: [(EventID, String, String, Int32, String)] = []
         var referrals: [(id: EventID, chain: [EventID])] = []
         let t0: Timestamp = 1_780_000_000
-        func next(_ body: EventBody, site: String? = nil) -> Event {
-            let d = Int(g.next() % 3)
+        // Import checks each event's author against the role the authoring store recorded
+        // (docs/sync.md): every author is added on every device, and coordinator-only kinds
+        // are written by the coordinator.
+        func next(_ body: EventBody, site: String? = nil, device: Int? = nil) -> Event {
+            let d = device ?? Int(g.next() % 3)
             let at = t0 + Timestamp(g.next() % 5_000) * 1_000 + (g.next() % 4 == 0 ? 0 : Timestamp(g.next() % 1_000))
-            let e = Event(id: EventID.random(using: &g), at: at, author: authors[Int(g.next() % 4)], device: devices[d],
+            var author = authors[Int(g.next() % 4)]
+            let action = Policy.action(for: body)
+            if !Policy.allows(.worker, action) { author = Policy.allows(.psychologist, action) ? "psy" : "coord" }
+            let e = Event(id: EventID.random(using: &g), at: at, author: author, device: devices[d],
                           site: site ?? sites[d], body: body)
             out.append(e)
             return e
         }
-        for a in authors { _ = next(.userAdded(name: a, role: a == "coord" ? .coordinator : .worker)) }
+        var root: [UIC: UIC] = [:]
+        func find(_ u: UIC) -> UIC { var r = u; while let p = root[r] { r = p }; return r }
+        for d in 0..<3 {
+            for a in authors { _ = next(.userAdded(name: a, role: a == "coord" ? .coordinator : .worker), device: d) }
+            _ = next(.userAdded(name: "psy", role: .psychologist), device: d)
+        }
         while out.count < count {
             switch g.next() % 100 {
             case 0..<12:
@@ -192,8 +214,12 @@ enum SyncWorld {
                 _ = next(.clientRegistered(u))
             case 12..<50:
                 let u = clients.randomElement(using: &g) ?? uic(&g)
-                let lines = (0..<Int(g.next() % 3)).map { _ in
-                    ItemQuantity(item: items.randomElement(using: &g)!, quantity: Int32(1 + g.next() % 20))
+                var lines: [ItemQuantity] = []
+                for _ in 0..<Int(g.next() % 3) {
+                    let it = items.randomElement(using: &g)!
+                    let q = Int32(1 + g.next() % 20)
+                    // As a store writes them: each item once per contact.
+                    if !lines.contains(where: { $0.item == it }) { lines.append(ItemQuantity(item: it, quantity: q)) }
                 }
                 let c = Contact(client: u, type: g.next() % 2 == 0 ? "stationary" : "mobile", items: lines,
                                 services: g.next() % 3 == 0 ? [services.randomElement(using: &g)!] : [],
@@ -240,7 +266,11 @@ enum SyncWorld {
             case 95..<98:
                 guard clients.count > 2 else { continue }
                 let a = clients.randomElement(using: &g)!, b = clients.randomElement(using: &g)!
-                if a != b { _ = next(.clientsMerged(from: a, into: b)) }
+                // Never a cycle: a store refuses to merge codes that are already one client.
+                if a != b && find(a) != find(b) {
+                    root[find(a)] = find(b)
+                    _ = next(.clientsMerged(from: a, into: b))
+                }
             default:
                 if g.next() % 2 == 0 { _ = next(.userAdded(name: "u\(g.next() % 5)", role: .worker)) }
                 else { _ = next(.userRemoved(name: "u\(g.next() % 5)")) }
@@ -275,9 +305,20 @@ struct SyncPeers {
     var stores: [String: MemorySyncStore] = [:]
     var engines: [String: SyncEngine] = [:]
 
-    init(_ names: [(name: String, point: String, events: [Event])], now: Timestamp = 1_790_000_000) {
+    /// The authors of the generated and hand-made worlds on their devices (0xA1, 0xB2, 0xC3):
+    /// events split among stores may travel without their author's `userAdded`.
+    static let registrations: [Event] = [UInt64(0xA1), 0xB2, 0xC3].flatMap { d in
+        ["aigerim", "dana", "yerlan", "coord", "psy"].enumerated().map { i, name in
+            Event(id: EventID(high: 0xFEED, low: d << 8 | UInt64(i)), at: 1_700_000_000, author: "coord", device: DeviceID(d),
+                  site: "almaty-central",
+                  body: .userAdded(name: name, role: name == "coord" ? .coordinator : name == "psy" ? .psychologist : .worker))
+        }
+    }
+
+    init(_ names: [(name: String, point: String, events: [Event])], now: Timestamp = 1_830_000_000) {
         for n in names {
             let s = MemorySyncStore(point: n.point, role: .coordinator, events: n.events)
+            s.registrations = Self.registrations
             stores[n.name] = s
             engines[n.name] = SyncEngine(store: s, clock: { now })
         }

@@ -311,8 +311,11 @@ struct Accumulator {
     mutating func contactPass() {
         let lo = ledger.firstContact(atOrAfter: start)
         let hi = ledger.firstContact(atOrAfter: end)
-        recentEnd = min(end, (ledger.last?.at ?? end - 1) + 1)
-        recentStart = recentEnd - Int64(ReportingConfig.recentRateDays) * Reports.day
+        // Saturating: the last event may sit at any representable time (issue 13).
+        let lastAt = ledger.last?.at ?? end
+        recentEnd = lastAt >= end ? end : lastAt + 1
+        let span = Int64(ReportingConfig.recentRateDays) * Reports.day
+        recentStart = recentEnd >= Int64.min + span ? recentEnd - span : Int64.min
         let all = ledger.contacts
         let lines = ledger.contactItems
         let total = self.total
@@ -481,6 +484,8 @@ struct Accumulator {
     /// By `site * nItems + item`; nil where nothing happened.
     var stock: [StockFigures?] = []
 
+    /// Stock sums wrap instead of trapping: a store holding absurd quantities (written before
+    /// import validation, or by a tampered build) still renders a report (issue 13).
     mutating func stockScans() {
         var stock = [StockFigures?](repeating: nil, count: nSites * nItems)
         let writeOffIndex = Dictionary(uniqueKeysWithValues: WriteOffReason.allCases.enumerated().map { ($1, $0) })
@@ -489,19 +494,19 @@ struct Accumulator {
             let key = Int(m.site) * nItems + Int(m.item)
             var f = stock[key] ?? StockFigures()
             if m.at < start {
-                if outsideIsBefore { f.movementsOutside += m.delta }
+                if outsideIsBefore { f.movementsOutside &+= m.delta }
             } else if m.at >= end {
-                if !outsideIsBefore { f.movementsOutside += m.delta }
+                if !outsideIsBefore { f.movementsOutside &+= m.delta }
                 f.movedAfter = true
             } else {
                 f.active = true
                 switch m.kind {
-                case .received: f.received += m.delta
-                case .transferIn: f.transferIn += m.delta
-                case .transferOut: f.transferOut -= m.delta
-                case .writtenOff: f.writtenOff[writeOffIndex[m.reason ?? .other]!] -= m.delta
-                case .adjusted: f.adjusted += m.delta
-                case .distributed: f.distributed -= m.delta
+                case .received: f.received &+= m.delta
+                case .transferIn: f.transferIn &+= m.delta
+                case .transferOut: f.transferOut &-= m.delta
+                case .writtenOff: f.writtenOff[writeOffIndex[m.reason ?? .other]!] &-= m.delta
+                case .adjusted: f.adjusted &+= m.delta
+                case .distributed: f.distributed &-= m.delta
                 }
             }
             stock[key] = f
@@ -534,16 +539,16 @@ struct Accumulator {
         }
         for key in 0..<stock.count {
             guard var f = stock[key] else { continue }
-            f.distributed += distPeriod[key]
+            f.distributed &+= distPeriod[key]
             let level = ledger.stock[LedgerState.StockKey(site: Int32(key / nItems), item: Int32(key % nItems))]?.level ?? 0
             // level now = opening + changes in the period + changes after it.
-            let inPeriod = f.received + f.transferIn - f.transferOut - f.writtenOff.reduce(0, +) + f.adjusted - f.distributed
+            let inPeriod = f.received &+ f.transferIn &- f.transferOut &- f.writtenOff.reduce(0, &+) &+ f.adjusted &- f.distributed
             if outsideIsBefore {
-                f.opening = f.movementsOutside - distOutside[key]
+                f.opening = f.movementsOutside &- distOutside[key]
                 // Only the sign matters: was anything handed out after the period?
-                f.distributedAfter = f.opening + inPeriod - level
+                f.distributedAfter = f.opening &+ inPeriod &- level
             } else {
-                f.opening = level - inPeriod - (f.movementsOutside - distOutside[key])
+                f.opening = level &- inPeriod &- (f.movementsOutside &- distOutside[key])
                 f.distributedAfter = distOutside[key]
             }
             stock[key] = f

@@ -73,8 +73,12 @@ enum Journal {
 
     enum Tail: Equatable {
         case clean
-        /// An incomplete or unauthenticated last write: nothing valid follows it.
+        /// An interrupted last write (`isInterruptedWrite`): nothing valid follows it. Only a
+        /// writer drops it; readers ignore it.
         case torn(offset: Int, bytes: Int, reason: String)
+        /// A last frame that is complete but fails its checks (a changed byte, a frame from
+        /// elsewhere, a replayed frame): damage, never dropped silently.
+        case damagedTail(offset: Int, seq: UInt64, reason: String)
         /// A bad frame with authenticated frames after it.
         case damaged(offset: Int, seq: UInt64, reason: String, nextGoodOffset: Int)
     }
@@ -118,23 +122,56 @@ enum Journal {
         }
     }
 
-    /// The next authenticated frame after `from` with a sequence number of at least `atLeast`.
-    static func findNext(in b: [UInt8], from: Int, atLeast: UInt64, key: SymmetricKey, storeID: [UInt8],
+    /// Whether the bytes from `off` to the end of the file can be an interrupted final write
+    /// rather than damage: fewer bytes than a frame header; a frame whose (checked) header says
+    /// it runs past the end of the file; or a 512-byte sector of it that was never written
+    /// (all zero: the start of the region, or a whole aligned sector inside it). A complete
+    /// frame of random-looking bytes that fails authentication is none of these.
+    static func isInterruptedWrite(_ b: [UInt8], at off: Int, journalID: [UInt8]) -> Bool {
+        let rest = b.count - off
+        if rest < frameHeader { return true }
+        let sector = 512
+        let firstEnd = min(b.count, (off / sector + 1) * sector)
+        if b[off..<firstEnd].allSatisfy({ $0 == 0 }) { return true }
+        let L = Int(b[off]) | Int(b[off + 1]) << 8 | Int(b[off + 2]) << 16 | Int(b[off + 3]) << 24
+        var r = ByteReader(b, offset: off + 4)
+        let s = (try? r.u64("")) ?? 0
+        if Array(b[off + 12..<off + 16]) == check(journalID, UInt32(truncatingIfNeeded: L), s), off + frameHeader + L > b.count {
+            return true
+        }
+        var start = firstEnd
+        while start < b.count {
+            let end = min(b.count, start + sector)
+            if end - start >= 4 && b[start..<end].allSatisfy({ $0 == 0 }) { return true }
+            start = end
+        }
+        return false
+    }
+
+    /// The next authenticated frame at or after `from` with a sequence number of at least
+    /// `atLeast` (nil: any sequence number).
+    static func findNext(in b: [UInt8], from: Int, atLeast: UInt64?, key: SymmetricKey, storeID: [UInt8],
                          journalID: [UInt8]) -> Frame? {
         var o = from
         while o + frameHeader <= b.count {
-            // Cheap filters before any hashing: a plausible length and sequence number.
-            let L = Int(b[o]) | Int(b[o + 1]) << 8 | Int(b[o + 2]) << 16 | Int(b[o + 3]) << 24
-            if Buckets.isBucket(L - Primitives.tagSize), o + frameHeader + L <= b.count {
-                var r = ByteReader(b, offset: o + 4)
-                let s = (try? r.u64("")) ?? 0
-                if s >= atLeast, s - atLeast < 1 << 32,
-                   case .success(let f) = frame(at: o, in: b, seq: s, key: key, storeID: storeID, journalID: journalID) {
-                    return f
-                }
-            }
+            if let f = frameAnySeq(at: o, in: b, atLeast: atLeast, key: key, storeID: storeID, journalID: journalID) { return f }
             o += 1
         }
+        return nil
+    }
+
+    /// The authentic frame starting exactly at `o`, whatever its sequence number (at least
+    /// `atLeast` if given), or nil.
+    static func frameAnySeq(at o: Int, in b: [UInt8], atLeast: UInt64?, key: SymmetricKey, storeID: [UInt8],
+                            journalID: [UInt8]) -> Frame? {
+        guard o + frameHeader <= b.count else { return nil }
+        // Cheap filters before any hashing: a plausible length and sequence number.
+        let L = Int(b[o]) | Int(b[o + 1]) << 8 | Int(b[o + 2]) << 16 | Int(b[o + 3]) << 24
+        guard Buckets.isBucket(L - Primitives.tagSize), o + frameHeader + L <= b.count else { return nil }
+        var r = ByteReader(b, offset: o + 4)
+        let s = (try? r.u64("")) ?? 0
+        if let atLeast, s < atLeast || s - atLeast >= 1 << 32 { return nil }
+        if case .success(let f) = frame(at: o, in: b, seq: s, key: key, storeID: storeID, journalID: journalID) { return f }
         return nil
     }
 
@@ -153,33 +190,38 @@ enum Journal {
                 seq += 1
                 out.goodEnd = off
             case .failure(let reason):
-                guard let next = findNext(in: b, from: off + 1, atLeast: seq, key: key,
-                                          storeID: storeID, journalID: journalID) else {
+                // From `off` itself: with a frame missing, the next one starts right here.
+                let next = findNext(in: b, from: off, atLeast: seq, key: key, storeID: storeID, journalID: journalID)
+                if let next {
+                    out.tail = .damaged(offset: off, seq: seq, reason: reason.description, nextGoodOffset: next.offset)
+                } else if isInterruptedWrite(b, at: off, journalID: journalID) {
                     out.tail = .torn(offset: off, bytes: b.count - off, reason: reason.description)
-                    return out
+                    if !salvage { return out }
+                } else {
+                    out.tail = .damagedTail(offset: off, seq: seq, reason: reason.description)
                 }
-                out.tail = .damaged(offset: off, seq: seq, reason: reason.description, nextGoodOffset: next.offset)
                 guard salvage else { return out }
-                // Salvage: record the gap and carry on from the next authentic frame.
-                var o = next.offset
-                var s = next.seq
-                out.skippedRegions.append((off, next.offset - off, reason.description))
+                // Salvage: every offset from here; every authentic frame, whatever its number
+                // or position (missing, swapped, repeated frames); every gap listed with why.
+                var o = off
+                var gapStart: Int? = nil
+                var gapReason = reason.description
                 while o < b.count {
-                    switch frame(at: o, in: b, seq: s, key: key, storeID: storeID, journalID: journalID) {
-                    case .success(let f):
+                    if let f = frameAnySeq(at: o, in: b, atLeast: nil, key: key, storeID: storeID, journalID: journalID) {
+                        if let g = gapStart { out.skippedRegions.append((g, o - g, gapReason)); gapStart = nil }
                         out.salvagedAfterDamage.append(f)
                         o += f.length
-                        s += 1
-                    case .failure(let why):
-                        guard let n = findNext(in: b, from: o + 1, atLeast: s, key: key, storeID: storeID, journalID: journalID) else {
-                            out.skippedRegions.append((o, b.count - o, why.description))
-                            return out
+                    } else {
+                        if gapStart == nil {
+                            gapStart = o
+                            if o != off, case .failure(let why) = frame(at: o, in: b, seq: nil, key: key, storeID: storeID, journalID: journalID) {
+                                gapReason = why.description
+                            }
                         }
-                        out.skippedRegions.append((o, n.offset - o, why.description))
-                        o = n.offset
-                        s = n.seq
+                        o += 1
                     }
                 }
+                if let g = gapStart { out.skippedRegions.append((g, b.count - g, gapReason)) }
                 return out
             }
         }

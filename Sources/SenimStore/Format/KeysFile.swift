@@ -14,6 +14,8 @@ struct KeysFile {
     /// is not visible. The reader accepts 1…maxSlots.
     static let maxSlots = 64
     static let maxManifest = (1 << 22) + Primitives.tagSize
+    /// The largest keys file there can be (checked before reading one).
+    static let maxFileSize = headerSize + maxSlots * slotSize + maxManifest
 
     var storeID: [UInt8]
     var storeSalt: [UInt8]
@@ -52,8 +54,8 @@ struct KeysFile {
             let slotSize = try r.u16("slot size")
             guard Int(slotSize) == Self.slotSize else { throw bad("slot size \(slotSize), expected \(Self.slotSize)") }
             let count = try r.u32("slot count")
-            guard count <= UInt32(maxSlots) else { throw StoreError.tooManySlots }
-            guard count >= 1 else { throw bad("no keyslots") }
+            // Out of range is damage (74), not "too many users": the store never writes it.
+            guard count >= 1, count <= UInt32(maxSlots) else { throw bad("slot count \(count) is out of range 1…\(maxSlots)") }
             let storeID = Array(try r.take(16, "store id"))
             let salt = Array(try r.take(32, "store salt"))
             let mlen = Int(try r.u32("manifest length"))

@@ -83,6 +83,8 @@ enum Snapshot {
         var records: [[Record]] = []
         /// Chunk problems: index and reason (salvage mode only; otherwise the first throws).
         var damaged: [(index: Int, reason: String)] = []
+        /// Salvage mode: byte ranges that hold no authentic chunk, with why.
+        var skippedRegions: [(offset: Int, bytes: Int, reason: String)] = []
     }
 
     /// Decrypts every chunk. Without `salvage`, the first problem throws `.damaged`.
@@ -107,38 +109,72 @@ enum Snapshot {
                 return .failure(FormatError("authenticated chunk is malformed: \(error)"))
             }
         }
+        if salvage { return salvageScan(b, h, key: key, storeID: storeID) }
         while index < h.count {
             switch chunk(at: off, index) {
             case .success(let (len, recs)):
                 out.records.append(recs)
                 off += len
             case .failure(let why):
-                guard salvage else {
-                    throw .damaged(file: file, detail: "chunk \(index) of \(h.count) at offset \(off): \(why)")
-                }
-                out.damaged.append((Int(index), why.description))
-                // Find the next chunk by its header check.
-                var o = off + 1
-                var found = false
-                search: while o + chunkHeader <= b.count {
-                    let L = UInt32(b[o]) | UInt32(b[o + 1]) << 8 | UInt32(b[o + 2]) << 16 | UInt32(b[o + 3]) << 24
-                    if Buckets.isBucket(Int(L) - Primitives.tagSize) {
-                        for j in (index + 1)..<h.count where Array(b[o + 4..<o + 8]) == check(h.snapshotID, L, j) {
-                            off = o
-                            index = j
-                            found = true
-                            break search
-                        }
-                    }
-                    o += 1
-                }
-                if !found { return out }
-                continue
+                throw .damaged(file: file, detail: "chunk \(index) of \(h.count) at offset \(off): \(why)")
             }
             index += 1
         }
         if !salvage && off != b.count {
             throw .damaged(file: file, detail: "\(b.count - off) unexpected bytes after the last chunk")
+        }
+        return out
+    }
+
+    /// Salvage: tries every offset for an authentic chunk of any index (so missing, swapped or
+    /// repeated chunks are all found), keeps each index once, and lists every byte range that
+    /// held none and every index never found.
+    static func salvageScan(_ b: [UInt8], _ h: Header, key: SymmetricKey, storeID: [UInt8]) -> Read {
+        var out = Read()
+        var checks: [UInt32: [UInt32: UInt32]] = [:]  // L → (check word → index)
+        let plausible = UInt32(min(Int(h.count), max(1, (b.count - headerSize) / (chunkHeader + Primitives.tagSize))))
+        func index(for L: UInt32, check c: UInt32) -> UInt32? {
+            if checks[L] == nil {
+                var m: [UInt32: UInt32] = [:]
+                for i in 0..<plausible {
+                    let k = check(h.snapshotID, L, i)
+                    m[UInt32(k[0]) | UInt32(k[1]) << 8 | UInt32(k[2]) << 16 | UInt32(k[3]) << 24] = i
+                }
+                checks[L] = m
+            }
+            return checks[L]![c]
+        }
+        var found: [UInt32: [Record]] = [:]
+        var o = headerSize
+        var gap: Int? = nil
+        var gapReason = ""
+        func word(_ at: Int) -> UInt32 { UInt32(b[at]) | UInt32(b[at + 1]) << 8 | UInt32(b[at + 2]) << 16 | UInt32(b[at + 3]) << 24 }
+        while o < b.count {
+            var reason = "no chunk header here"
+            if o + chunkHeader <= b.count {
+                let L = word(o)
+                if Buckets.isBucket(Int(L) - Primitives.tagSize), o + chunkHeader + Int(L) <= b.count {
+                    if let i = index(for: L, check: word(o + 4)) {
+                        if let plain = Primitives.open(b[(o + chunkHeader)..<(o + chunkHeader + Int(L))], nonce: b[(o + 8)..<(o + 20)],
+                                                       key: key, ad: ad(storeID, h.snapshotID, i, h.count)),
+                           let recs = try? Record.decode(try Buckets.unpad(plain)) {
+                            if let g = gap { out.skippedRegions.append((g, o - g, gapReason)); gap = nil }
+                            if found[i] == nil { found[i] = recs }
+                            o += chunkHeader + Int(L)
+                            continue
+                        }
+                        reason = "chunk \(i) fails authentication"
+                    }
+                } else if Buckets.isBucket(Int(L) - Primitives.tagSize) {
+                    reason = "a chunk of \(L) bytes would run past the end of the file"
+                }
+            }
+            if gap == nil { gap = o; gapReason = reason }
+            o += 1
+        }
+        if let g = gap { out.skippedRegions.append((g, b.count - g, gapReason)) }
+        for i in 0..<h.count {
+            if let r = found[i] { out.records.append(r) } else { out.damaged.append((Int(i), "missing or damaged")) }
         }
         return out
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Crypto
 import Foundation
 import SenimCore
@@ -203,11 +206,50 @@ public enum SyncBundle {
         return try parsePlaintext(plain, header: header, recipient: recipient, trusted: trusted)
     }
 
+    /// The largest bundle file `open(file:)` reads.
+    public static let maxFileSize = 1 << 31
+
+    /// Checks and decrypts a bundle file read chunk by chunk: a file that is not a bundle for
+    /// this store is refused after its 128-byte header, one from an untrusted or own key after
+    /// its first chunk, a damaged one at the first damaged chunk, whatever the file's size.
+    public static func open(file path: String, recipient: SyncIdentity, trusted: [String: PeerKey],
+                            maxSize: Int = maxFileSize, progress: ((Int, Int) -> Void)? = nil) throws(SyncError) -> OpenedBundle {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .unreadable(path: path) }
+        defer { Glibc.close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path: path) }
+        let size = Int(st.st_size)
+        guard size <= maxSize else { throw .tooLarge(limit: maxSize) }
+        let read = { (offset: Int, count: Int) throws(SyncError) -> [UInt8] in
+            var out = [UInt8](repeating: 0, count: count)
+            var got = 0
+            while got < count {
+                let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, count - got, off_t(offset + got)) }
+                if n < 0 { if errno == EINTR { continue }; throw SyncError.unreadable(path: path) }
+                if n == 0 { throw SyncError.truncated }
+                got += n
+            }
+            return out
+        }
+        let (plain, header) = try decrypt(size: size, read: read, recipient: recipient, trusted: trusted, progress: progress)
+        return try parsePlaintext(plain, header: header, recipient: recipient, trusted: trusted)
+    }
+
     /// Header checks and stream decryption. Returns the plaintext and the header bytes.
     static func decrypt(_ bytes: [UInt8], recipient: SyncIdentity,
                         progress: ((Int, Int) -> Void)?) throws(SyncError) -> ([UInt8], [UInt8]) {
-        guard bytes.count >= headerSize else { throw .tooShort }
-        let header = Array(bytes[0..<headerSize])
+        try decrypt(size: bytes.count, read: { o, n in Array(bytes[o..<(o + n)]) }, recipient: recipient, trusted: nil,
+                    progress: progress)
+    }
+
+    /// The same, reading `size` bytes through `read(offset, count)`. With `trusted`, the
+    /// sender's key (the first 65 plaintext bytes) is checked as soon as the first chunk is open.
+    static func decrypt(size: Int, read: (Int, Int) throws(SyncError) -> [UInt8], recipient: SyncIdentity,
+                        trusted: [String: PeerKey]?,
+                        progress: ((Int, Int) -> Void)?) throws(SyncError) -> ([UInt8], [UInt8]) {
+        guard size >= headerSize else { throw .tooShort }
+        let header = try read(0, headerSize)
         let ephemeralPublic = Array(header[0..<32])
         let fileKey: SymmetricKey
         do {
@@ -229,16 +271,16 @@ public enum SyncBundle {
             throw .headerDamaged
         }
         let key = payloadKey(fileKey, nonce: Array(header[80..<96]))
-        let payload = bytes.count - headerSize
+        let payload = size - headerSize
         guard payload > 0 else { throw .truncated }
         let chunks = (payload + sealedChunkSize - 1) / sealedChunkSize
         var plain: [UInt8] = []
-        plain.reserveCapacity(payload)
         var offset = headerSize
+        var senderChecked = trusted == nil
         for i in 0..<chunks {
-            let end = min(offset + sealedChunkSize, bytes.count)
+            let end = min(offset + sealedChunkSize, size)
             let last = i == chunks - 1
-            let piece = bytes[offset..<end]
+            let piece = try read(offset, end - offset)[...]
             if let p = openChunk(piece, key: key, counter: UInt64(i), final: last) {
                 if last && p.isEmpty && i > 0 { throw .malformed("empty final chunk") }
                 plain += p
@@ -250,7 +292,15 @@ public enum SyncBundle {
                 throw .chunkDamaged(chunk: i)
             }
             offset = end
-            progress?(offset, bytes.count)
+            if !senderChecked, let trusted, plain.count >= 65 {
+                // Who signed is only proven at the end, but an untrusted or own key is refused now.
+                senderChecked = true
+                if let k = try? PeerKey(agreement: Array(plain[1..<33]), signing: Array(plain[33..<65])) {
+                    if k == recipient.publicKey { throw .fromSelf }
+                    guard trusted.values.contains(k) else { throw .untrustedSender(fingerprint: k.fingerprint) }
+                }
+            }
+            progress?(offset, size)
         }
         return (plain, header)
     }

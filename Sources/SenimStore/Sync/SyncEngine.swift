@@ -220,20 +220,50 @@ public final class SyncEngine {
     /// Checks, decrypts and merges a bundle. Refused whole (nothing changes) if it is damaged,
     /// not for this store, not signed by a trusted peer, or was imported before.
     /// `progress(done, total)` counts abstract work units; done == total when finished.
+    /// This store's identity if it has one (importing never makes one: a refused import
+    /// writes nothing).
+    func existingIdentity() throws(SyncError) -> SyncIdentity? {
+        guard let b = store.localValue(Self.identityKey) else { return nil }
+        return try SyncIdentity(serialized: b)
+    }
+
     public func importBundle(_ bytes: [UInt8], progress: ((Int, Int) -> Void)? = nil) throws(SyncError) -> ImportSummary {
         try require(.sync)
-        let me = try identity()
+        // No identity yet: no bundle can be addressed to this store.
+        guard let me = try existingIdentity() else { throw .notForThisStore }
         var trusted: [String: PeerKey] = [:]
         for p in try trustList() { trusted[p.name] = p.key }
         let total = bytes.count * 2
         let opened = try SyncBundle.open(bytes, recipient: me, trusted: trusted,
                                          progress: progress.map { p in { done, _ in p(done, total) } })
+        return try merge(opened, size: bytes.count, progress: progress)
+    }
+
+    /// Imports a bundle file, read chunk by chunk (`SyncBundle.open(file:)`): a file that is
+    /// not a bundle for this store, or is too large, is refused before it is read whole.
+    public func importBundle(file path: String, maxSize: Int = SyncBundle.maxFileSize,
+                             progress: ((Int, Int) -> Void)? = nil) throws(SyncError) -> ImportSummary {
+        try require(.sync)
+        guard let me = try existingIdentity() else {
+            if !FileManager.default.isReadableFile(atPath: path) { throw .unreadable(path: path) }
+            throw .notForThisStore
+        }
+        var trusted: [String: PeerKey] = [:]
+        for p in try trustList() { trusted[p.name] = p.key }
+        var size = 0
+        let opened = try SyncBundle.open(file: path, recipient: me, trusted: trusted, maxSize: maxSize,
+                                         progress: progress.map { p in { done, total in size = total; p(done, total * 2) } })
+        return try merge(opened, size: size, progress: progress)
+    }
+
+    func merge(_ opened: OpenedBundle, size: Int, progress: ((Int, Int) -> Void)?) throws(SyncError) -> ImportSummary {
+        let total = max(size, 1) * 2
         let c = opened.contents
         var state = try peerState(opened.sender)
         if state.importedBundles.contains(c.bundleID) {
             throw .alreadyImported(peer: opened.sender, sequence: c.sequence)
         }
-        progress?(bytes.count + bytes.count / 4, total)
+        progress?(total / 2 + total / 8, total)
 
         // The privacy guard again, on what arrives: a device that skipped it (an old version, a
         // tampered build) must not be able to plant an IIN, phone or e-mail in this store.
@@ -244,6 +274,11 @@ public final class SyncEngine {
                 }
             }
         }
+
+        // Every event as if typed here (docs/sync.md, "Validation"); one bad event refuses all.
+        let checker = IncomingEvents(configuration: store.configuration, now: clock(), known: { [store] in store.hasEvent($0) },
+                                     localEvents: { [store] in try store.userEvents() }, mergeEvents: { [store] in try store.events() })
+        try checker.check(c.events)
 
         let before = store.ledger
         let conflictsBefore = Set(before.referrals.values.lazy.filter(\.conflict).map(\.id))

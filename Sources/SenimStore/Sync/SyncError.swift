@@ -23,6 +23,15 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     /// store, its key header is damaged, or the file is not a bundle at all (bundles carry no
     /// plaintext marker, so these cannot be told apart).
     case notForThisStore
+    /// The bundle file cannot be opened or read.
+    case unreadable(path: String)
+    /// The bundle file is larger than the largest bundle Senim reads.
+    case tooLarge(limit: Int)
+    /// An event in an authentic bundle fails the checks a locally typed event passes (its
+    /// kind, the field and why). The whole bundle is refused.
+    case invalidEvent(kind: String, field: String, reason: String)
+    /// An event whose author, by the roles the bundle's stores recorded, may not author its kind.
+    case wrongAuthor(kind: String, author: String, role: String)
     // The sender.
     /// The bundle carries no signature.
     case unsigned
@@ -70,6 +79,10 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case .headerDamaged: "the bundle header was altered or damaged"
         case .chunkDamaged(let i): "chunk \(i) of the bundle was altered or damaged"
         case .notForThisStore: "not a sync bundle for this store (made for another store, damaged, or not a bundle)"
+        case .unreadable(let p): "cannot read the bundle file \(p)"
+        case .tooLarge(let l): "the file is larger than \(l) bytes: not a Senim bundle"
+        case .invalidEvent(let k, let f, let r): "a \(k) event in the bundle has an invalid \(f): \(r); nothing was imported"
+        case .wrongAuthor(let k, let a, let r): "a \(k) event in the bundle is authored by \(a), a \(r), who may not make it; nothing was imported"
         case .unsigned: "the bundle is not signed"
         case .badSignature: "the bundle's signature does not verify"
         case .untrustedSender(let f): "the bundle was signed by an untrusted key (\(f))"
@@ -101,6 +114,10 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case .headerDamaged: Message("sync.error.header")
         case .chunkDamaged(let i): Message("sync.error.chunk", String(i))
         case .notForThisStore: Message("sync.error.recipient")
+        case .unreadable(let p): Message("sync.error.unreadable", p)
+        case .tooLarge(let l): Message("sync.error.tooLarge", String(l))
+        case .invalidEvent(let k, let f, let r): Message("sync.error.invalidEvent", k, f, r)
+        case .wrongAuthor(let k, let a, let r): Message("sync.error.wrongAuthor", k, a, r)
         case .unsigned: Message("sync.error.unsigned")
         case .badSignature: Message("sync.error.signature")
         case .untrustedSender(let f): Message("sync.error.untrusted", f)

@@ -18,4 +18,17 @@ public protocol SyncStore: AnyObject {
     /// This store's trust point id.
     var point: String { get }
     var configuration: Configuration { get }
+    /// Whether the store holds an event with this id (default: not known, so every check runs).
+    func hasEvent(_ id: EventID) -> Bool
+    /// The `userAdded` events this store holds: who is who on which store, for the import's
+    /// author check (default: filtered from `events()`).
+    func userEvents() throws -> [Event]
+}
+
+extension SyncStore {
+    public func hasEvent(_ id: EventID) -> Bool { false }
+
+    public func userEvents() throws -> [Event] {
+        try events().filter { if case .userAdded = $0.body { true } else { false } }
+    }
 }

@@ -48,20 +48,27 @@ enum Dates {
     }
 
     static func dayText(_ n: DayNumber) -> String {
-        let c = civil(n)
+        // Days beyond year 9999 (or before year 1) are shown at the nearest end.
+        let c = civil(min(max(n, -719_162), 2_932_896))
         return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
     }
 
+    /// Rendering is total: moments outside years 1…9999 (which no check lets in, but an old
+    /// or damaged store may hold) are shown at the nearest end of that range.
+    static let shownRange: ClosedRange<Timestamp> = -62_135_596_800...253_402_300_799
+
+    static func shown(_ t: Timestamp) -> Timestamp { min(max(t, shownRange.lowerBound), shownRange.upperBound) }
+
     /// The local day a moment falls on.
     static func localDay(_ t: Timestamp) -> DayNumber {
-        let c = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: TimeInterval(t)))
-        return dayNumber(year: c.year!, month: c.month!, day: c.day!)
+        let c = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: TimeInterval(shown(t))))
+        return dayNumber(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
     }
 
     /// Local midnight starting a day, as a timestamp.
     static func startOfDay(_ n: DayNumber) -> Timestamp {
-        let c = civil(n)
-        let date = calendar.date(from: DateComponents(year: c.year, month: c.month, day: c.day))!
+        let c = civil(min(max(n, -719_162), 2_932_896))
+        guard let date = calendar.date(from: DateComponents(year: c.year, month: c.month, day: c.day)) else { return Timestamp(n) * 86_400 }
         return Timestamp(date.timeIntervalSince1970)
     }
 
@@ -102,12 +109,13 @@ enum Dates {
 
     /// "2026-11-23 14:05" in local time.
     static func local(_ t: Timestamp) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: TimeInterval(t)))
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: TimeInterval(shown(t))))
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }
 
     /// "2026-11-23T09:05:00Z".
     static func iso(_ t: Timestamp) -> String {
+        let t = shown(t)
         let day = DayNumber((t - ((t % 86_400) + 86_400) % 86_400) / 86_400)
         let secs = Int(((t % 86_400) + 86_400) % 86_400)
         return dayText(day) + String(format: "T%02d:%02d:%02dZ", secs / 3600, secs / 60 % 60, secs % 60)

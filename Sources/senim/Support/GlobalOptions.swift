@@ -20,7 +20,7 @@ struct GlobalOptions: ParsableArguments {
     var user: String?
 
     @Option(name: .customLong("passphrase-file"), help: ArgumentHelp(
-        "Read your passphrase from the first line of this file (for scripts).",
+        "Read your passphrase from the first line of this file (for scripts; at most 64 KiB; LF or CRLF line ends).",
         discussion: "Without it, $SENIM_PASSPHRASE is used, else the passphrase is read from the terminal without echo. "
             + "A passphrase is never accepted as a plain argument.",
         valueName: "file"))

@@ -5,7 +5,7 @@ extension GlobalOptions {
     /// Unlocks the store with your name and passphrase. An account still on a one-time
     /// passphrase (set by a coordinator) may do nothing but `senim passwd`: every other
     /// command stops here with exit status 77.
-    func openSession(allowOneTime: Bool = false) throws -> (CLIEnvironment, any StoreSession, passphrase: String) {
+    func openSession(allowOneTime: Bool = false, readOnly: Bool = false) throws -> (CLIEnvironment, any StoreSession, passphrase: String) {
         let env = try environment()
         let dir = storeURL
         guard StoreBridge.exists(at: dir) else {
@@ -13,7 +13,7 @@ extension GlobalOptions {
         }
         let user = try userName()
         let pass = try passphrase(for: user)
-        let session = try StoreBridge.open(at: dir, user: user, passphrase: pass, configuration: env.configuration)
+        let session = try StoreBridge.open(at: dir, user: user, passphrase: pass, configuration: env.configuration, readOnly: readOnly)
         if session.mustChangePassphrase && !allowOneTime {
             session.close()
             throw CLIFailure(Message("store.passphrase.mustChange"), .noPermission)
@@ -26,6 +26,14 @@ extension GlobalOptions {
     /// Runs `body` with an unlocked store and always closes it (releasing the lock).
     func withSession<T>(_ body: (CLIEnvironment, any StoreSession) throws -> T) throws -> T {
         let (env, session, _) = try openSession()
+        defer { session.close() }
+        return try body(env, session)
+    }
+
+    /// The same for commands that only read: the store is opened read-only, so nothing on
+    /// disk changes (not even a torn last write being dropped), whatever happens.
+    func withReadSession<T>(_ body: (CLIEnvironment, any StoreSession) throws -> T) throws -> T {
+        let (env, session, _) = try openSession(readOnly: true)
         defer { session.close() }
         return try body(env, session)
     }

@@ -19,8 +19,8 @@ enum StoreBridge {
     }
 
     static func open(at directory: URL, user: String, passphrase: String,
-                     configuration: Configuration) throws -> any StoreSession {
-        try Session.open(at: directory, user: user, passphrase: passphrase, configuration: configuration)
+                     configuration: Configuration, readOnly: Bool = false) throws -> any StoreSession {
+        try Session.open(at: directory, user: user, passphrase: passphrase, configuration: configuration, readOnly: readOnly)
     }
 
     static func restore(from file: URL, to directory: URL, force: Bool) throws {
@@ -59,6 +59,7 @@ enum StoreBridge {
         if let e = error as? SyncError {
             let status: ExitStatus = switch e {
             case .denied: .noPermission
+            case .unreadable: .noInput
             case .store, .writeFailed, .corruptMetadata, .crypto: .ioError
             default: .refused
             }

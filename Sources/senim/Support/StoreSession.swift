@@ -48,7 +48,7 @@ protocol StoreSession: AnyObject {
     func acceptNotesShare(_ share: [UInt8]) throws -> Int
     func compact() throws
     func rekey() throws
-    func backup(to file: URL) throws
+    func backup(to file: URL, force: Bool) throws
     func close()
 }
 

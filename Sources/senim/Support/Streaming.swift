@@ -5,14 +5,17 @@ import Foundation
 struct BufferedOutput {
     private var buffer = Data()
     private let handle: FileHandle
+    /// Escape terminal controls (`TerminalText`); for JSON, only what the encoder leaves raw.
+    private let json: Bool
 
-    init(_ handle: FileHandle = .standardOutput) {
+    init(_ handle: FileHandle = .standardOutput, json: Bool = false) {
         self.handle = handle
+        self.json = json
         buffer.reserveCapacity(1 << 20)
     }
 
     mutating func write(_ s: String) {
-        buffer.append(contentsOf: s.utf8)
+        buffer.append(contentsOf: (json ? TerminalText.escapeJSON(s) : TerminalText.escape(s)).utf8)
         if buffer.count >= 1 << 20 { flush() }
     }
 
@@ -29,7 +32,7 @@ extension Out {
     static func jsonList<T: Encodable>(key: String, count: Int, element: (Int) -> T) throws {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var out = BufferedOutput()
+        var out = BufferedOutput(json: true)
         out.write("{\n  \"\(key)\" : [\n")
         if count == 0 { out.write("\n") }
         for i in 0..<count {
@@ -51,7 +54,9 @@ extension Out {
 extension Table {
     /// Prints `count` rows made by `row` without holding them all: one pass to measure the
     /// columns, one to print.
-    static func stream(_ headers: [String], count: Int, rightAligned: Set<Int> = [], row: (Int) -> [String]) {
+    static func stream(_ headers: [String], count: Int, rightAligned: Set<Int> = [], row rawRow: (Int) -> [String]) {
+        let headers = headers.map { TerminalText.escape($0, cell: true) }
+        func row(_ i: Int) -> [String] { rawRow(i).map { TerminalText.escape($0, cell: true) } }
         var widths = headers.map(\.count)
         for i in 0..<count {
             for (c, cell) in row(i).enumerated() where c < widths.count { widths[c] = max(widths[c], cell.count) }

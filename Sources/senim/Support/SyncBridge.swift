@@ -25,12 +25,21 @@ enum SyncBridge {
     static func peers(_ s: any StoreSession) throws -> [PeerStatus] { try engine(s).peers() }
 
     /// Writes the bundle atomically and records it as sent only once written.
-    static func export(_ s: any StoreSession, to peer: String, all: Bool, file: URL, env: CLIEnvironment) throws -> [String] {
+    static func export(_ s: any StoreSession, to peer: String, all: Bool, file: URL, store: URL, force: Bool,
+                       env: CLIEnvironment) throws -> [String] {
         let e = try engine(s)
-        let summary = try e.export(to: peer, mode: all ? .all : .sinceLast) { bytes in
-            do { try Data(bytes).write(to: file, options: [.atomic]) } catch {
-                throw CLIFailure(Message("cli.file.write", file.path, (error as NSError).localizedDescription), .ioError)
+        var refused: StoreError?
+        let summary: ExportSummary
+        do {
+            summary = try e.export(to: peer, mode: all ? .all : .sinceLast) { bytes in
+                do throws(StoreError) { try OutputFile.write(bytes, to: file, storeDirectory: store, force: force) } catch {
+                    refused = error
+                    throw error
+                }
             }
+        } catch {
+            if let refused { throw refused }
+            throw error
         }
         var lines = [env.t("sync.export.done", String(summary.sequence), summary.peer, String(summary.eventCount), String(summary.byteCount))]
         if summary.eventCount == 0 { lines.append(env.t("sync.export.empty", summary.peer)) }
@@ -38,10 +47,16 @@ enum SyncBridge {
     }
 
     /// Imports with a progress bar on a terminal; returns the summary lines.
-    static func importBundle(_ s: any StoreSession, bytes: [UInt8], env: CLIEnvironment) throws -> [String] {
+    static func untrust(_ s: any StoreSession, name: String, env: CLIEnvironment) throws -> String {
+        try engine(s).untrust(name: name)
+        return env.t("sync.untrust.done", name)
+    }
+
+    /// Imports a bundle file (read chunk by chunk, refused early when it cannot be one for us).
+    static func importBundle(_ s: any StoreSession, file: URL, env: CLIEnvironment) throws -> [String] {
         let e = try engine(s)
         var bar = ProgressBar(total: 1000, label: env.t("sync.import.progress"))
-        let r = try e.importBundle(bytes) { done, total in bar.update(total > 0 ? done * 1000 / total : 1000) }
+        let r = try e.importBundle(file: file.path) { done, total in bar.update(total > 0 ? done * 1000 / total : 1000) }
         bar.finish()
         var lines = [env.t("sync.import.done", String(r.sequence), r.peer, String(r.eventsNew), String(r.eventsKnown))]
         if r.clientsNew > 0 { lines.append(env.t("sync.import.clients", String(r.clientsNew))) }

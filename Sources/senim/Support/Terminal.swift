@@ -1,4 +1,5 @@
 import Foundation
+import SenimStore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,21 +7,33 @@ import Darwin
 #endif
 
 enum Passphrases {
-    /// The first line of a file, without its line ending. The file must exist and the
-    /// passphrase must not be empty.
+    /// The largest passphrase file: 64 KiB of passphrase plus one line ending.
+    static let maxFileBytes = 65_536
+
+    /// A passphrase file's first line, without its LF or CRLF. Read with a bound (a device
+    /// like /dev/zero is refused after 64 KiB), byte by byte: a CRLF file is not one line.
     static func fromFile(_ path: String) throws -> String {
         let expanded = Runtime.expand(path)
-        // FileHandle rather than FileManager: works for pipes and /dev/fd/N too.
-        guard let handle = FileHandle(forReadingAtPath: expanded),
-              let data = try? handle.readToEnd() ?? Data() else {
-            throw CLIFailure(.init("cli.passphrase.file", expanded), .noInput)
+        let bytes: [UInt8]
+        do throws(BoundedFile.Failure) { bytes = try BoundedFile.read(expanded, limit: maxFileBytes + 2) } catch {
+            switch error {
+            case .tooLarge: throw CLIFailure.refused("cli.passphrase.fileLarge", expanded, String(maxFileBytes))
+            case .unreadable: throw CLIFailure(.init("cli.passphrase.file", expanded), .noInput)
+            }
         }
-        try? handle.close()
-        let text = String(decoding: data, as: UTF8.self)
-        let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        let clean = line.hasSuffix("\r") ? String(line.dropLast()) : line
+        let line = bytes.firstIndex(of: 10).map { Array(bytes[..<$0]) + [10] } ?? bytes
+        let clean = strip(line)
+        guard clean.count <= maxFileBytes else { throw CLIFailure.refused("cli.passphrase.fileLarge", expanded, String(maxFileBytes)) }
         guard !clean.isEmpty else { throw CLIFailure.refused("cli.passphrase.fileEmpty", expanded) }
-        return clean
+        guard !clean.contains(13) else { throw CLIFailure.refused("cli.passphrase.fileLines", expanded) }
+        guard let text = String(validating: clean, as: UTF8.self) else { throw CLIFailure.refused("cli.passphrase.fileEncoding", expanded) }
+        return text
+    }
+
+    /// Removes one trailing LF or CRLF.
+    static func strip(_ b: [UInt8]) -> [UInt8] {
+        if b.last == 10 { return Array(b.dropLast(b.count >= 2 && b[b.count - 2] == 13 ? 2 : 1)) }
+        return b
     }
 
     /// Reads a line from the controlling terminal with echo off. No terminal: usage error.
@@ -92,20 +105,69 @@ struct ProgressBar {
     }
 }
 
+/// Makes any text safe to print on a terminal: control characters (C0 but line feed and tab,
+/// DEL, C1) and bidirectional overrides and isolates become visible `\u{…}` escapes, so that a
+/// stored note (typed elsewhere, or arrived by sync) cannot clear the screen, retitle the
+/// window or reorder what is shown. JSON output escapes by its own rules.
+enum TerminalText {
+    static func needsEscape(_ v: UInt32, cell: Bool) -> Bool {
+        switch v {
+        case 0x0A, 0x09: return cell
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: return true
+        default: return false
+        }
+    }
+
+    /// JSON text: the encoder escapes C0 but not DEL, C1 or bidirectional controls; those can
+    /// only occur inside strings, where `\\uXXXX` stands for the same character.
+    static func escapeJSON(_ s: String) -> String {
+        func bad(_ v: UInt32) -> Bool { v >= 0x7F && needsEscape(v, cell: false) }
+        guard s.unicodeScalars.contains(where: { bad($0.value) }) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if bad(u.value) {
+                let hex = String(u.value, radix: 16)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex).unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return String(out)
+    }
+
+    /// `cell`: a table cell or one-line field, where line feeds and tabs are escaped too.
+    /// Outside cells a CR directly before a LF (CSV's CRLF line ends) is kept.
+    static func escape(_ s: String, cell: Bool = false) -> String {
+        guard s.unicodeScalars.contains(where: { needsEscape($0.value, cell: cell) }) else { return s }
+        var out = String.UnicodeScalarView()
+        let scalars = Array(s.unicodeScalars)
+        for (i, u) in scalars.enumerated() {
+            if !cell && u.value == 0x0D && i + 1 < scalars.count && scalars[i + 1].value == 0x0A {
+                out.append(u)
+            } else if needsEscape(u.value, cell: cell) {
+                out.append(contentsOf: "\\u{\(String(u.value, radix: 16))}".unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return String(out)
+    }
+}
+
 enum Out {
     static func line(_ s: String = "") {
-        FileHandle.standardOutput.write(Data((s + "\n").utf8))
+        FileHandle.standardOutput.write(Data((TerminalText.escape(s) + "\n").utf8))
     }
 
     static func error(_ s: String) {
-        FileHandle.standardError.write(Data((s + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escape(s) + "\n").utf8))
     }
 
     /// Stable JSON: sorted keys, pretty-printed, slashes unescaped.
     static func json<T: Encodable>(_ value: T) throws {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try e.encode(value)
+        let data = Data(TerminalText.escapeJSON(String(decoding: try e.encode(value), as: UTF8.self)).utf8)
         FileHandle.standardOutput.write(data)
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
@@ -119,11 +181,11 @@ struct Table {
     var rightAligned: Set<Int> = []
 
     init(_ headers: [String], rightAligned: Set<Int> = []) {
-        self.headers = headers
+        self.headers = headers.map { TerminalText.escape($0, cell: true) }
         self.rightAligned = rightAligned
     }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    mutating func add(_ row: [String]) { rows.append(row.map { TerminalText.escape($0, cell: true) }) }
 
     func render() -> String {
         var widths = headers.map(\.count)

@@ -17,7 +17,7 @@ struct ClientFindCommand: ParsableCommand {
     var limit = 50
 
     func run() throws {
-        try global.withSession { env, s in
+        try global.withReadSession { env, s in
             let p = Letters.normaliseCode(prefix)
             guard !p.isEmpty else { throw CLIFailure.refused("cli.client.prefix", PrivacyGuard.echo(prefix)) }
             let found = s.ledger.clients(withPrefix: p, limit: max(1, limit)).compactMap { s.ledger.client($0) }

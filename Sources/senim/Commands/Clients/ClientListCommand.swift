@@ -14,7 +14,7 @@ struct ClientListCommand: ParsableCommand {
     var all = false
 
     func run() throws {
-        try global.withSession { env, s in
+        try global.withReadSession { env, s in
             let list = s.ledger.clients.filter { all || $0.mergedInto == nil }.sorted { $0.uic < $1.uic }
             try Self.print(list, ledger: s.ledger, env: env, json: output.json)
         }

@@ -21,7 +21,7 @@ struct ClientShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        try global.withSession { env, s in
+        try global.withReadSession { env, s in
             let code = try s.validator.uic(uic)
             let l = s.ledger
             guard let idx = l.clientIndex[code] else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SenimCore
+import SenimStore
 
 struct ContactAddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -35,7 +35,7 @@ struct ContactListCommand: ParsableCommand {
     }
 
     func run() throws {
-        try global.withSession { env, s in
+        try global.withReadSession { env, s in
             let l = s.ledger
             let start = from.flatMap(Dates.parseDay).map(Dates.startOfDay) ?? .min
             let end = to.flatMap(Dates.parseDay).map { Dates.startOfDay($0 + 1) } ?? .max

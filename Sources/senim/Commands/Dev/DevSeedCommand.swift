@@ -17,6 +17,9 @@ struct DevSeedCommand: ParsableCommand {
     @Option(name: .customLong("contacts"), help: "How many contacts.")
     var contacts: Int
 
+    /// As many client codes as contacts can use, and never more than the code space holds.
+    static let maxClients = 10_000_000
+
     @Option(name: .customLong("clients"), help: "How many client codes (default: contacts / 20, at least 50).")
     var clients: Int?
 
@@ -35,6 +38,7 @@ struct DevSeedCommand: ParsableCommand {
     func validate() throws {
         if contacts < 0 || contacts > 50_000_000 { throw ValidationError("--contacts must be 0…50000000") }
         if let clients, clients < 1 { throw ValidationError("--clients must be at least 1") }
+        if let clients, clients > Self.maxClients { throw ValidationError("--clients must be at most \(Self.maxClients)") }
         if days < 1 || days > 3_650 { throw ValidationError("--days must be 1…3650") }
         if let until, Dates.parseDay(until) == nil { throw ValidationError("--until '\(until)': expected a date YYYY-MM-DD") }
     }

@@ -29,7 +29,7 @@ struct ReferralListCommand: ParsableCommand {
     struct JSONReferrals: Encodable { var referrals: [JSONModel.Referral] }
 
     func run() throws {
-        try global.withSession { env, s in
+        try global.withReadSession { env, s in
             try Policy.require(s.role, .viewReferrals)
             var list = s.ledger.referralList
             if let status { list = list.filter { $0.status == status } }

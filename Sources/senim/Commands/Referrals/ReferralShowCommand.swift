@@ -33,7 +33,7 @@ struct ReferralShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        try global.withSession { env, s in
+        try global.withReadSession { env, s in
             try Policy.require(s.role, .viewReferrals)
             let rid = try Render.resolve(id, among: s.ledger.referralOrder, kind: env.t("cli.kind.referral"))
             let r = s.ledger.referrals[rid]!

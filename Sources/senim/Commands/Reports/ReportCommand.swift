@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SenimCore
+import SenimStore
 
 enum ReportFormatOption: String, CaseIterable, ExpressibleByArgument {
     case table, csv, json
@@ -43,6 +44,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Flag(name: .customLong("force"), help: "Replace the --output file if it exists (never a store file).")
+    var force = false
+
     @Flag(name: .customLong("no-suppress"), help: "Show small counts (internal use only; coordinators).")
     var noSuppress = false
 
@@ -54,27 +58,23 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        try global.withSession { env, s in
+        let outputURL = output.map { URL(fileURLWithPath: Runtime.expand($0)) }
+        // Refused before the store is even unlocked: nothing is computed for a path that cannot be written.
+        if let outputURL { try OutputFile.check(outputURL, storeDirectory: global.storeURL, force: force) }
+        try global.withReadSession { env, s in
             try Policy.require(s.role, .viewReports)
             if let point { _ = try s.validator.point(point) }
             let text = try ReportsBridge.run(period: period, point: point, by: by, format: json ? .json : format,
                                              suppress: !noSuppress, lineList: lineList, session: s, env: env)
-            if let output {
-                try AtomicFile.write(text, to: URL(fileURLWithPath: Runtime.expand(output)))
+            if let output, let outputURL {
+                try OutputFile.write(Array(text.utf8), to: outputURL, storeDirectory: global.storeURL, force: force)
                 Out.error(env.t("cli.report.written", output))
             } else {
-                // By bytes: "\r\n" is one Character, so text.hasSuffix("\n") is false for CSV's CRLF.
-                FileHandle.standardOutput.write(Data((text.utf8.last == UInt8(ascii: "\n") ? text : text + "\n").utf8))
+                // JSON escapes controls itself; tables and CSV through TerminalText.
+                let shown = (json || format == .json || format == .dhis2JSON) ? TerminalText.escapeJSON(text) : TerminalText.escape(text)
+                // By bytes: "\r\n" is one Character, so shown.hasSuffix("\n") is false for CSV's CRLF.
+                FileHandle.standardOutput.write(Data((shown.utf8.last == UInt8(ascii: "\n") ? shown : shown + "\n").utf8))
             }
-        }
-    }
-}
-
-enum AtomicFile {
-    /// Writes next to the target, syncs, renames over it.
-    static func write(_ text: String, to url: URL) throws {
-        do { try Data(text.utf8).write(to: url, options: [.atomic]) } catch {
-            throw CLIFailure(Message("cli.file.write", url.path, (error as NSError).localizedDescription), .ioError)
         }
     }
 }

@@ -38,7 +38,7 @@ struct StockShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        try global.withSession { env, s in
+        try global.withReadSession { env, s in
             try Policy.require(s.role, .viewStock)
             let site = try s.validator.point(point ?? s.point)
             let l = s.ledger

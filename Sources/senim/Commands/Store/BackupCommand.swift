@@ -13,11 +13,14 @@ struct BackupCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The backup file to write.", valueName: "file"))
     var file: String
 
+    @Flag(name: .customLong("force"), help: "Replace the file if it exists (never a store file).")
+    var force = false
+
     func run() throws {
         try global.withSession { env, s in
             try Policy.require(s.role, .backup)
             let url = URL(fileURLWithPath: Runtime.expand(file))
-            try s.backup(to: url)
+            try s.backup(to: url, force: force)
             Out.line(env.t("cli.backup.done", url.path, String(s.eventCount)))
         }
     }

@@ -9,6 +9,6 @@ struct SyncCommand: ParsableCommand {
             for it and import bundles from it, e.g. on a USB stick. Importing is idempotent: a bundle \
             imported twice changes nothing. Coordinators.
             """,
-        subcommands: [SyncIdentityCommand.self, SyncTrustCommand.self, SyncPeersCommand.self,
+        subcommands: [SyncIdentityCommand.self, SyncTrustCommand.self, SyncUntrustCommand.self, SyncPeersCommand.self,
                       SyncExportCommand.self, SyncImportCommand.self])
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SenimCore
+import SenimStore
 
 struct SyncExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,14 +22,18 @@ struct SyncExportCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: ArgumentHelp("The bundle file to write.", valueName: "file"))
     var out: String
 
+    @Flag(name: .customLong("force"), help: "Replace the --out file if it exists (never a store file).")
+    var force = false
+
     func validate() throws {
         if sinceLast && all { throw ValidationError("--since-last and --all exclude each other") }
     }
 
     func run() throws {
+        let url = URL(fileURLWithPath: Runtime.expand(out))
+        try OutputFile.check(url, storeDirectory: global.storeURL, force: force)
         try global.withSession { env, s in
-            let url = URL(fileURLWithPath: Runtime.expand(out))
-            for line in try SyncBridge.export(s, to: to, all: all, file: url, env: env) { Out.line(line) }
+            for line in try SyncBridge.export(s, to: to, all: all, file: url, store: global.storeURL, force: force, env: env) { Out.line(line) }
         }
     }
 }

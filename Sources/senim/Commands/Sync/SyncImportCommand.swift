@@ -15,10 +15,10 @@ struct SyncImportCommand: ParsableCommand {
     func run() throws {
         try global.withSession { env, s in
             let url = URL(fileURLWithPath: Runtime.expand(file))
-            guard let data = FileManager.default.contents(atPath: url.path) else {
+            guard FileManager.default.isReadableFile(atPath: url.path) else {
                 throw CLIFailure(Message("cli.file.missing", url.path), .noInput)
             }
-            let lines = try SyncBridge.importBundle(s, bytes: Array(data), env: env)
+            let lines = try SyncBridge.importBundle(s, file: url, env: env)
             for l in lines { Out.line(l) }
         }
     }

@@ -24,7 +24,7 @@ struct SyncPeersCommand: ParsableCommand {
     }
 
     func run() throws {
-        try global.withSession { env, s in
+        try global.withReadSession { env, s in
             let peers = try SyncBridge.peers(s)
             if output.json {
                 return try Out.json(JSONPeers(peers: peers.map {

@@ -14,7 +14,7 @@ struct UserListCommand: ParsableCommand {
     }
 
     func run() throws {
-        try global.withSession { env, s in
+        try global.withReadSession { env, s in
             let users = s.users()
             if output.json {
                 try Out.json(JSONUsers(users: users.map { .init(name: $0.name, role: $0.role.rawValue) }))
