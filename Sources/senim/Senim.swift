@@ -20,7 +20,8 @@ struct Senim: ParsableCommand {
             Options shared by the store commands: --store DIR (default $SENIM_STORE, else \
             $XDG_DATA_HOME/senim, else ~/.local/share/senim), --user NAME (default $SENIM_USER), \
             --passphrase-file FILE (else $SENIM_PASSPHRASE, else asked on the terminal without echo), \
-            --lang en|ru|kk (default from LANG), --config DIR. Listings and reports take --json \
+            --lang en|ru|kk (default from LANG), --config DIR (default $SENIM_CONFIG, else /etc/senim/, \
+            else the configuration built into senim; `senim doctor` says which). Listings and reports take --json \
             (schemas in docs/cli.md). Dates are YYYY-MM-DD; times ISO 8601 (local time unless \
             they end in Z or +hh:mm).
 

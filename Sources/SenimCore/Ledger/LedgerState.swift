@@ -31,6 +31,9 @@ public struct LedgerState: Sendable {
     /// `referralList` costs nothing.
     var referralRecords: [ReferralRecord] = []
     var referralPosition: [EventID: Int32] = [:]
+    /// Open referrals with a due date, by (due, issue time, issue order): the home screen's
+    /// follow-up list is a prefix of it (`openReferrals(dueThrough:)`), not a scan per frame.
+    var dueIndex: [DueKey] = []
     public private(set) var users: [String: Role] = [:]
     /// Corrections and voids by the record they amend, including those whose record has not
     /// arrived yet (they apply when it does). Folding reads them before the records they amend,
@@ -266,6 +269,7 @@ public struct LedgerState: Sendable {
                 confidentialNotes: [], confidentialNoteTimes: [])
             referrals[e.id] = record
             referralPosition[e.id] = Int32(referralRecords.count)
+            reindexDue(position: Int32(referralRecords.count), was: nil, now: record)
             referralRecords.append(record)
             referralOrder.append(e.id)
             if let waiting = pendingUpdates.removeValue(forKey: e.id) {
@@ -356,7 +360,10 @@ public struct LedgerState: Sendable {
                 r.statusAt = r.issuedAt
             }
             referrals[u.referral] = r
-            if let k = referralPosition[u.referral] { referralRecords[Int(k)] = r }
+            if let k = referralPosition[u.referral] {
+                reindexDue(position: k, was: referralRecords[Int(k)], now: r)
+                referralRecords[Int(k)] = r
+            }
         case .referralNoteAdded(let n):
             guard var r = referrals[n.referral] else { return }
             r.confidentialNotes.append(n)
@@ -365,6 +372,34 @@ public struct LedgerState: Sendable {
             if let k = referralPosition[n.referral] { referralRecords[Int(k)] = r }
         default:
             return
+        }
+    }
+
+    struct DueKey: Comparable, Sendable {
+        var due: DayNumber
+        var issuedAt: Timestamp
+        var position: Int32
+        static func < (a: DueKey, b: DueKey) -> Bool {
+            (a.due, a.issuedAt, a.position) < (b.due, b.issuedAt, b.position)
+        }
+    }
+
+    /// Keeps `dueIndex` in step when a referral is issued (`was` nil) or changes status.
+    private mutating func reindexDue(position: Int32, was: ReferralRecord?, now: ReferralRecord) {
+        guard let due = now.due else { return }
+        let key = DueKey(due: due, issuedAt: now.issuedAt, position: position)
+        let wasOpen = was.map { !$0.status.isClosed } ?? false
+        let isOpen = !now.status.isClosed
+        guard wasOpen != isOpen else { return }
+        var lo = 0, hi = dueIndex.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if dueIndex[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        if isOpen {
+            dueIndex.insert(key, at: lo)
+        } else if lo < dueIndex.count, dueIndex[lo] == key {
+            dueIndex.remove(at: lo)
         }
     }
 
@@ -687,6 +722,17 @@ public struct LedgerState: Sendable {
 
     public var transfersInTransit: [TransferRecord] {
         transfers.values.filter(\.inTransit).sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+    }
+
+    /// Open referrals due on or before `day`, by due date, then issue time, then issue order
+    /// (read from an index: cost proportional to the answer).
+    public func openReferrals(dueThrough day: DayNumber) -> [ReferralRecord] {
+        var out: [ReferralRecord] = []
+        for k in dueIndex {
+            if k.due > day { break }
+            out.append(referralRecords[Int(k.position)])
+        }
+        return out
     }
 
     /// Referrals in issue order, with a conflict flag where two sites changed one concurrently.

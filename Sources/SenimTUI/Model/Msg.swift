@@ -9,15 +9,15 @@ public enum Msg: Sendable {
     case tick(Timestamp)
     case unlocked(SessionInfo)
     case unlockFailed(Message)
-    /// A draft was saved; `ledger` is the store's state afterwards.
-    case saved(Draft, ledger: LedgerState)
+    /// A draft was saved (the session's `LedgerSource` shows the state afterwards).
+    case saved(Draft)
     case failed(Message)
     case notesOpened(EventID, [String])
     case usersLoaded([UserAccount])
-    /// A user-management effect succeeded; `ledger` is the store's state afterwards.
-    case usersChanged(Message, [UserAccount], ledger: LedgerState)
+    /// A user-management effect succeeded.
+    case usersChanged(Message, [UserAccount])
     /// A user was removed: the TUI offers to re-key the store at once.
-    case userRemoved(String, [UserAccount], ledger: LedgerState)
+    case userRemoved(String, [UserAccount])
     /// An effect without data of its own succeeded (export written).
     case done(Message)
     /// The user's own passphrase was changed (ends a one-time passphrase).
@@ -55,19 +55,38 @@ public struct SessionInfo: Sendable {
     public var user: String
     public var role: Role
     public var point: String
-    public var ledger: LedgerState
+    /// Where the screens read the ledger: the store's own state, always current.
+    public var source: LedgerSource
+    public var ledger: LedgerState { source.ledger }
     public var notices: [Message]
     /// On a one-time passphrase: the TUI asks for a new one before showing anything else.
     public var mustChangePassphrase: Bool
     public var keyFingerprint: String
-    public init(user: String, role: Role, point: String, ledger: LedgerState, notices: [Message] = [],
+    public init(user: String, role: Role, point: String, source: LedgerSource, notices: [Message] = [],
                 mustChangePassphrase: Bool = false, keyFingerprint: String = "") {
         self.user = user
         self.role = role
         self.point = point
-        self.ledger = ledger
+        self.source = source
         self.notices = notices
         self.mustChangePassphrase = mustChangePassphrase
         self.keyFingerprint = keyFingerprint
     }
+
+    /// A session showing a fixed ledger (tests, previews).
+    public init(user: String, role: Role, point: String, ledger: LedgerState, notices: [Message] = [],
+                mustChangePassphrase: Bool = false, keyFingerprint: String = "") {
+        self.init(user: user, role: role, point: point, source: LedgerSource(fixed: ledger), notices: notices,
+                  mustChangePassphrase: mustChangePassphrase, keyFingerprint: keyFingerprint)
+    }
+}
+
+/// Reads the backend's ledger where it lives. The model must not keep a copy of a
+/// `LedgerState`: while a copy exists, the store's next save mutates a shared value and
+/// copy-on-write duplicates every array of the ledger (75–100 ms at a million contacts).
+public final class LedgerSource: @unchecked Sendable {
+    private let read: () -> LedgerState
+    public init(_ read: @escaping () -> LedgerState) { self.read = read }
+    public convenience init(fixed: LedgerState) { self.init { fixed } }
+    public var ledger: LedgerState { read() }
 }

@@ -86,7 +86,7 @@ public enum Queries {
     /// see referrals to psychological services first.
     public static func referralsDue(_ l: LedgerState, today: DayNumber, role: Role) -> [ReferralRecord] {
         // "Due" means due today or overdue (not tomorrow), as the user guide says.
-        let open = referrals(l, filter: .open, due: .any, today: today).filter { ($0.due ?? .max) <= today }
+        let open = l.openReferrals(dueThrough: today)
         guard role == .psychologist else { return open }
         let psy: Set<String> = ["peer-psychologist", "mental-health", "narcologist"]
         return open.filter { psy.contains($0.service) } + open.filter { !psy.contains($0.service) }

@@ -31,7 +31,8 @@ public final class EffectRunner {
                 backend = nil
                 let b = try unlock(user, passphrase)
                 backend = b
-                return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, ledger: b.ledger, notices: b.notices,
+                let source = LedgerSource { [weak b] in b?.ledger ?? LedgerState() }
+                return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, source: source, notices: b.notices,
                                              mustChangePassphrase: b.mustChangePassphrase, keyFingerprint: b.keyFingerprint))
             } catch {
                 return .unlockFailed(Message.from(error))
@@ -48,7 +49,7 @@ public final class EffectRunner {
                 let events = try d.events(validator: validator, ledger: b.ledger, ctx: ctx, seal: b.sealNote,
                                           fresh: { b.context(site: b.point, at: at) })
                 try b.save(events)
-                return .saved(d, ledger: b.ledger)
+                return .saved(d)
             } catch {
                 return .failed(Message.from(error))
             }
@@ -66,7 +67,7 @@ public final class EffectRunner {
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
                 try b.addUser(name: name, role: role, passphrase: passphrase)
-                return .usersChanged(Message("tui.users.added", name), try b.userAccounts(), ledger: b.ledger)
+                return .usersChanged(Message("tui.users.added", name), try b.userAccounts())
             } catch {
                 return .failed(Message.from(error))
             }
@@ -74,7 +75,7 @@ public final class EffectRunner {
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
                 try b.removeUser(name, force: force)
-                return .userRemoved(name, try b.userAccounts(), ledger: b.ledger)
+                return .userRemoved(name, try b.userAccounts())
             } catch {
                 return .failed(Message.from(error))
             }
@@ -82,7 +83,7 @@ public final class EffectRunner {
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
                 try b.resetPassphrase(name, to: passphrase, force: force)
-                return .usersChanged(Message("tui.users.reset", name), try b.userAccounts(), ledger: b.ledger)
+                return .usersChanged(Message("tui.users.reset", name), try b.userAccounts())
             } catch {
                 return .failed(Message.from(error))
             }

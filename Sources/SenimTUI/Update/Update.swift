@@ -31,8 +31,7 @@ public enum Update {
             m.unlock.passphrase.clear()
             m.unlock.focus = 1
             return []
-        case .saved(let draft, let ledger):
-            m.session?.ledger = ledger
+        case .saved(let draft):
             return saved(&m, draft)
         case .failed(let message):
             m.unlock.busy = false
@@ -45,15 +44,13 @@ public enum Update {
             m.users.accounts = list
             m.users.selection = min(m.users.selection, max(0, list.count - 1))
             return []
-        case .usersChanged(let message, let list, let ledger):
-            m.session?.ledger = ledger
+        case .usersChanged(let message, let list):
             m.users.accounts = list
             m.users.selection = min(m.users.selection, max(0, list.count - 1))
             if case .form? = m.dialog { m.dialog = nil }
             m.status = Status(message, .success)
             return []
-        case .userRemoved(let name, let list, let ledger):
-            m.session?.ledger = ledger
+        case .userRemoved(let name, let list):
             m.users.accounts = list
             m.users.selection = min(m.users.selection, max(0, list.count - 1))
             m.status = Status(Message("tui.users.removed", name), .success)
