@@ -192,8 +192,9 @@ extension Session {
         guard Self.parameterSets(kf.slots) <= Self.maxParameterSets else {
             throw StoreError.invalid(Message("store.kdf.tooManySets", String(Self.maxParameterSets)))
         }
-        let now = Timestamp(clock().timeIntervalSince1970.rounded(.down))
-        let event = Event(id: EventID.random(), at: now, author: user,
+        let made = context()
+        let now = made.at
+        let event = Event(id: made.id, at: now, author: user,
                           device: device, site: point, body: .userAdded(name: name, role: newRole))
         m.directory.append(Manifest.Entry(slot: index, name: name, role: newRole,
                                           publicKey: Array(pk.publicKey.rawRepresentation), hasNotesGrant: false,
@@ -258,7 +259,8 @@ extension Session {
         kf.slots[entry.slot] = Slot.decoy(Slot.params(kf.slots[entry.slot]).problem == nil ? Slot.params(kf.slots[entry.slot]) : ownParameters)
         var m = manifest
         m.directory.removeAll { $0.slot == entry.slot }
-        let event = Event(id: EventID.random(), at: Timestamp(clock().timeIntervalSince1970.rounded(.down)), author: user,
+        let made = context()
+        let event = Event(id: made.id, at: made.at, author: user,
                           device: device, site: point, body: .userRemoved(name: entry.name))
         m.pending = [EventCodec.encode(event)]
         kf.seal(m, key: keys.manifest)

@@ -53,7 +53,10 @@ extension Session {
             let keys = DataKeys(dataKey, storeID: storeID)
             // The journal first (with the creator's userAdded event and the default point):
             // until `keys` exists there is no store, so a crash leaves nothing half-made.
-            let first = Event(id: EventID.random(), at: Timestamp(now.timeIntervalSince1970), author: name, device: device,
+            // An ordered id like every later one, so the next events of the same second sort after it.
+            var g = SystemRandomNumberGenerator()
+            let firstID = EventID.ordered(milliseconds: UInt64(max(0, now.timeIntervalSince1970 * 1000)), after: nil, using: &g)
+            let first = Event(id: firstID, at: Timestamp(now.timeIntervalSince1970), author: name, device: device,
                               site: point, body: .userAdded(name: name, role: .coordinator))
             var journal = Journal.header(storeID: storeID, journalID: journalID)
             journal += Journal.frame(Record.encode([.event(EventCodec.encode(first)), .setLocal(pointKey, Array(point.utf8)),

@@ -114,7 +114,7 @@ import Testing
         for id in ids { #expect(try s.run(["contact", "show", id]).status == 0) }
         // Their common prefix (at least 6 digits: they were made seconds apart) matches both.
         let common = String(zip(ids[0], ids[1]).prefix { $0 == $1 }.map(\.0))
-        #expect(common.count >= 6)
+        #expect(common.count >= 6, "\(ids)")
         let ambiguous = try s.run(["contact", "show", common])
         #expect(ambiguous.status == 65 && ambiguous.err.contains("Type more digits"), "\(ambiguous)")
         let table = try s.run(["contact", "list"])

@@ -116,7 +116,7 @@ import Testing
         let bad = try Self.runClean(["doctor", "--store", s.dir.path])
         #expect(bad.status == 1, "\(bad)")
         #expect(bad.out.contains("[x]  The store folder \(s.dir.path) has mode 755"), "\(bad.out)")
-        #expect(bad.out.contains("To fix: chmod 700 \(s.dir.path)"))
+        #expect(bad.out.contains("To fix: restrict it to its owner: chmod 700 \(s.dir.path)"), "\(bad.out)")
         #expect(chmod(s.dir.path, 0o700) == 0)
         // A broken configuration is a problem, named, with the file.
         let broken = try Self.runClean(["doctor", "--store", s.dir.path, "--config", "/nonexistent-senim"])

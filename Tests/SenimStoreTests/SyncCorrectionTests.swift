@@ -9,7 +9,7 @@ import Testing
     let v = Validator(config)
 
     func ctx(_ author: String, _ role: Role, _ at: Timestamp, site: String = "almaty-mobile") -> Validator.Context {
-        Validator.Context(author: author, role: role, device: DeviceID(author == "dana" ? 1 : 2), site: site, at: at, id: .random())
+        Validator.Context(author: author, role: role, device: DeviceID(author == "coord" ? 0xA1 : 0xB2), site: site, at: at, id: .random())
     }
 
     func quantity(_ l: LedgerState, _ id: EventID) -> Int32? {
@@ -39,7 +39,7 @@ import Testing
         #expect(quantity(office.ledger, made.last!.id) == 10)
         // The coordinator voids the other contact at the office; the laptop gets the void.
         let void = try v.void(office.ledger.amendTarget(other.last!.id), idText: "y", reason: .duplicate, note: nil,
-                              ctx: ctx("dana", .coordinator, t + 7_200, site: "almaty-central"))
+                              ctx: ctx("coord", .coordinator, t + 7_200, site: "almaty-central"))
         office.append([void])
         try peers.send("office", "laptop")
         #expect(laptop.ledger.contactIndex(other.last!.id) == nil)
@@ -60,7 +60,7 @@ import Testing
         let source = MemorySyncStore(point: "almaty-mobile", events: made)
         let fix = try v.correctContact(source.ledger.amendTarget(made.last!.id), idText: "x",
                                        input: .init(client: "MAIV285", type: "mobile", items: [("syringe-2ml", 10)]), packs: [],
-                                       reason: .mistake, note: nil, ctx: ctx("dana", .coordinator, t + 60),
+                                       reason: .mistake, note: nil, ctx: ctx("coord", .coordinator, t + 60),
                                        known: { _ in true }, nearDuplicates: { _ in [] }, newClient: false)
         // A third store gets the correction first (from the coordinator's bundle), then the contact.
         let third = MemorySyncStore(point: "temirtau")
