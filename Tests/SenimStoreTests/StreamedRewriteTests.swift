@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SenimCore
+import SenimTestSupport
 import Testing
 @testable import SenimStore
 
