@@ -292,17 +292,7 @@ extension Session {
     public func backup(to file: URL, force: Bool) throws {
         try require(.backup)
         if closed { throw StoreError.notAllowed(Message("store.closed")) }
-        let c = try allContents()
-        let sid = Primitives.random(16), jid = Primitives.random(16)
-        var m = manifest
-        m.snapshotID = sid
-        m.journalID = jid
-        m.pending = []
-        var kf = keysFile
-        kf.seal(m, key: keys.manifest)
-        let image = Backup.encode(storeID: storeID, keys: kf.serialize(),
-                                  snapshot: Snapshot.build(events: c.events, local: c.local, key: keys.snapshot, storeID: storeID, snapshotID: sid),
-                                  journal: Journal.header(storeID: storeID, journalID: jid))
+        // The path is checked before anything is computed.
         let target = Disk(disk.ops, path: file.deletingLastPathComponent().standardizedFileURL.path)
         guard target.directory != disk.directory, !OutputFile.isInside(file, store: URL(fileURLWithPath: disk.directory)) else {
             throw StoreError.invalid(Message("store.backup.inside"))
@@ -315,8 +305,42 @@ extension Session {
             if rest.count == 8, rest.allSatisfy(\.isHexDigit) { target.remove(n) }
         }
         if target.exists(name) && !force { throw StoreError.invalid(Message("store.output.exists", file.path)) }
+
+        let sid = Primitives.random(16), jid = Primitives.random(16)
+        var m = manifest
+        m.snapshotID = sid
+        m.journalID = jid
+        m.pending = []
+        var kf = keysFile
+        kf.seal(m, key: keys.manifest)
+        let keysBytes = kf.serialize(), journalBytes = Journal.header(storeID: storeID, journalID: jid)
+        // What the copy must hold: the number of events and a digest of their ids.
+        let expected: (events: Int, ids: EventIDDigest)
         let tmp = name + OutputFile.tempMarker + Primitives.random(4).hex
-        try target.writeSynced(tmp, image)
+        if let contents = try StreamedContents(self) {
+            // Streamed: the snapshot section is written chunk by chunk, its length and checksum
+            // filled in afterwards, then the file's checksum computed by reading it back.
+            do {
+                try Backup.write(target, tmp, storeID: storeID, keys: keysBytes, journal: journalBytes) { sink throws(StoreError) in
+                    try Snapshot.stream(key: keys.snapshot, storeID: storeID, snapshotID: sid,
+                                        records: { emit throws(StoreError) in try contents.produce(emit) }, sink: sink)
+                }
+            } catch {
+                target.remove(tmp)
+                throw error
+            }
+            expected = (contents.events, contents.idDigest)
+        } else {
+            // A store in an unusual shape (see `StreamedContents`): gathered in memory.
+            let c = try allContents()
+            var digest = EventIDDigest()
+            for e in c.events { digest.add(e.id) }
+            expected = (c.events.count, digest)
+            try target.writeSynced(tmp, Backup.encode(storeID: storeID, keys: keysBytes,
+                                                      snapshot: Snapshot.build(events: c.events, local: c.local, key: keys.snapshot,
+                                                                               storeID: storeID, snapshotID: sid),
+                                                      journal: journalBytes))
+        }
         do {
             try target.rename(tmp, name)
             try target.syncDirectory()
@@ -324,20 +348,43 @@ extension Session {
             target.remove(tmp)
             throw error
         }
-        // Read it back from disk and check it opens with this store's key.
-        guard let back = try target.read(name) else { throw StoreError.damaged(file: file.path, detail: "the backup vanished after writing") }
+        // Read it back from disk, chunk by chunk, and check it opens with this store's key and
+        // holds every event and local value.
         let problem: String?
         do {
-            let parts = try Backup.decode(back, file: file.path)
+            let parts = try Backup.inspect(target, name, file: file.path)
             let bkf = try KeysFile.parse(parts.keys)
             let bm = try Self.openManifest(bkf, dataKey: keys.root)
-            let read = try Snapshot.read(parts.snapshot, key: keys.snapshot, storeID: storeID, file: file.path)
-            var bc = Contents()
-            for recs in read.records { try bc.apply(recs, where: file.path) }
+            var events = 0
+            var digest = EventIDDigest()
+            var backLocal: [String: [UInt8]] = [:]
+            var found: [Record.Found] = []
+            try Snapshot.forEachChunk(target, name, key: keys.snapshot, storeID: storeID, file: file.path,
+                                      section: parts.snapshot) { i, plain, range throws(StoreError) in
+                found.removeAll(keepingCapacity: true)
+                do { try Record.scan(plain, range, into: &found) } catch {
+                    throw .damaged(file: file.path, detail: "chunk \(i): authenticated content is malformed: \(error)")
+                }
+                for f in found {
+                    switch f {
+                    case .event(let sp):
+                        guard let id = plain[sp.start..<sp.start + sp.count].withUnsafeBytes({ EventCodec.peekID($0) }) else {
+                            throw .damaged(file: file.path, detail: "chunk \(i): an authenticated event does not decode")
+                        }
+                        events += 1
+                        digest.add(id)
+                    case .local(.setLocal(let k, let v)): backLocal[k] = v
+                    case .local(.deleteLocal(let k)): backLocal[k] = nil
+                    case .local(.event): break
+                    }
+                }
+            }
             let jid2 = try Journal.parseHeader(parts.journal, storeID: storeID, file: file.path)
             if bm.snapshotID != sid || bm.journalID != jid2 || jid2 != jid { problem = "file ids do not match" }
-            else if bc.ids != c.ids { problem = "holds \(bc.ids.count) events, the store \(c.ids.count)" }
-            else if bc.local != c.local { problem = "local settings differ" }
+            else if events != expected.events || events != ids.count || digest != expected.ids {
+                problem = "holds \(events) events, the store \(ids.count)"
+            }
+            else if backLocal != local { problem = "local settings differ" }
             else { problem = nil }
         } catch {
             problem = "\(error)"
@@ -428,6 +475,138 @@ enum Backup {
         }
         w.raw(Primitives.sha256(w.bytes))
         return w.bytes
+    }
+
+    /// Where each section's header sits: the fixed header is 32 bytes, a section header 48.
+    static let headerSize = 32, sectionHeader = 48
+
+    /// Writes a backup file `name` in `d` (create/truncate, synced) with the snapshot section
+    /// streamed by `snapshot` into the sink it is given: its length and checksum are filled in
+    /// afterwards, and the whole file's checksum is computed by reading the file back in 1 MiB
+    /// blocks. On failure the caller removes the file.
+    static func write(_ d: Disk, _ name: String, storeID: [UInt8], keys: [UInt8], journal: [UInt8],
+                      snapshot: (_ sink: ([UInt8]) throws(StoreError) -> Void) throws(StoreError) -> Void) throws(StoreError) {
+        let fd = try d.run(name) { try d.ops.open(d.path(name), .createTruncate) }
+        defer { d.ops.close(fd) }
+        var off = 0
+        func put(_ b: [UInt8]) throws(StoreError) {
+            try d.run(name) { try d.ops.write(fd, b, at: off) }
+            off += b.count
+        }
+        func section(_ kind: UInt8, _ b: [UInt8]) throws(StoreError) {
+            var w = ByteWriter(capacity: sectionHeader)
+            w.u8(kind); w.zeros(7); w.u64(UInt64(b.count)); w.raw(Primitives.sha256(b))
+            try put(w.bytes)
+            try put(b)
+        }
+        var head = ByteWriter(capacity: headerSize)
+        head.raw(magic); head.u16(version); head.u16(3); head.zeros(4); head.raw(storeID)
+        try put(head.bytes)
+        try section(1, keys)
+        let snapshotHeaderAt = off
+        try put([UInt8](repeating: 0, count: sectionHeader))
+        let start = off
+        var hash = SHA256()
+        try snapshot { b throws(StoreError) in
+            hash.update(data: b)
+            try put(b)
+        }
+        var w = ByteWriter(capacity: sectionHeader)
+        w.u8(2); w.zeros(7); w.u64(UInt64(off - start)); w.raw(Array(hash.finalize()))
+        try d.run(name) { try d.ops.write(fd, w.bytes, at: snapshotHeaderAt) }
+        try section(3, journal)
+        var whole = SHA256()
+        var at = 0
+        while at < off {
+            let n = min(1 << 20, off - at)
+            let b = try d.run(name) { try d.ops.read(fd, count: n, at: at) }
+            guard b.count == n else { throw .damaged(file: d.path(name), detail: "the backup changed while it was written") }
+            whole.update(data: b)
+            at += n
+        }
+        try put(Array(whole.finalize()))
+        try d.run(name) { try d.ops.sync(fd) }
+    }
+
+    /// The small sections of a backup file and where its snapshot section lies, every checksum
+    /// (the file's and each section's) checked by reading the file once in 1 MiB blocks: the
+    /// snapshot section is never held whole. Keys and journal sections larger than
+    /// `smallSectionLimit` are refused as damaged.
+    struct Inspected {
+        var keys: [UInt8]
+        var journal: [UInt8]
+        var snapshot: Range<Int>
+    }
+
+    static let smallSectionLimit = 64 << 20
+
+    static func inspect(_ d: Disk, _ name: String, file: String) throws(StoreError) -> Inspected {
+        func bad(_ detail: String) -> StoreError { .damaged(file: file, detail: detail) }
+        let fd = try d.run(name) { try d.ops.open(d.path(name), .readOnly) }
+        defer { d.ops.close(fd) }
+        let size = try d.run(name) { try d.ops.size(fd) }
+        func read(_ n: Int, at: Int) throws(StoreError) -> [UInt8] {
+            let b = try d.run(name) { try d.ops.read(fd, count: n, at: at) }
+            guard b.count == n else { throw bad("checksum mismatch: the backup file is damaged or incomplete") }
+            return b
+        }
+        guard size >= headerSize + 32 else { throw bad("not a Senim backup") }
+        let head = try read(headerSize, at: 0)
+        guard Array(head[0..<8]) == magic else { throw bad("not a Senim backup") }
+        let v = UInt16(head[8]) | UInt16(head[9]) << 8
+        guard v == version else { throw .unsupportedVersion(Int(v)) }
+        let end = size - 32
+        var whole = SHA256()
+        whole.update(data: head)
+        var sections: [UInt8: Range<Int>] = [:]
+        var small: [UInt8: [UInt8]] = [:]
+        var problem: String? = UInt16(head[10]) | UInt16(head[11]) << 8 == 3 ? nil : "\(UInt16(head[10]) | UInt16(head[11]) << 8) sections, expected 3"
+        var off = headerSize
+        for _ in 0..<3 where problem == nil {
+            guard end - off >= sectionHeader else { problem = "section header incomplete"; break }
+            let h = try read(sectionHeader, at: off)
+            whole.update(data: h)
+            let kind = h[0]
+            var len: UInt64 = 0
+            for k in 0..<8 { len |= UInt64(h[8 + k]) << (8 * UInt64(k)) }
+            off += sectionHeader
+            guard len <= UInt64(end - off) else { problem = "section length \(len) too large"; break }
+            let body = off..<(off + Int(len))
+            var sum = SHA256()
+            var keep: [UInt8] = []
+            let keeps = kind != 2
+            if keeps && body.count > smallSectionLimit { problem = "section \(kind) of \(body.count) bytes is larger than such a section can be"; break }
+            var at = body.lowerBound
+            while at < body.upperBound {
+                let b = try read(min(1 << 20, body.upperBound - at), at: at)
+                sum.update(data: b)
+                whole.update(data: b)
+                if keeps { keep += b }
+                at += b.count
+            }
+            guard Array(sum.finalize()) == Array(h[16..<48]) else { problem = "section \(kind) checksum mismatch"; break }
+            sections[kind] = body
+            if keeps { small[kind] = keep }
+            off = body.upperBound
+        }
+        if problem == nil && off != end { problem = "unexpected bytes at the end" }
+        // The file's own checksum first: a damaged or cut file says so, whatever it broke.
+        if problem != nil {
+            // Hashed again from the start: the sections above stopped at the problem.
+            whole = SHA256()
+            var at = 0
+            while at < end {
+                let b = try read(min(1 << 20, end - at), at: at)
+                whole.update(data: b)
+                at += b.count
+            }
+        }
+        guard Array(whole.finalize()) == (try read(32, at: end)) else {
+            throw bad("checksum mismatch: the backup file is damaged or incomplete")
+        }
+        if let problem { throw bad(problem) }
+        guard let k = small[1], let j = small[3], let snap = sections[2] else { throw bad("a section is missing") }
+        return Inspected(keys: k, journal: j, snapshot: snap)
     }
 
     static func decode(_ b: [UInt8], file: String) throws(StoreError) -> Parts {

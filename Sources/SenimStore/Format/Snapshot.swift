@@ -138,45 +138,59 @@ enum Snapshot {
     @discardableResult
     static func write(_ disk: Disk, _ name: String, key: SymmetricKey, storeID: [UInt8], snapshotID: [UInt8],
                       records: (_ emit: (Item) throws(StoreError) -> Void) throws(StoreError) -> Void) throws(StoreError) -> Int {
+        let fd = try disk.run(name) { try disk.ops.open(disk.path(name), .createTruncate) }
+        var closed = false
+        do throws(StoreError) {
+            var off = 0
+            let count = try stream(key: key, storeID: storeID, snapshotID: snapshotID, records: records) { b throws(StoreError) in
+                try disk.run(name) { try disk.ops.write(fd, b, at: off) }
+                off += b.count
+            }
+            try disk.run(name) { try disk.ops.sync(fd) }
+            disk.ops.close(fd)
+            closed = true
+            return count
+        } catch {
+            if !closed { disk.ops.close(fd) }
+            disk.remove(name)
+            throw error
+        }
+    }
+
+    /// The snapshot's bytes, in order, handed to `sink` (header, then each sealed chunk), from
+    /// records produced twice as `write` describes. Returns the number of chunks.
+    static func stream(key: SymmetricKey, storeID: [UInt8], snapshotID: [UInt8],
+                       records: (_ emit: (Item) throws(StoreError) -> Void) throws(StoreError) -> Void,
+                       sink: ([UInt8]) throws(StoreError) -> Void) throws(StoreError) -> Int {
         var sizing = Chunker(countOnly: true)
         try records { r throws(StoreError) in _ = sizing.add(r) }
         _ = sizing.finish()
         guard sizing.chunks <= Int(maxChunks) else {
-            throw .damaged(file: name, detail: "\(sizing.chunks) chunks: more than a snapshot can hold")
+            throw .damaged(file: "snapshot", detail: "\(sizing.chunks) chunks: more than a snapshot can hold")
         }
         let count = UInt32(sizing.chunks)
-        let fd = try disk.run(name) { try disk.ops.open(disk.path(name), .createTruncate) }
-        var closed = false
-        func closeAndRemove() {
-            if !closed { disk.ops.close(fd); closed = true }
-            disk.remove(name)
-        }
-        do throws(StoreError) {
-            var off = 0
-            func put(_ b: [UInt8]) throws(StoreError) {
-                try disk.run(name) { try disk.ops.write(fd, b, at: off) }
-                off += b.count
-            }
-            try put(header(count: count, storeID: storeID, snapshotID: snapshotID))
-            var chunker = Chunker()
-            var index: UInt32 = 0
-            try records { r throws(StoreError) in
-                if let c = chunker.add(r) {
-                    guard index + 1 < count else { throw .damaged(file: name, detail: "records changed between the two passes") }
-                    try put(sealChunk(c, index: index, count: count, key: key, storeID: storeID, snapshotID: snapshotID))
-                    index += 1
+        try sink(header(count: count, storeID: storeID, snapshotID: snapshotID))
+        var chunker = Chunker()
+        var index: UInt32 = 0
+        // `sink` is only called from inside `records`, never kept.
+        let result: Result<Void, StoreError> = withoutActuallyEscaping(sink) { sink in
+            do throws(StoreError) {
+                try records { r throws(StoreError) in
+                    if let c = chunker.add(r) {
+                        guard index + 1 < count else { throw .damaged(file: "snapshot", detail: "records changed between the two passes") }
+                        try sink(sealChunk(c, index: index, count: count, key: key, storeID: storeID, snapshotID: snapshotID))
+                        index += 1
+                    }
                 }
+                return .success(())
+            } catch {
+                return .failure(error)
             }
-            let last = chunker.finish()
-            guard index + 1 == count else { throw .damaged(file: name, detail: "records changed between the two passes") }
-            try put(sealChunk(last, index: index, count: count, key: key, storeID: storeID, snapshotID: snapshotID))
-            try disk.run(name) { try disk.ops.sync(fd) }
-            disk.ops.close(fd)
-            closed = true
-        } catch {
-            closeAndRemove()
-            throw error
         }
+        try result.get()
+        let last = chunker.finish()
+        guard index + 1 == count else { throw .damaged(file: "snapshot", detail: "records changed between the two passes") }
+        try sink(sealChunk(last, index: index, count: count, key: key, storeID: storeID, snapshotID: snapshotID))
         return Int(count)
     }
 
@@ -305,10 +319,12 @@ extension Snapshot {
     /// index, decrypted plaintext and the range of its records, in order. A second thread reads
     /// and decrypts the next chunks while `body` works on the current one (both cores on open);
     /// at most `ahead` + 1 chunks are in memory. Errors are those of `read` (without salvage).
+    /// `section`: the snapshot is these bytes of the file (inside a backup), not the whole file.
     static func forEachChunk(_ disk: Disk, _ name: String, key: SymmetricKey, storeID: [UInt8], file: String = "snapshot",
+                             section: Range<Int>? = nil,
                              _ body: (Int, [UInt8], Range<Int>) throws(StoreError) -> Void) throws(StoreError) {
         let pipe = ChunkPipe(ahead: 2)
-        let job = ChunkJob(disk: disk, name: name, key: key, storeID: storeID, file: file, pipe: pipe)
+        let job = ChunkJob(disk: disk, name: name, key: key, storeID: storeID, file: file, pipe: pipe, section: section)
         let thread = Thread { job.run() }
         thread.stackSize = 1 << 20
         thread.start()
@@ -383,6 +399,7 @@ extension Snapshot {
         var storeID: [UInt8]
         var file: String
         var pipe: ChunkPipe
+        var section: Range<Int>?
 
         func run() {
             defer { pipe.done() }
@@ -397,22 +414,26 @@ extension Snapshot {
             guard disk.exists(name) else { throw .damaged(file: file, detail: "missing") }
             let fd = try disk.run(name) { try disk.ops.open(disk.path(name), .readOnly) }
             defer { disk.ops.close(fd) }
-            let size = try disk.run(name) { try disk.ops.size(fd) }
-            let head = try disk.run(name) { try disk.ops.read(fd, count: headerSize, at: 0) }
+            let fileSize = try disk.run(name) { try disk.ops.size(fd) }
+            // Offsets below are within the snapshot; `base` is where it starts in the file.
+            let base = section?.lowerBound ?? 0
+            let size = min(fileSize, section?.upperBound ?? fileSize) - base
+            guard size >= headerSize else { throw .damaged(file: file, detail: "header incomplete (\(max(0, size)) bytes)") }
+            let head = try disk.run(name) { try disk.ops.read(fd, count: headerSize, at: base) }
             let h = try parseHeader(head, storeID: storeID, file: file)
             var off = headerSize
             for i in 0..<h.count {
                 func fail(_ why: String) -> StoreError {
                     .damaged(file: file, detail: "chunk \(i) of \(h.count) at offset \(off): \(why)")
                 }
-                let ch = try disk.run(name) { try disk.ops.read(fd, count: chunkHeader, at: off) }
+                let ch = try disk.run(name) { try disk.ops.read(fd, count: min(chunkHeader, size - off), at: base + off) }
                 guard ch.count == chunkHeader else { throw fail("chunk header incomplete") }
                 let L = UInt32(ch[0]) | UInt32(ch[1]) << 8 | UInt32(ch[2]) << 16 | UInt32(ch[3]) << 24
                 guard Array(ch[4..<8]) == check(h.snapshotID, L, i) else { throw fail("chunk header check mismatch") }
                 guard Buckets.isBucket(Int(L) - Primitives.tagSize), off + chunkHeader + Int(L) <= size else {
                     throw fail("chunk length \(L) impossible or past end of file")
                 }
-                let sealed = try disk.run(name) { try disk.ops.read(fd, count: Int(L), at: off + chunkHeader) }
+                let sealed = try disk.run(name) { try disk.ops.read(fd, count: Int(L), at: base + off + chunkHeader) }
                 guard sealed.count == Int(L),
                       let plain = Primitives.open(sealed[...], nonce: ch[8..<20], key: key, ad: ad(storeID, h.snapshotID, i, h.count)) else {
                     throw fail("authentication failed")
