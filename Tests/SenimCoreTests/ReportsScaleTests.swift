@@ -84,6 +84,7 @@ import Testing
             case .type?: return ledger.contactTypes[c.type]
             // Synthetic ledgers carry no profiles, so no gender is recorded (ReportsProfileTests covers the rest).
             case .gender?: return "unknown"
+            case .substance?: return "unknown"
             }
         }
         var out: [String: [String: Double]] = [:]

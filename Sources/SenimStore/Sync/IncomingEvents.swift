@@ -103,6 +103,9 @@ public struct IncomingEvents {
             for s in c.services where cat.service(s) == nil { throw refuse(e, "services", "unknown service") }
             guard c.services.count <= cat.services.count else { throw refuse(e, "services", "more services than exist") }
             if let o = c.overdose, cat.overdoseOutcome(o) == nil { throw refuse(e, "overdose", "unknown outcome") }
+            do {
+                try Validator(configuration).contactDetail(c.detail, services: c.services, overdose: c.overdose)
+            } catch { throw refuse(e, "detail", error.key) }
             for p in c.packs where cat.pack(p) == nil { throw refuse(e, "packs", "unknown pack") }
             guard c.packs.count <= 64 else { throw refuse(e, "packs", "too many packs") }
             try text(c.note, "note")
