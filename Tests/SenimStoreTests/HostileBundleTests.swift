@@ -90,6 +90,66 @@ import Testing
          .author("wk")),
         ("unknown author", [event(.contactLogged(plain()), author: "ghost", n: 100)], .author("ghost")),
         ("author of another store", [event(.contactLogged(plain()), author: "wk", device: DeviceID(0x7777), n: 100)], .author("wk")),
+    ] + amendmentCases + serviceCases
+
+    static let contact5 = EventID(high: 0x1005, low: 5)
+    static func correction(_ c: Contact, target: EventID = contact5, note: String? = nil) -> EventBody {
+        .contactCorrected(ContactCorrection(target: target, contact: c, reason: .mistake, note: note))
+    }
+
+    /// Corrections, voids and unmerges (kinds 20–22): the Validator's incoming-amendment check
+    /// and the correction policy, as if typed here.
+    static let amendmentCases: [(String, [Event], Expect)] = [
+        ("correction to quantity 0", [event(correction(plain(items: [ItemQuantity(item: "needle", quantity: 0)])), author: "wk", n: 100)],
+         .field("contact-corrected", "contact.items")),
+        ("correction to 2^31-1", [event(correction(plain(items: [ItemQuantity(item: "needle", quantity: .max)])), author: "wk", n: 100)],
+         .field("contact-corrected", "contact.items")),
+        ("correction to an unknown type", [event(correction(Contact(client: code, type: "teleport")), author: "wk", n: 100)],
+         .field("contact-corrected", "contact.type")),
+        ("correction to a bad code", [event(correction(Contact(client: UIC(normalised: "??"), type: "stationary")), author: "wk", n: 100)],
+         .field("contact-corrected", "contact.client")),
+        ("correction with a huge note", [event(correction(plain(), note: String(repeating: "ж", count: 5000)), author: "wk", n: 100)],
+         .field("contact-corrected", "note")),
+        ("correction of itself", [event(correction(plain(), target: EventID(high: 0x1000 + 100, low: 100)), author: "wk", n: 100)],
+         .field("contact-corrected", "target")),
+        ("worker corrects the coordinator's contact",
+         [event(.contactLogged(plain()), author: "boss", at: t - 600, n: 99),
+          event(correction(plain(), target: EventID(high: 0x1000 + 99, low: 99)), author: "wk", n: 100)],
+         .field("contact-corrected", "target")),
+        ("worker corrects a contact a year old",
+         [event(.contactLogged(plain()), author: "wk", at: t - 400 * 86_400, n: 99),
+          event(correction(plain(), target: EventID(high: 0x1000 + 99, low: 99)), author: "wk", n: 100)],
+         .field("contact-corrected", "target")),
+        ("worker voids the coordinator's stock receipt",
+         [event(.stockReceived(StockReceipt(item: "naloxone", quantity: 5)), at: t - 600, n: 99),
+          event(.recordVoided(VoidRecord(target: EventID(high: 0x1000 + 99, low: 99), reason: .mistake)), author: "wk", n: 100)],
+         .field("record-voided", "target")),
+        ("void with a huge note", [event(.recordVoided(VoidRecord(target: contact5, reason: .mistake, note: String(repeating: "ж", count: 5000))),
+                                         author: "wk", n: 100)], .field("record-voided", "note")),
+        ("void of itself", [event(.recordVoided(VoidRecord(target: EventID(high: 0x1000 + 100, low: 100), reason: .test)), n: 100)],
+         .field("record-voided", "target")),
+        ("unmerge of a bad code", [event(.clientUnmerged(UIC(normalised: "\u{1B}]0;x")), n: 100)], .field("client-unmerged", "client")),
+        ("worker unmerges", [event(.clientUnmerged(code), author: "wk", n: 100)], .author("wk")),
+    ]
+
+    /// Client profiles, incidents and group activities (kinds 30–32): the Validator's checks.
+    static let serviceCases: [(String, [Event], Expect)] = [
+        ("empty profile", [event(.clientProfileSet(ClientProfile(client: code)), author: "wk", n: 100)],
+         .field("client-profile-set", "profile")),
+        ("profile with a substance twice", [event(.clientProfileSet(ClientProfile(client: code, substances: [.opioids, .opioids])),
+                                                  author: "wk", n: 100)], .field("client-profile-set", "substance")),
+        ("profile of a bad code", [event(.clientProfileSet(ClientProfile(client: UIC(normalised: "X"), oat: nil, gender: nil)),
+                                         author: "wk", n: 100)], .field("client-profile-set", "client")),
+        ("incident about a bad code", [event(.incidentRecorded(Incident(kind: .detention, client: UIC(normalised: "!!"))), author: "wk", n: 100)],
+         .field("incident-recorded", "client")),
+        ("incident with a huge note", [event(.incidentRecorded(Incident(kind: .detention, note: String(repeating: "ж", count: 5000))),
+                                             author: "wk", n: 100)], .field("incident-recorded", "note")),
+        ("activity with no one", [event(.activityRecorded(GroupActivity(kind: .training, participants: 0)), author: "wk", n: 100)],
+         .field("activity-recorded", "participants")),
+        ("activity with 2^31-1 people", [event(.activityRecorded(GroupActivity(kind: .training, participants: .max)), author: "wk", n: 100)],
+         .field("activity-recorded", "participants")),
+        ("activity with -5 people", [event(.activityRecorded(GroupActivity(kind: .training, participants: -5)), author: "wk", n: 100)],
+         .field("activity-recorded", "participants")),
     ]
 
     /// A receiving store (a real one on disk) and a sender that trust each other.
@@ -115,6 +175,24 @@ import Testing
         try receiver.trust(name: "temirtau", key: try sender.identityLine())
         let r = try receiver.importBundle(bytes)
         #expect(r.eventsNew == Self.base.count)
+    }
+
+    /// The checks refuse hostile amendments and service records, not honest ones: a worker's
+    /// correction of their own contact, a coordinator's void of it, a profile, an incident and
+    /// an activity all import.
+    @Test func honestAmendmentsAndServiceRecordsImport() throws {
+        let (dir, s, receiver, _) = try pair()
+        defer { s.close(); TestSupport.cleanup(dir) }
+        let honest = Self.base + [
+            Self.event(Self.correction(Self.plain(items: [ItemQuantity(item: "needle", quantity: 20)])), author: "wk", n: 100),
+            Self.event(.clientProfileSet(ClientProfile(client: Self.code, substances: [.opioids, .stimulants])), author: "wk", n: 101),
+            Self.event(.incidentRecorded(Incident(kind: .detention, client: Self.code, note: "у пункта")), author: "wk", n: 102),
+            Self.event(.activityRecorded(GroupActivity(kind: .training, participants: 12)), author: "wk", n: 103),
+            Self.event(.recordVoided(VoidRecord(target: Self.contact5, reason: .duplicate)), at: Self.t + 10, n: 104),
+        ]
+        let (bytes, sender) = try bundle(honest, for: receiver)
+        try receiver.trust(name: "temirtau", key: try sender.identityLine())
+        #expect(try receiver.importBundle(bytes).eventsNew == honest.count)
     }
 
     @Test(arguments: 0..<cases.count)

@@ -29,10 +29,15 @@ public struct IncomingEvents {
     /// Whether the store already holds an event with this id (known events were checked when
     /// they arrived; only role and merge checks skip them).
     let known: (EventID) -> Bool
+    /// The record a correction or void is about, as this store holds it (nil: not here yet; the
+    /// ledger keeps the amendment until it arrives).
+    let target: (EventID) -> AmendTarget?
 
     public init(configuration: Configuration, now: Timestamp, known: @escaping (EventID) -> Bool,
-                localEvents: @escaping () throws -> [Event], mergeEvents: @escaping () throws -> [Event]) {
+                localEvents: @escaping () throws -> [Event], mergeEvents: @escaping () throws -> [Event],
+                target: @escaping (EventID) -> AmendTarget? = { _ in nil }) {
         self.configuration = configuration
+        self.target = target
         self.now = now
         self.known = known
         self.localEvents = localEvents
@@ -87,25 +92,34 @@ public struct IncomingEvents {
             guard Self.days.contains(d) else { throw refuse(e, field, "day \(d) is outside 2000–2099") }
         }
 
+        /// A contact's fields (a logged contact, or what a correction says the contact was).
+        func contact(_ c: Contact, _ prefix: String) throws(SyncError) {
+            try code(c.client, prefix + "client")
+            guard cat.contactType(c.type) != nil else { throw refuse(e, prefix + "type", "unknown contact type") }
+            var seen = Set<String>()
+            for l in c.items {
+                try item(l.item, prefix + "items")
+                guard seen.insert(l.item).inserted else { throw refuse(e, prefix + "items", "an item appears twice") }
+                try quantity(l.quantity, limits.maxQuantityPerContact, prefix + "items")
+            }
+            guard c.items.count <= cat.items.count else { throw refuse(e, prefix + "items", "more lines than items") }
+            for s in c.services where cat.service(s) == nil { throw refuse(e, prefix + "services", "unknown service") }
+            guard c.services.count <= cat.services.count else { throw refuse(e, prefix + "services", "more services than exist") }
+            if let o = c.overdose, cat.overdoseOutcome(o) == nil { throw refuse(e, prefix + "overdose", "unknown outcome") }
+            for p in c.packs where cat.pack(p) == nil { throw refuse(e, prefix + "packs", "unknown pack") }
+            guard c.packs.count <= 64 else { throw refuse(e, prefix + "packs", "too many packs") }
+            try text(c.note, prefix + "note")
+        }
+        /// The Validator's own check for this kind (the one a locally typed event passes).
+        func validator(_ field: String, _ check: (Validator) throws(Message) -> Void) throws(SyncError) {
+            do { try check(Validator(configuration)) } catch { throw refuse(e, Self.field(error, default: field), error.description) }
+        }
+
         switch e.body {
         case .clientRegistered(let u):
             try code(u, "client")
         case .contactLogged(let c):
-            try code(c.client, "client")
-            guard cat.contactType(c.type) != nil else { throw refuse(e, "type", "unknown contact type") }
-            var seen = Set<String>()
-            for l in c.items {
-                try item(l.item, "items")
-                guard seen.insert(l.item).inserted else { throw refuse(e, "items", "an item appears twice") }
-                try quantity(l.quantity, limits.maxQuantityPerContact, "items")
-            }
-            guard c.items.count <= cat.items.count else { throw refuse(e, "items", "more lines than items") }
-            for s in c.services where cat.service(s) == nil { throw refuse(e, "services", "unknown service") }
-            guard c.services.count <= cat.services.count else { throw refuse(e, "services", "more services than exist") }
-            if let o = c.overdose, cat.overdoseOutcome(o) == nil { throw refuse(e, "overdose", "unknown outcome") }
-            for p in c.packs where cat.pack(p) == nil { throw refuse(e, "packs", "unknown pack") }
-            guard c.packs.count <= 64 else { throw refuse(e, "packs", "too many packs") }
-            try text(c.note, "note")
+            try contact(c, "")
         case .stockReceived(let r):
             try item(r.item)
             try quantity(r.quantity, limits.maxQuantityPerMovement)
@@ -150,10 +164,46 @@ public struct IncomingEvents {
             guard Validator.isValidUserName(name) else { throw refuse(e, "name", "not a valid user name") }
         case .userRemoved(let name):
             guard Validator.isValidUserName(name) else { throw refuse(e, "name", "not a valid user name") }
-        default:
-            // Kinds added since (corrections, profiles, incidents…): time, author, device and site
-            // are checked above; their own fields are not yet (see issue 13's report).
-            break
+        case .contactCorrected(let c):
+            guard c.target != e.id else { throw refuse(e, "target", "corrects itself") }
+            try contact(c.contact, "contact.")
+            try text(c.note, "note")
+            // The policy part (whose record, how old) runs with the author's role, below.
+            try validator("contact") { v throws(Message) in try v.checkIncomingAmendment(e, target: nil, authorRole: nil) }
+        case .recordVoided(let v):
+            guard v.target != e.id else { throw refuse(e, "target", "voids itself") }
+            try text(v.note, "note")
+            try validator("note") { val throws(Message) in try val.checkIncomingAmendment(e, target: nil, authorRole: nil) }
+        case .clientUnmerged(let u):
+            try code(u, "client")
+            try validator("client") { v throws(Message) in try v.checkIncomingAmendment(e, target: nil, authorRole: nil) }
+        case .clientProfileSet(let p):
+            try code(p.client, "client")
+            try validator("profile") { v throws(Message) in try v.check(p) }
+        case .incidentRecorded(let i):
+            if let c = i.client { try code(c, "client") }
+            try text(i.note, "note")
+            try validator("incident") { v throws(Message) in try v.check(i) }
+        case .activityRecorded(let a):
+            try validator("participants") { v throws(Message) in try v.check(a) }
+        }
+    }
+
+    /// The field a Validator refusal is about, from its message key.
+    static func field(_ m: Message, default d: String) -> String {
+        let parts = m.key.split(separator: ".")
+        guard parts.count >= 2 else { return d }
+        switch parts[1] {
+        case "uic": return "client"
+        case "note": return "note"
+        case "item", "quantity": return "items"
+        case "service": return "services"
+        case "type": return "type"
+        case "overdose": return "overdose"
+        case "amend": return "target"
+        case "profile": return parts.count >= 3 && parts[2] == "repeated" && !m.args.isEmpty ? m.args[0] : "profile"
+        case "activity": return "participants"
+        default: return parts[0] == "policy" ? "author" : (parts[0] == "privacy" ? "note" : d)
         }
     }
 
@@ -182,6 +232,16 @@ public struct IncomingEvents {
             }
         }
         learn(all)
+        // Records an amendment in this bundle may be about, when the store does not hold them yet.
+        var inBundle: [EventID: Event] = [:]
+        let wanted = Set(events.compactMap(\.body.amendTarget))
+        if !wanted.isEmpty { for e in all where wanted.contains(e.id) { inBundle[e.id] = e } }
+        func lookup(_ id: EventID) -> AmendTarget? {
+            if let t = target(id) { return t }
+            guard let e = inBundle[id] else { return nil }
+            if case .contactLogged(let c) = e.body { return AmendTarget(e, voided: false, contact: c) }
+            return AmendTarget(e, voided: false, contact: nil)
+        }
         var readLocal = false
         for e in events {
             let who = Author(e.device, e.author)
@@ -209,7 +269,22 @@ public struct IncomingEvents {
             guard Policy.allows(role, action) else {
                 throw .wrongAuthor(kind: e.body.kindName, author: e.author, role: role.rawValue)
             }
+            // Corrections and voids: whose record and how old, as the correction policy says,
+            // when the record is here.
+            if let t = e.body.amendTarget ?? unmergeTarget(e) {
+                do {
+                    try Validator(configuration).checkIncomingAmendment(e, target: lookup(t), authorRole: role)
+                } catch {
+                    throw refuse(e, Self.field(error, default: "target"), error.description)
+                }
+            }
         }
+    }
+
+    /// Unmerges carry no target record; their role check is the Validator's too.
+    func unmergeTarget(_ e: Event) -> EventID? {
+        if case .clientUnmerged = e.body { return e.id }
+        return nil
     }
 
     // MARK: Merges

@@ -277,7 +277,8 @@ public final class SyncEngine {
 
         // Every event as if typed here (docs/sync.md, "Validation"); one bad event refuses all.
         let checker = IncomingEvents(configuration: store.configuration, now: clock(), known: { [store] in store.hasEvent($0) },
-                                     localEvents: { [store] in try store.userEvents() }, mergeEvents: { [store] in try store.events() })
+                                     localEvents: { [store] in try store.userEvents() }, mergeEvents: { [store] in try store.events() },
+                                     target: { [store] in store.ledger.amendTarget($0) })
         try checker.check(c.events)
 
         let before = store.ledger
