@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 /// Fixing a mistake from Home's list of today's contacts (Tab focuses it): e edits the picked
 /// contact in the contact form, x voids it; both ask why (mistake, duplicate entry, wrong client,

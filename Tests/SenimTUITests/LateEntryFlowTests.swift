@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 /// Late entry in the TUI: the stock and referral forms and the stocktake sheet have a "When"
 /// field that starts on now (left as it is, the record is made now); a time typed there is read
