@@ -18,7 +18,7 @@ import SenimTestSupport
         "contact-referral", "contact-similar-pick", "home-focused", "duplicates", "duplicate-merge-confirm", "client-card-merged",
         "user-removed-rekey",
         "incident-form", "activity-form",
-        "home-correction-reason", "home-void-reason", "stock-receive-expiring", "stock-movements-voided", "stocktake-dated",
+        "home-contacts-picked", "home-correction-reason", "home-void-reason", "stock-receive-expiring", "stock-movements-voided", "stocktake-dated",
     ]
 
     static func setUp(_ name: String, _ d: inout Driver) {
@@ -49,6 +49,8 @@ import SenimTestSupport
             d.press(.char("e")); d.press(Array(repeating: Key.pageDown, count: 9)); d.press([.function(2), .function(2)])
         case "void-confirm":
             d.login(); CorrectionFlowTests.openCard(&d); d.press(.char("x")); d.press(.function(2))
+        case "home-contacts-picked":
+            d.login(); d.press([.tab, .down])
         case "home-correction-reason":
             d.login(); HomeCorrectionFlowTests.logAndFocus(&d, syringes: 100); d.press(.char("e"))
             d.press(Array(repeating: Key.pageDown, count: 9)); d.press(.function(2)); d.press(.right)
