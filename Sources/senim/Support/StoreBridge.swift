@@ -58,7 +58,7 @@ enum StoreBridge {
         }
         if let e = error as? SyncError {
             let status: ExitStatus = switch e {
-            case .denied: .noPermission
+            case .denied, .coordinatorsOnly, .noSyncGrant: .noPermission
             case .unreadable: .noInput
             case .store, .writeFailed, .corruptMetadata, .crypto: .ioError
             default: .refused
