@@ -33,7 +33,7 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         // Model / Update / View; only Driver/Terminal.swift touches CNcursesw.
-        .target(name: "SenimTUI", dependencies: ["SenimCore", "SenimStore", "CNcursesw"]),
+        .target(name: "SenimTUI", dependencies: ["SenimCore", "CNcursesw"]),
         .executableTarget(
             name: "senim",
             dependencies: [
@@ -45,14 +45,17 @@ let package = Package(
         // Build-time: Config/ (and the commit built from) → EmbeddedConfig.swift in `senim`.
         .executableTarget(name: "senim-embed-config"),
         .plugin(name: "EmbedConfig", capability: .buildTool(), dependencies: ["senim-embed-config"]),
+        // Test support (never linked by senim or the libraries): sample data, the in-memory
+        // TUI backend, the seeded generator, the repository's Config/.
+        .target(name: "SenimTestSupport", dependencies: ["SenimCore", "SenimTUI"]),
         // Test-only: the TUI over synthetic in-memory data, for the tmux end-to-end script.
-        .executableTarget(name: "senim-tui-harness", dependencies: ["SenimTUI", "SenimCore", "SenimStore"]),
+        .executableTarget(name: "senim-tui-harness", dependencies: ["SenimTUI", "SenimCore", "SenimStore", "SenimTestSupport"]),
         // Test helper: a store writer the crash tests kill with SIGKILL (not installed).
         .executableTarget(name: "senim-store-torture", dependencies: ["SenimStore", "SenimCore"]),
-        .testTarget(name: "SenimCoreTests", dependencies: ["SenimCore"]),
-        .testTarget(name: "SenimStoreTests", dependencies: ["SenimStore", "SenimCore"]),
-        .testTarget(name: "SenimTUITests", dependencies: ["SenimTUI", "SenimCore", "SenimStore"], exclude: ["Snapshots"]),
-        .testTarget(name: "SenimCLITests", dependencies: ["SenimCore"]),
+        .testTarget(name: "SenimCoreTests", dependencies: ["SenimCore", "SenimTestSupport"]),
+        .testTarget(name: "SenimStoreTests", dependencies: ["SenimStore", "SenimCore", "SenimTestSupport"]),
+        .testTarget(name: "SenimTUITests", dependencies: ["SenimTUI", "SenimCore", "SenimTestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "SenimCLITests", dependencies: ["SenimCore", "SenimTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

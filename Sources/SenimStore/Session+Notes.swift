@@ -2,33 +2,6 @@ import Crypto
 import Foundation
 import SenimCore
 
-/// A peer psychologist's account as the notes-access screens show it: enough for a holder to
-/// decide whether to grant the notes key (who created the account, when, and the fingerprint
-/// of its key, compared aloud with the person).
-public struct NotesAccount: Equatable, Sendable {
-    public var name: String
-    /// Holds the current notes key.
-    public var holdsKey: Bool
-    /// Still on a one-time passphrase chosen by someone else (a grant is refused until they
-    /// choose their own).
-    public var mustChangePassphrase: Bool
-    /// "" when unknown (accounts made before manifest version 2).
-    public var createdBy: String
-    /// Seconds since 1970; 0 when unknown.
-    public var createdAt: Int64
-    /// `Session.fingerprint(publicKey:)` of the account's key.
-    public var fingerprint: String
-
-    public init(name: String, holdsKey: Bool, mustChangePassphrase: Bool, createdBy: String, createdAt: Int64, fingerprint: String) {
-        self.name = name
-        self.holdsKey = holdsKey
-        self.mustChangePassphrase = mustChangePassphrase
-        self.createdBy = createdBy
-        self.createdAt = createdAt
-        self.fingerprint = fingerprint
-    }
-}
-
 /// Confidential notes: the psychologists' notes key and keyring, sealing and opening notes,
 /// and handing the key to another psychologist — only ever by an explicit grant from someone
 /// who holds it. Layout in docs/file-format.md; reasoning in docs/threat-model.md.

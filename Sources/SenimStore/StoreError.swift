@@ -3,7 +3,7 @@ import SenimCore
 
 /// Everything that can go wrong with a store. Each case has an English `description` (logs,
 /// tests) and a `message` (a key in `Config/locales/*/store.json`) for the user's language.
-public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum StoreError: UserFacingError, Equatable, Sendable, CustomStringConvertible {
     /// No store at this path.
     case noStore(path: String)
     /// `create` or `restore` found a store already there.
@@ -63,6 +63,26 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalid(let m): m
         case .tooManySlots: Message("store.error.tooManySlots", String(Session.maxUsers))
         case .unsupportedVersion(let v): Message("store.error.version", String(v))
+        }
+    }
+}
+
+extension StoreError {
+    /// What kind of failure this is (the CLI's exit code). A refusal by the role policy, of a
+    /// notes-key operation or of a passphrase is a permission problem; the other `notAllowed`
+    /// refusals (a closed or read-only session, removing yourself, the last notes holder) are
+    /// refused input.
+    public var category: FailureCategory {
+        switch self {
+        case .noStore: .noInput
+        case .alreadyExists: .cannotCreate
+        case .wrongPassphrase, .unknownUser: .noPermission
+        case .inUse: .inUse
+        case .damaged, .ioError, .noSpace, .unsupportedVersion: .ioError
+        case .notAllowed(let m):
+            m.key == "store.notes.lastHolder" ? .refused
+                : m.key.hasPrefix("policy.") || m.key.hasPrefix("store.notes") || m.key.hasPrefix("store.passphrase") ? .noPermission : .refused
+        case .invalid, .tooManySlots: .refused
         }
     }
 }

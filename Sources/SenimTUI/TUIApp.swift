@@ -9,7 +9,7 @@ public enum TUIApp {
     /// process with the signal's usual status.
     ///
     /// - `unlock(user, passphrase)` opens the store; it is called on the unlock screen and
-    ///   again after every lock. Throw a `Message` (or a `TUIUserFacingError`) on a wrong
+    ///   again after every lock. Throw a `Message` (or a `UserFacingError`) on a wrong
     ///   passphrase.
     public static func run(configuration: Configuration, language: Language, initialUser: String?,
                            unlock: @escaping (_ user: String, _ passphrase: String) throws -> any TUIBackend) -> Int32 {

@@ -1,16 +1,11 @@
 import Foundation
+import SenimTestSupport
 import Testing
 
 /// Runs the real `senim` binary as a subprocess, the way scripts and technicians do.
 enum CLI {
     /// The package root: the folder holding Package.swift, found from this file's path.
-    static let packageRoot: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            dir.deleteLastPathComponent()
-        }
-        return dir
-    }()
+    static let packageRoot: URL = RepositoryConfig.packageRoot
 
     /// `.build/debug/senim` (the test command builds it first); SENIM_BINARY overrides.
     static let binary: URL = {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SenimCore
+import SenimTestSupport
 
 /// Corrections, voids and unmerges: how they fold (in any order), what they change in stock and
 /// reports, and who may make them.

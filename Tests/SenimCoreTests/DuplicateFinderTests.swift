@@ -1,5 +1,6 @@
 import Testing
 import SenimCore
+import SenimTestSupport
 
 /// The likely-duplicate rule (`UICFormula.duplicateReason`), the store-wide finder
 /// (`DuplicateFinder`) and people across merged codes (`LedgerState.people`).

@@ -1,5 +1,6 @@
 import Testing
 import SenimCore
+import SenimTestSupport
 
 @Suite struct LedgerTests {
     let v = Fixtures.validator

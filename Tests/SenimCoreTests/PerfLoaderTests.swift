@@ -1,5 +1,6 @@
 import Testing
 import SenimCore
+import SenimTestSupport
 
 /// The ledger's one path (`LedgerLoader`: a store's open, sync import, compaction, verify and
 /// `LedgerState.fold`) must give exactly what the reference fold (`ReferenceFold`, tests only)

@@ -1,5 +1,6 @@
 import Testing
 import SenimCore
+import SenimTestSupport
 
 /// Random event sequences and random text through the core: no crash, and the fold is
 /// independent of order.

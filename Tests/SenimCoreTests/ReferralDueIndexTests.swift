@@ -1,5 +1,6 @@
 import Testing
 import SenimCore
+import SenimTestSupport
 
 /// `openReferrals(dueThrough:)` reads an index the ledger keeps; it must answer exactly what a
 /// scan of every referral answers, however the events arrived.

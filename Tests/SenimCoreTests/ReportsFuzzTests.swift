@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SenimCore
+import SenimTestSupport
 
 /// Random input never crashes the period parser or the report configuration parsers, and an
 /// empty ledger reports zeros in every format.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SenimCore
+import SenimTestSupport
 
 /// Synthetic ledgers: the single-pass engine against a slow, obvious reference, and a large
 /// report that must complete (no timing: speed is measured by the benchmark).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SenimCore
+import SenimTestSupport
 
 /// Exact check, independent of `Suppression`: a hidden cell can be worked out when its unit
 /// vector lies in the row space of the published equations (rank test with exact fractions).

@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimStore
+import SenimTestSupport
 
 /// Power-loss simulation through the injectable file layer (test 3 and test 5).
 @Suite struct CrashTests {

@@ -2,6 +2,7 @@ import Foundation
 @testable import SenimStore
 #if canImport(Glibc)
 import Glibc
+import SenimTestSupport
 #endif
 
 /// An in-memory file system that remembers what is durable, in the spirit of SQLite's crash

@@ -4,6 +4,7 @@ import Testing
 @testable import SenimStore
 #if canImport(Glibc)
 import Glibc
+import SenimTestSupport
 #endif
 
 /// A child process running `senim-store-torture`, with its stdout read line by line.

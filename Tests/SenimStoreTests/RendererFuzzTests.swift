@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimStore
+import SenimTestSupport
 
 /// Rendering is total: whatever values a store holds (written by an old version, a tampered
 /// build, or before import validation existed), every listing, show and report renders

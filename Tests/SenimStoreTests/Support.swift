@@ -1,16 +1,11 @@
 import Foundation
 import SenimCore
+import SenimTestSupport
 @testable import SenimStore
 
 /// Shared helpers for store tests: the repository's Config/, temporary directories, events.
 enum TestSupport {
-    static let configDirectory: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Config/catalogue.json").path) {
-            dir.deleteLastPathComponent()
-        }
-        return dir.appendingPathComponent("Config")
-    }()
+    static let configDirectory: URL = RepositoryConfig.directory
 
     static var packageRoot: URL { configDirectory.deletingLastPathComponent() }
 
@@ -98,18 +93,6 @@ enum TestSupport {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for reproducible random tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The StoreError `body` throws (nil if it returns or throws something else). Avoids
 /// non-exhaustive `catch` patterns, which crash the 6.3 compiler in some functions.

@@ -1,6 +1,7 @@
 import SenimCore
 @testable import SenimStore
 import Testing
+import SenimTestSupport
 
 /// Every damaged, forged or misdirected bundle is refused whole, with the right error, and
 /// the receiving store (events, ledger, sync metadata) is left exactly as it was.
@@ -57,7 +58,7 @@ import Testing
         for n in 0..<SyncBundle.headerSize {
             #expect(openError(Array(bundle.prefix(n))) == .tooShort, "cut at \(n)")
         }
-        var g = SyncRNG(seed: 5)
+        var g = SplitMix(seed: 5)
         for _ in 0..<40 {
             let cut = SyncBundle.headerSize + 1 + Int(g.next() % UInt64(bundle.count - SyncBundle.headerSize - 1))
             let chunk = (cut - SyncBundle.headerSize - 1) / SyncBundle.sealedChunkSize
@@ -90,7 +91,7 @@ import Testing
             default: #expect(e == .headerDamaged, "byte \(i)")          // payload nonce, MAC
             }
         }
-        var g = SyncRNG(seed: 17)
+        var g = SplitMix(seed: 17)
         var positions = (0..<300).map { _ in SyncBundle.headerSize + Int(g.next() % UInt64(bundle.count - SyncBundle.headerSize)) }
         // Both ends of every chunk: first byte, tag bytes.
         for k in 0..<chunkCount {

@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 @testable import SenimStore
 import Testing
+import SenimTestSupport
 
 /// Fuzzing the bundle parser: random and mutated bytes only ever give a thrown `SyncError`
 /// (or, for a mutation that changed nothing, the original contents), never a crash or a hang.
@@ -20,7 +21,7 @@ import Testing
     }
 
     /// One random structural mutation.
-    static func mutate(_ input: [UInt8], _ g: inout SyncRNG, donor: [UInt8]) -> [UInt8] {
+    static func mutate(_ input: [UInt8], _ g: inout SplitMix, donor: [UInt8]) -> [UInt8] {
         var b = input
         func pos() -> Int { b.isEmpty ? 0 : Int(g.next() % UInt64(b.count)) }
         switch g.next() % 9 {
@@ -60,7 +61,7 @@ import Testing
 
     @Test("Random bytes are refused")
     func randomBytes() {
-        var g = SyncRNG(seed: 1)
+        var g = SplitMix(seed: 1)
         for i in 0..<Self.iterations {
             // Half of them long enough to reach the key unwrapping and the chunk checks.
             let n = i % 2 == 0 ? SyncBundle.headerSize + Int(g.next() % 300) : Int(g.next() % 700)
@@ -81,7 +82,7 @@ import Testing
         let a = try SyncBundle.seal(small, sender: sender, recipient: recipient.publicKey)
         let b = try SyncBundle.seal(large, sender: sender, recipient: recipient.publicKey)
         #expect(b.count > SyncBundle.headerSize + SyncBundle.sealedChunkSize)
-        var g = SyncRNG(seed: 4)
+        var g = SplitMix(seed: 4)
         var refused = 0
         for i in 0..<Self.iterations {
             let (original, expected, donor, other) = i % 4 == 0 ? (b, large, a, small) : (a, small, b, large)
@@ -106,7 +107,7 @@ import Testing
         var w = BinaryWriter()
         SyncBundle.encodeBody(contents(60, seed: 5), recipient: recipient.publicKey, into: &w)
         let body = w.bytes
-        var g = SyncRNG(seed: 6)
+        var g = SplitMix(seed: 6)
         var decoded = 0
         for i in 0..<Self.iterations * 2 {
             let m: [UInt8]
@@ -126,7 +127,7 @@ import Testing
     func plaintextParser() throws {
         let sealed = try SyncBundle.seal(contents(20, seed: 7), sender: sender, recipient: recipient.publicKey)
         let (plain, header) = try SyncBundle.decrypt(sealed, recipient: recipient, progress: nil)
-        var g = SyncRNG(seed: 8)
+        var g = SplitMix(seed: 8)
         for _ in 0..<Self.iterations {
             let m = Self.mutate(plain, &g, donor: [])
             let r = try? SyncBundle.parsePlaintext(m, header: header, recipient: recipient, trusted: trusted)
@@ -146,7 +147,7 @@ import Testing
         #expect(try PeerState.decode(raw, key: "k") == state)
         let trust = TrustList.encode([TrustedPeer(name: "a", key: sender.publicKey), TrustedPeer(name: "b", key: recipient.publicKey)])
         let line = sender.publicLine
-        var g = SyncRNG(seed: 10)
+        var g = SplitMix(seed: 10)
         for _ in 0..<Self.iterations {
             _ = try? PeerState.decode(Self.mutate(raw, &g, donor: []), key: "k")
             _ = try? TrustList.decode(Self.mutate(trust, &g, donor: []))

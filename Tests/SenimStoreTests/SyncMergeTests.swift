@@ -1,6 +1,7 @@
 import SenimCore
 @testable import SenimStore
 import Testing
+import SenimTestSupport
 
 /// Merge algebra through real bundles: commutative, idempotent, associative, and equal to
 /// folding the union of all events in one store.
@@ -109,7 +110,7 @@ import Testing
     @Test("The fold the merge relies on ignores order and repeats", arguments: [31, 32] as [UInt64])
     func foldIsASetFunction(seed: UInt64) {
         let world = SyncWorld.generate(seed: seed, count: 800)
-        var g = SyncRNG(seed: seed)
+        var g = SplitMix(seed: seed)
         let expected = Self.fold(world)
         for _ in 0..<5 {
             var shuffled = world.shuffled(using: &g)

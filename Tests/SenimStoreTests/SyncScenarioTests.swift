@@ -1,6 +1,7 @@
 import SenimCore
 @testable import SenimStore
 import Testing
+import SenimTestSupport
 
 /// Two outreach laptops and a coordinator, syncing by bundle files, end up with the same
 /// ledger and the same report figures as one store holding every event.
@@ -218,7 +219,7 @@ import Testing
 
     @Test("Near-duplicate search finds every pair the core's duplicate rule names")
     func nearDuplicates() {
-        var g = SyncRNG(seed: 8)
+        var g = SplitMix(seed: 8)
         // A small alphabet so that many codes are one edit apart; some codes a letter short.
         var codes = Set<UIC>()
         let letters = Array("ABEK")

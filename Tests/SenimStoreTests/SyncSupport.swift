@@ -1,33 +1,16 @@
 import Crypto
 import Foundation
 import SenimCore
+import SenimTestSupport
 @testable import SenimStore
 
 /// The repository's Config/ (tests run against what ships).
 enum SyncFixtures {
-    static let configDirectory: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Config/catalogue.json").path) {
-            dir.deleteLastPathComponent()
-        }
-        return dir.appendingPathComponent("Config")
-    }()
+    static let configDirectory: URL = RepositoryConfig.directory
 
     static let configuration: Configuration = try! ConfigFiles.load(from: configDirectory)
 }
 
-/// A small deterministic generator (SplitMix64).
-struct SyncRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// An in-memory store with the semantics the encrypted store promises: set union by id,
 /// one write per import, ledger refolded. Can be told to fail writes.
@@ -178,7 +161,7 @@ enum SyncWorld {
 
     /// About `count` events over ~60 days, from three devices. Some share a timestamp.
     static func generate(seed: UInt64, count: Int) -> [Event] {
-        var g = SyncRNG(seed: seed)
+        var g = SplitMix(seed: seed)
         var out: [Event] = []
         let devices = [DeviceID(0xA1), DeviceID(0xB2), DeviceID(0xC3)]
         let authors = ["aigerim", "dana", "yerlan", "coord"]
@@ -289,7 +272,7 @@ enum SyncWorld {
 
     /// Splits events among `n` holders: each event goes to one or more of them.
     static func distribute(_ events: [Event], among n: Int, seed: UInt64, overlap: UInt64 = 4) -> [[Event]] {
-        var g = SyncRNG(seed: seed)
+        var g = SplitMix(seed: seed)
         var out = Array(repeating: [Event](), count: n)
         for e in events {
             let first = Int(g.next() % UInt64(n))

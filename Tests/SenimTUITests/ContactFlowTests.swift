@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 /// The new-contact flow, driven key by key through the pure update with real effects on an
 /// in-memory store.

@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 /// The coordinator's stocktake sheet, type-to-find in the items, and report breakdowns.
 @Suite struct CoordinatorFlowTests {

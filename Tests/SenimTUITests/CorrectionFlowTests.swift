@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 /// Fixing mistakes in the TUI: edit a contact from the client card (the form comes prefilled;
 /// saving records a correction), void one (reason, then a confirmation that starts on No),

@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 /// The coordinator's duplicate finder and what a merge changes on the Clients screen.
 @Suite struct DuplicateFlowTests {

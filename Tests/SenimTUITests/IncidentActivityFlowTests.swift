@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 /// The rights-violation and group-activity forms on the home screen.
 @Suite struct IncidentActivityFlowTests {

@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 @Suite struct KeyMapTests {
     static let roles: [Role?] = [nil] + Role.allCases.map { $0 }
@@ -102,7 +103,7 @@ import Testing
 
     @Test(arguments: [("aigerim", UInt64(1)), ("bolat", 2), ("dana", 3), ("bolat", 4)])
     func randomKeys(_ user: String, _ seed: UInt64) {
-        var rng = SampleData.Mix(seed: seed)
+        var rng = SplitMix(seed: seed)
         var d = Driver(language: [.en, .ru, .kk][Int(seed % 3)])
         d.login(user)
         for step in 0..<1500 {

@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 /// First sign-in, passphrase changes, granting notes access, the last holder, and what other
 /// roles never see.

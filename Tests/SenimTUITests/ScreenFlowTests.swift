@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 /// Referrals, stock, users, reports: each action through keys, checked in the store.
 @Suite struct ScreenFlowTests {

@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 /// 80×24 text snapshots of every screen in every language. Golden files live in
 /// Tests/SenimTUITests/Snapshots/<screen>.<lang>.txt; regenerate with

@@ -1,19 +1,13 @@
 import Foundation
 import SenimCore
-import SenimStore
+import SenimTestSupport
 @testable import SenimTUI
 
 /// The repository's real Config/ and a fixed clock: 2026-05-20 14:30 in Kazakhstan (UTC+5).
 enum Fixture {
-    static let configDirectory: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Config/catalogue.json").path) {
-            dir.deleteLastPathComponent()
-        }
-        return dir.appendingPathComponent("Config")
-    }()
+    static let configDirectory: URL = RepositoryConfig.directory
 
-    static let configuration: Configuration = try! ConfigFiles.load(from: configDirectory)
+    static let configuration: Configuration = RepositoryConfig.configuration
 
     static let utcOffset = 5 * 3600
     static let now: Timestamp = Clock.start(of: Clock.dayNumber(year: 2026, month: 5, day: 20), utcOffset) + 14 * 3600 + 30 * 60

@@ -2,6 +2,7 @@ import Foundation
 import SenimCore
 import Testing
 @testable import SenimTUI
+import SenimTestSupport
 
 /// The outreach worker's shift: referrals saved with the contact, typed quantities, picking a
 /// similar code, the Clients search, the home panels, Home/End in lists, the contact type

@@ -4,7 +4,7 @@ import SenimCore
 ///
 /// `description` is for logs and tests (English); `message` is what the CLI and the TUI show,
 /// through `Config/locales/*/sync.json`.
-public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum SyncError: UserFacingError, Equatable, Sendable, CustomStringConvertible {
     // The file itself.
     /// The file is shorter than a bundle header: not a bundle, or cut short.
     case tooShort
@@ -147,6 +147,18 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case .store(let why): Message("sync.error.store", why)
         case .crypto(let why): Message("sync.error.crypto", why)
         case .writeFailed(let why): Message("sync.error.write", why)
+        }
+    }
+}
+
+extension SyncError {
+    /// What kind of failure this is (the CLI's exit code).
+    public var category: FailureCategory {
+        switch self {
+        case .denied, .coordinatorsOnly, .noSyncGrant: .noPermission
+        case .unreadable: .noInput
+        case .store, .writeFailed, .corruptMetadata, .crypto: .ioError
+        default: .refused
         }
     }
 }

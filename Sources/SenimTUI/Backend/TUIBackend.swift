@@ -14,32 +14,11 @@ public struct UserAccount: Hashable, Sendable {
     }
 }
 
-/// A peer psychologist's account as the Notes access screen lists it.
-public struct NotesAccess: Hashable, Sendable {
-    public var name: String
-    public var holdsKey: Bool
-    /// Still on a one-time passphrase (a grant is refused until they choose their own).
-    public var mustChangePassphrase: Bool
-    /// "" and 0 when unknown.
-    public var createdBy: String
-    public var createdAt: Timestamp
-    /// Of the account's key, to compare aloud with the person before granting.
-    public var fingerprint: String
-    public init(name: String, holdsKey: Bool, mustChangePassphrase: Bool, createdBy: String, createdAt: Timestamp, fingerprint: String) {
-        self.name = name
-        self.holdsKey = holdsKey
-        self.mustChangePassphrase = mustChangePassphrase
-        self.createdBy = createdBy
-        self.createdAt = createdAt
-        self.fingerprint = fingerprint
-    }
-}
-
-/// What the TUI needs from an unlocked store. `SenimStore.Session` conforms (see
-/// Session+TUIBackend.swift once the store lands); tests use `InMemoryBackend`.
+/// What the TUI needs from an unlocked store. The `senim` executable adapts
+/// `SenimStore.Session` to it (`SessionBackend`); tests use `InMemoryBackend` (SenimTestSupport).
 ///
 /// Only the runtime (`EffectRunner`) calls these: `update` never does I/O. Errors thrown here
-/// should be `Message`s or conform to `TUIUserFacingError` so the user sees them in their
+/// should be `Message`s or conform to `UserFacingError` (SenimCore) so the user sees them in their
 /// language.
 public protocol TUIBackend: AnyObject {
     var ledger: LedgerState { get }
@@ -73,7 +52,7 @@ public protocol TUIBackend: AnyObject {
     /// This user's own key fingerprint (read aloud to whoever grants notes access).
     var keyFingerprint: String { get }
     /// Psychologists and their notes access (psychologists).
-    func notesAccess() throws -> [NotesAccess]
+    func notesAccess() throws -> [NotesAccount]
     /// Grants the notes key to `name` (psychologists who hold it).
     func grantNotes(to name: String) throws
     /// Releases the store (called when the screen locks or the app quits).
@@ -82,18 +61,4 @@ public protocol TUIBackend: AnyObject {
 
 extension TUIBackend {
     public func close() {}
-}
-
-/// Errors that carry a message for the user (the store's `StoreError` conforms).
-public protocol TUIUserFacingError: Error {
-    var message: Message { get }
-}
-
-extension Message {
-    /// Turns anything thrown by a backend into a message for the status line.
-    public static func from(_ error: any Error) -> Message {
-        if let m = error as? Message { return m }
-        if let u = error as? any TUIUserFacingError { return u.message }
-        return Message("tui.error.unexpected", String(describing: error).prefix(120).description)
-    }
 }

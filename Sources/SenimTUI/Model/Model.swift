@@ -237,7 +237,7 @@ public struct UsersState: Hashable, Sendable {
 
 /// The Notes access screen (peer psychologists): who holds the notes key, who waits.
 public struct NotesAccessState: Hashable, Sendable {
-    public var rows: [NotesAccess] = []
+    public var rows: [NotesAccount] = []
     public var selection = 0
 }
 

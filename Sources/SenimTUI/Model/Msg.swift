@@ -22,9 +22,9 @@ public enum Msg: Sendable {
     case done(Message)
     /// The user's own passphrase was changed (ends a one-time passphrase).
     case passphraseChanged
-    case notesAccessLoaded([NotesAccess])
+    case notesAccessLoaded([NotesAccount])
     /// A grant succeeded: the list afterwards.
-    case notesAccessChanged(Message, [NotesAccess])
+    case notesAccessChanged(Message, [NotesAccount])
 }
 
 /// Side effects `update` asks for. The runtime (`EffectRunner`) performs them and answers

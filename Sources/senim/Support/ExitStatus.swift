@@ -1,3 +1,5 @@
+import SenimCore
+
 /// Exit codes, after BSD sysexits(3). Scripts rely on these numbers: they are documented in
 /// README.md, docs/cli.md and `senim --help`.
 enum ExitStatus: Int32, CaseIterable, Sendable {
@@ -46,4 +48,18 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
           78  the configuration (Config/) is missing or invalid
         A refused command changes nothing in the store.
         """
+}
+
+extension ExitStatus {
+    /// The exit code for a failure of this kind.
+    init(_ category: FailureCategory) {
+        self = switch category {
+        case .refused: .refused
+        case .noInput: .noInput
+        case .cannotCreate: .cannotCreate
+        case .ioError: .ioError
+        case .inUse: .inUse
+        case .noPermission: .noPermission
+        }
+    }
 }

@@ -32,12 +32,13 @@ enum Failures {
         switch error {
         case let f as CLIFailure:
             return f
-        case let m as Message:
-            return CLIFailure(m, status(of: m))
+        case let u as any UserFacingError:
+            // Messages from the core, store and sync errors: the category was decided where
+            // the error was made.
+            return CLIFailure(u.message, ExitStatus(u.category))
         case let c as ConfigError:
             return CLIFailure(Message("cli.config.invalid", c.description), .config)
         default:
-            if let mapped = StoreBridge.classify(error) { return mapped }
             if let posix = error as? POSIXError {
                 return CLIFailure(Message("cli.io", String(describing: posix.code)), .ioError)
             }
@@ -47,11 +48,5 @@ enum Failures {
             }
             return CLIFailure(Message("cli.internal", String(describing: error)), .software)
         }
-    }
-
-    /// Messages from the core: a role refusal is a permission problem, anything else is refused input.
-    static func status(of m: Message) -> ExitStatus {
-        if m.key.hasPrefix("policy.") { return .noPermission }
-        return .refused
     }
 }

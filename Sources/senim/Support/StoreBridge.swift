@@ -3,7 +3,7 @@ import SenimCore
 import SenimStore
 
 /// The one place that names the store's types: creating, opening and maintaining stores,
-/// and mapping store errors to exit codes. Commands see only `StoreSession`.
+/// Commands see only `StoreSession`; store errors carry their own `FailureCategory`.
 enum StoreBridge {
     static func kdf(_ testing: Bool) -> KDFParameters { testing ? .testing : .default }
 
@@ -38,34 +38,6 @@ enum StoreBridge {
         let r = try Session.salvage(from: directory, to: newDirectory, user: user, passphrase: passphrase,
                                     configuration: configuration)
         return SalvageResult(events: r.events, users: r.users, skipped: r.skipped)
-    }
-
-    /// Store and sync errors → exit codes (nil: not one of theirs).
-    static func classify(_ error: Error) -> CLIFailure? {
-        if let e = error as? StoreError {
-            let status: ExitStatus = switch e {
-            case .noStore: .noInput
-            case .alreadyExists: .cannotCreate
-            case .wrongPassphrase, .unknownUser: .noPermission
-            case .inUse: .inUse
-            case .damaged, .ioError, .noSpace, .unsupportedVersion: .ioError
-            case .notAllowed(let m):
-                m.key == "store.notes.lastHolder" ? .refused
-                    : m.key.hasPrefix("policy.") || m.key.hasPrefix("store.notes") || m.key.hasPrefix("store.passphrase") ? .noPermission : .refused
-            case .invalid, .tooManySlots: .refused
-            }
-            return CLIFailure(e.message, status)
-        }
-        if let e = error as? SyncError {
-            let status: ExitStatus = switch e {
-            case .denied, .coordinatorsOnly, .noSyncGrant: .noPermission
-            case .unreadable: .noInput
-            case .store, .writeFailed, .corruptMetadata, .crypto: .ioError
-            default: .refused
-            }
-            return CLIFailure(e.message, status)
-        }
-        return nil
     }
 }
 

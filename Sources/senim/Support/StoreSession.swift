@@ -52,9 +52,6 @@ protocol StoreSession: AnyObject {
     func close()
 }
 
-/// A psychologist's notes access, as `senim notes holders` lists it (a plain value from the store).
-typealias NotesAccount = SenimStore.NotesAccount
-
 /// What `senim verify` reports.
 struct VerifyResult: Sendable {
     struct Line: Sendable { var file: String; var ok: Bool; var text: String }

@@ -1,4 +1,5 @@
 import SenimCore
+import SenimTUI
 
 /// Synthetic, deterministic data for tests, snapshots and the tmux harness: invented client
 /// codes (random letters, no real names), contacts over the last two months, stock with a
@@ -25,8 +26,8 @@ public enum SampleData {
     ]
 
     public static func make(configuration: Configuration, now: Timestamp, utcOffset: Int, seed: UInt64 = 2026) -> Contents {
-        var rng = Mix(seed: seed)
-        var idSource = Mix(seed: seed ^ 0x1D)
+        var rng = SplitMix(seed: seed)
+        var idSource = SplitMix(seed: seed ^ 0x1D)
         var events: [Event] = []
         var notes: [[UInt8]: String] = [:]
         var serial: UInt64 = 0
@@ -146,19 +147,6 @@ public enum SampleData {
     }
 
     private static func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-
-    /// SplitMix64: small, deterministic.
-    struct Mix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// An in-memory store filled with the sample data.
     public static func store(configuration: Configuration, now: Timestamp, utcOffset: Int,

@@ -1,6 +1,8 @@
 import SenimCore
+import SenimTUI
 
-/// Everything in memory: for tests, snapshots and the tmux harness. Not a store: nothing is
+/// Everything in memory: for tests, snapshots and the tmux harness (test support only: no
+/// production module links it). Not a store: nothing is
 /// written anywhere and nothing is encrypted. "Sealed" notes are opaque tokens that only this
 /// object resolves (the plaintext is never in the bytes).
 public final class InMemoryStore {
@@ -11,17 +13,17 @@ public final class InMemoryStore {
     public var clock: () -> Timestamp
     /// Makes the next `save` fail with this error (fault injection in tests).
     public var failNextSave: (any Error)?
-    var accounts: [String: (role: Role, passphrase: String)]
+    public var accounts: [String: (role: Role, passphrase: String)]
     /// Accounts still on a one-time passphrase (added or reset by a coordinator).
     public var oneTime: Set<String> = []
     /// Psychologists holding the notes key (all sample psychologists at first).
     public var notesHolders: Set<String>
-    var createdBy: [String: (String, Timestamp)] = [:]
-    var notes: [[UInt8]: String] = [:]
+    public var createdBy: [String: (String, Timestamp)] = [:]
+    public var notes: [[UInt8]: String] = [:]
     /// How many times the store was re-keyed (tests).
     public internal(set) var rekeys = 0
-    var nextID: UInt64
-    let device = DeviceID(0x5E_41_30)
+    public var nextID: UInt64
+    public let device = DeviceID(0x5E_41_30)
 
     public init(configuration: Configuration, point: String, events: [Event] = [],
                 accounts: [UserAccount: String], clock: @escaping () -> Timestamp, firstID: UInt64 = 1 << 40) {
@@ -35,7 +37,7 @@ public final class InMemoryStore {
     }
 
     /// A stand-in key fingerprint (the real one comes from the keyslot's key pair).
-    static func fingerprint(_ name: String) -> String {
+    public static func fingerprint(_ name: String) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         let hex = String(h, radix: 16).leftPadded(16)
@@ -50,7 +52,7 @@ public final class InMemoryStore {
         return InMemoryBackend(store: self, user: user, role: a.role)
     }
 
-    func append(_ new: [Event]) { events += new }
+    public func append(_ new: [Event]) { events += new }
 }
 
 /// An unlocked session on an `InMemoryStore`.
@@ -139,7 +141,7 @@ public final class InMemoryBackend: TUIBackend {
         try save([Event(id: ctx.id, at: ctx.at, author: user, device: ctx.device, site: point, body: .userRemoved(name: name))])
     }
 
-    func isLastHolder(_ name: String) -> Bool { store.notesHolders == [name] }
+    public func isLastHolder(_ name: String) -> Bool { store.notesHolders == [name] }
 
     public func resetPassphrase(_ name: String, to passphrase: String, force: Bool) throws {
         try Policy.require(role, .manageUsers)
@@ -164,10 +166,10 @@ public final class InMemoryBackend: TUIBackend {
     public var mustChangePassphrase: Bool { store.oneTime.contains(user) }
     public var keyFingerprint: String { InMemoryStore.fingerprint(user) }
 
-    public func notesAccess() throws -> [NotesAccess] {
+    public func notesAccess() throws -> [NotesAccount] {
         try Policy.require(role, .readConfidentialNotes)
         return store.accounts.filter { $0.value.role == .psychologist }.keys.sorted().map { n in
-            NotesAccess(name: n, holdsKey: store.notesHolders.contains(n), mustChangePassphrase: store.oneTime.contains(n),
+            NotesAccount(name: n, holdsKey: store.notesHolders.contains(n), mustChangePassphrase: store.oneTime.contains(n),
                         createdBy: store.createdBy[n]?.0 ?? "", createdAt: store.createdBy[n]?.1 ?? 0,
                         fingerprint: InMemoryStore.fingerprint(n))
         }
@@ -182,6 +184,6 @@ public final class InMemoryBackend: TUIBackend {
     }
 }
 
-extension String {
+private extension String {
     func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }
