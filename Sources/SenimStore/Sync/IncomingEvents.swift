@@ -92,11 +92,11 @@ public struct IncomingEvents {
             guard Self.days.contains(d) else { throw refuse(e, field, "day \(d) is outside 2000–2099") }
         }
 
-        /// A contact's fields (a logged contact, or what a correction says the contact was).
         /// The Validator's own check for this kind (the one a locally typed event passes).
         func validator(_ field: String, _ check: (Validator) throws(Message) -> Void) throws(SyncError) {
             do { try check(Validator(configuration)) } catch { throw refuse(e, Self.field(error, default: field), error.description) }
         }
+        /// A contact's fields (a logged contact, or what a correction says the contact was).
         func contact(_ c: Contact, _ prefix: String) throws(SyncError) {
             try code(c.client, prefix + "client")
             guard cat.contactType(c.type) != nil else { throw refuse(e, prefix + "type", "unknown contact type") }
