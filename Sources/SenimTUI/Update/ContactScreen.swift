@@ -27,7 +27,7 @@ enum ContactScreen {
             if m.contact.correcting != nil {
                 // Leaving an edit drops it: the contact stays as it was.
                 let back = m.contact.returnTo ?? .home
-                m.contact = ContactForm(catalogue: cat, type: m.contact.type)
+                m.contact = ContactForm(catalogue: cat, type: Update.defaultContactType(m))
                 m.status = Status(Message("tui.amend.editLeft"))
                 return Screens.go(&m, back)
             }

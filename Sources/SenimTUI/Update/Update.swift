@@ -115,10 +115,7 @@ public enum Update {
 
     /// Everything a locked screen must not keep: the session, forms, opened notes, dialogs.
     static func resetScreens(_ m: inout Model) {
-        let type = m.session.flatMap { s in
-            m.config.catalogue.contactTypes.firstIndex { $0.id == m.validator.defaultContactType(s.point) }
-        } ?? 0
-        m.contact = ContactForm(catalogue: m.config.catalogue, type: type)
+        m.contact = ContactForm(catalogue: m.config.catalogue, type: defaultContactType(m))
         m.clients = ClientsState()
         m.referrals = ReferralsState()
         m.stock = StockState()
@@ -128,6 +125,13 @@ public enum Update {
         m.notesAccess = NotesAccessState()
         m.dialog = nil
         m.help = nil
+    }
+
+    /// The point's usual contact type (a form emptied after editing an older contact starts on it).
+    static func defaultContactType(_ m: Model) -> Int {
+        m.session.flatMap { s in
+            m.config.catalogue.contactTypes.firstIndex { $0.id == m.validator.defaultContactType(s.point) }
+        } ?? 0
     }
 
     static func lock(_ m: inout Model, _ status: Status) -> [Effect] {
@@ -448,9 +452,8 @@ public enum Update {
         case .updateReferral(_, let status, _):
             m.status = Status(Message("tui.referrals.updated", m.t("tui.status.\(status.rawValue)")), .success)
         case .correctContact(_, let c, _, _):
-            let type = m.contact.type
             let back = m.contact.returnTo ?? (m.clients.card != nil ? .clients : .home)
-            m.contact = ContactForm(catalogue: m.config.catalogue, type: type)
+            m.contact = ContactForm(catalogue: m.config.catalogue, type: defaultContactType(m))
             m.screen = back
             m.status = Status(Message("tui.amend.corrected", c.client), .success)
         case .void:
