@@ -81,11 +81,13 @@ struct ReportAccumulator {
     /// Per (client, column) profile flags on the flat path (empty when no profile exists).
     var pairFlags: [UInt8] = []
 
-    /// Per (client, column) state is kept in flat arrays up to this many entries, in a dictionary beyond.
-    /// (Variable only so that tests can run both paths; either gives the same figures.)
-    nonisolated(unsafe) static var flatPairLimit = 2_000_000
+    /// Per (client, column) state is kept in flat arrays up to this many entries, in a dictionary
+    /// beyond. This report's limit (an init parameter so that tests run both paths without shared state).
+    let flatPairLimit: Int
 
-    init(ledger: LedgerState, configuration: Configuration, period: ReportPeriod, point: String?, by: Disaggregation?) {
+    init(ledger: LedgerState, configuration: Configuration, period: ReportPeriod, point: String?, by: Disaggregation?,
+         flatPairLimit: Int = Reports.defaultFlatPairLimit) {
+        self.flatPairLimit = flatPairLimit
         self.ledger = ledger
         self.configuration = configuration
         self.period = period
