@@ -124,7 +124,7 @@ struct ReportAccumulator {
                     timelines.append(changes)
                 } else {
                     let k = Int(profileSlot[c])
-                    timelines[k] = (timelines[k] + changes).sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+                    timelines[k] = (timelines[k] + changes).sorted { $0.foldsBefore($1) }
                 }
             }
         }
@@ -221,11 +221,7 @@ struct ReportAccumulator {
     /// Profile flags (`pwidFlag`, `pwidOATFlag`) of canonical client `c` at time `t`: the
     /// latest change at or before `t`; none yet (or none at all) counts as injecting.
     static func profileFlags(_ changes: [ProfileChange], at t: Timestamp) -> UInt8 {
-        var lo = 0, hi = changes.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if changes[mid].at <= t { lo = mid + 1 } else { hi = mid }
-        }
+        let lo = changes.partitioningIndex { $0.at > t }
         guard lo > 0 else { return pwidFlag }
         let state = changes[lo - 1].state
         guard state.injects else { return 0 }
