@@ -10,9 +10,11 @@ extension Session {
     /// files into place. A crash before the commit rename leaves the old state (the `.new`
     /// files are removed at next open); after it, opening completes the renames, because the
     /// new manifest names the new files by id.
-    func commit(_ kf: KeysFile, files: [(String, [UInt8])]) throws(StoreError) {
+    /// `streamed` names files whose `<name>.new` the caller has already written and synced
+    /// (a snapshot written chunk by chunk); they are committed, or removed, with the others.
+    func commit(_ kf: KeysFile, files: [(String, [UInt8])], streamed: [String] = []) throws(StoreError) {
         try requireWritable()
-        var written: [String] = []
+        var written: [String] = streamed.map { $0 + Disk.newSuffix }
         do {
             for (name, bytes) in files {
                 try disk.writeSynced(name + Disk.newSuffix, bytes)
@@ -34,8 +36,8 @@ extension Session {
         }
         do {
             try disk.syncDirectory()
-            for (name, _) in files { try disk.rename(name + Disk.newSuffix, name) }
-            if !files.isEmpty { try disk.syncDirectory() }
+            for name in streamed + files.map(\.0) { try disk.rename(name + Disk.newSuffix, name) }
+            if !files.isEmpty || !streamed.isEmpty { try disk.syncDirectory() }
         } catch {
             broken = error
             throw error
@@ -77,17 +79,17 @@ extension Session {
 
     func compactNow() throws {
         try requireWritable()
-        let c = try allContents()
-        try rewrite(contents: c, dataKey: nil)
+        try rewrite(dataKey: nil)
     }
 
-    /// New snapshot + empty journal (+ a fresh data key for rekey), committed atomically.
-    /// `rotateNotesKey` (rekey) asks the next psychologist holding the notes key to replace it
-    /// (see `Session.rotateNotesKey`): this process may be a coordinator's and never sees it.
-    func rewrite(contents c: Contents, dataKey newKey: SymmetricKey?, rotateNotesKey: Bool = false) throws {
+    /// New snapshot + empty journal (+ a fresh data key for rekey), committed atomically. The
+    /// snapshot is streamed (`writeStreamedSnapshot`); only a store in an unusual shape is
+    /// gathered in memory first. `rotateNotesKey` (rekey) asks the next psychologist holding the
+    /// notes key to replace it (see `Session.rotateNotesKey`): this process may be a
+    /// coordinator's and never sees it.
+    func rewrite(dataKey newKey: SymmetricKey?, rotateNotesKey: Bool = false) throws {
         let k = newKey.map { DataKeys($0, storeID: storeID) } ?? keys
         let sid = Primitives.random(16), jid = Primitives.random(16)
-        let snapshot = Snapshot.build(events: c.events, local: c.local, key: k.snapshot, storeID: storeID, snapshotID: sid)
         let journal = Journal.header(storeID: storeID, journalID: jid)
         var m = manifest
         m.snapshotID = sid
@@ -104,9 +106,17 @@ extension Session {
             }
         }
         kf.seal(m, key: k.manifest)
-        try commit(kf, files: [(Disk.snapshot, snapshot), (Disk.journal, journal)])
+        try requireWritable()
+        if try writeStreamedSnapshot(Disk.snapshot + Disk.newSuffix, key: k.snapshot, snapshotID: sid) {
+            try commit(kf, files: [(Disk.journal, journal)], streamed: [Disk.snapshot])
+        } else {
+            let c = try allContents()
+            let snapshot = Snapshot.build(events: c.events, local: c.local, key: k.snapshot, storeID: storeID, snapshotID: sid)
+            try commit(kf, files: [(Disk.snapshot, snapshot), (Disk.journal, journal)])
+        }
         manifest = m
         keys = k
+        storedDuplicates = 0
         try reopenJournal()
     }
 
@@ -118,8 +128,7 @@ extension Session {
     public func rekey() throws {
         try require(.rekey)
         try requireWritable()
-        let c = try allContents()
-        try rewrite(contents: c, dataKey: SymmetricKey(size: .bits256), rotateNotesKey: manifest.notesKeyID != Manifest.none)
+        try rewrite(dataKey: SymmetricKey(size: .bits256), rotateNotesKey: manifest.notesKeyID != Manifest.none)
     }
 
     /// Re-seals this user's keyslot under a new passphrase (and optionally new KDF

@@ -281,6 +281,7 @@ extension Session {
         journalFrames = scan.frames.count
         local = fold.local
         ids = fold.ids
+        storedDuplicates = fold.duplicates
         ledger = fold.finish()
         _point = local[Self.pointKey].flatMap { String(validating: $0, as: UTF8.self) } ?? ""
     }

@@ -61,6 +61,7 @@ extension Session {
     func refold() throws {
         var fold = StoreFold(configuration: configuration, expectedBytes: try snapshotSize() + journalEnd)
         try forEachStored { plain, range, location throws(StoreError) in try fold.add(plain, range, where: location) }
+        storedDuplicates = fold.duplicates
         ledger = fold.finish()
     }
 

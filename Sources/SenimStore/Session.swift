@@ -49,6 +49,9 @@ public final class Session {
     var journalEnd = Journal.headerSize
     var nextSeq: UInt64 = 0
     var ids = EventIDSet()
+    /// Repeated event ids skipped when the store was last folded from disk (0 in any store this
+    /// version wrote: saves and imports never repeat an id).
+    var storedDuplicates = 0
     var local: [String: [UInt8]] = [:]
     /// Set after a failure that leaves the on-disk state unknown (failed fsync, failed rename):
     /// every later write refuses until the store is reopened.

@@ -78,6 +78,34 @@ import SenimTestSupport
         }
     }
 
+    /// `similar` looks up the few codes a rule can reach instead of scanning (issue 11): for
+    /// known and new codes, it answers exactly what the rule over every client answers.
+    @Test func similarByLookupEqualsTheRuleOverEveryClient() {
+        var rng = SplitMix(seed: 61)
+        let letters = Array("AEIKM")
+        func code() -> String {
+            String((0..<4).map { _ in letters[Int(rng.next() % 5)] }) + (rng.next() % 2 == 0 ? "1" : "2") + String(80 + rng.next() % 5)
+        }
+        var codes = Set<String>()
+        while codes.count < 400 { codes.insert(code()) }
+        let sorted = codes.sorted()
+        let merged = [(sorted[3], sorted[4]), (sorted[30], sorted[31])]
+        let l = Self.ledger(sorted, merges: merged)
+        func byScan(_ c: UIC) -> [UIC] {
+            l.clients.filter { $0.mergedInto == nil && $0.uic != c && f.duplicateReason(c, $0.uic) != nil }.map(\.uic).sorted()
+        }
+        var queries = sorted.prefix(60).map(u)
+        while queries.count < 160 { let c = code(); if !codes.contains(c) { queries.append(u(c)) } }
+        queries += [u("MAIV185"), u("AEIK180"), u("AEI180"), u("AEIKM180"), u("AE1K180")]  // the last three do not fit the formula
+        var nonEmpty = 0
+        for q in queries {
+            let got = DuplicateFinder.similar(to: q, in: l, formula: f)
+            #expect(got == byScan(q), "\(q.code)")
+            if !got.isEmpty { nonEmpty += 1 }
+        }
+        #expect(nonEmpty > 50, "the queries must exercise the rules")
+    }
+
     @Test func mergedCodesAreOnePersonEverywhere() {
         let day: Timestamp = 86_400
         let t0: Timestamp = 1_780_000_000

@@ -26,10 +26,10 @@ struct LedgerBuilder {
     @discardableResult
     mutating func contact(_ at: Timestamp, _ code: String, site: String = "almaty-central", author: String = "aigerim",
                           type: String = "stationary", items: [String: Int32] = [:], overdose: String? = nil,
-                          services: [String] = []) -> EventID {
+                          services: [String] = [], detail: ContactDetail = ContactDetail()) -> EventID {
         let lines = items.keys.sorted().map { ItemQuantity(item: $0, quantity: items[$0]!) }
         return add(at, site: site, author: author, .contactLogged(Contact(client: UIC(normalised: code), type: type, items: lines,
-                                                                          services: services, overdose: overdose)))
+                                                                          services: services, overdose: overdose, detail: detail)))
     }
 
     @discardableResult

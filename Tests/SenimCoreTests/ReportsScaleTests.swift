@@ -85,6 +85,7 @@ import SenimTestSupport
             case .type?: return ledger.contactTypes[c.type]
             // Synthetic ledgers carry no profiles, so no gender is recorded (ReportsProfileTests covers the rest).
             case .gender?: return "unknown"
+            case .substance?: return "unknown"
             }
         }
         var out: [String: [String: Double]] = [:]

@@ -39,6 +39,9 @@ import SenimTestSupport
         #expect(d.model.contact.quantities[0] == 100)            // prefilled
         d.press(Array(repeating: Key.pageDown, count: 9))
         d.press(.function(2))
+        guard case .form(let why)? = d.model.dialog, why.kind == .correctionReason else { Issue.record("no reason form"); return }
+        #expect(why.value("reason") == "mistake")        // the default reason
+        d.press(.function(2))
         #expect(d.model.status?.message.key == "tui.amend.corrected", "\(String(describing: d.model.status))")
         let i = try #require(d.ledger.contactIndex(id))
         #expect(d.ledger.lines(of: d.ledger.contacts[i]).first?.quantity == 10)

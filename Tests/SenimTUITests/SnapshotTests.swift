@@ -18,6 +18,7 @@ import SenimTestSupport
         "contact-referral", "contact-similar-pick", "home-focused", "duplicates", "duplicate-merge-confirm", "client-card-merged",
         "user-removed-rekey",
         "incident-form", "activity-form",
+        "home-contacts-picked", "home-correction-reason", "home-void-reason", "stock-receive-expiring", "stock-movements-voided", "stocktake-dated",
     ]
 
     static func setUp(_ name: String, _ d: inout Driver) {
@@ -45,9 +46,24 @@ import SenimTestSupport
             d.login(); d.press(.function(3)); d.press(.char("/")); d.type("MAIV"); d.press([.enter, .enter])
         case "client-card-corrected":
             d.login(); CorrectionFlowTests.logContact(&d, syringes: 100); CorrectionFlowTests.openCard(&d)
-            d.press(.char("e")); d.press(Array(repeating: Key.pageDown, count: 9)); d.press(.function(2))
+            d.press(.char("e")); d.press(Array(repeating: Key.pageDown, count: 9)); d.press([.function(2), .function(2)])
         case "void-confirm":
             d.login(); CorrectionFlowTests.openCard(&d); d.press(.char("x")); d.press(.function(2))
+        case "home-contacts-picked":
+            d.login(); d.press([.tab, .down])
+        case "home-correction-reason":
+            d.login(); HomeCorrectionFlowTests.logAndFocus(&d, syringes: 100); d.press(.char("e"))
+            d.press(Array(repeating: Key.pageDown, count: 9)); d.press(.function(2)); d.press(.right)
+        case "home-void-reason":
+            d.login(); d.press([.tab, .down, .char("x"), .right, .right])
+        case "stock-receive-expiring":
+            d.login("bolat"); d.press(.function(5)); d.press([.function(2), .tab]); d.type("500")
+            d.press([.tab, .tab]); d.type("2026-06-09"); d.press(.function(2))
+        case "stock-movements-voided":
+            d.login("bolat"); d.press(.function(5)); d.press(.function(7)); d.press([.char("x"), .right, .function(2), .char("y"), .down])
+        case "stocktake-dated":
+            d.login("bolat"); d.press(.function(5)); d.press(.function(5)); d.type("480"); d.press(.up)
+            d.press(.ctrl("u")); d.type("2026-05-19 09:15")
         case "contact-large-confirm":
             d.login(); CorrectionFlowTests.logContact(&d, syringes: 250)
         case "referrals":

@@ -17,8 +17,9 @@ enum Dashboard {
         Model(config: cfg, language: .ru, initialUser: Fixtures.user, now: now, utcOffset: utcOffset, width: 120, height: 40)
     }
 
+    /// As the application wires it: the model reads the session's ledger live (no copy kept).
     static func info(_ s: Session) -> SessionInfo {
-        SessionInfo(user: s.user, role: s.role, point: s.point, ledger: s.ledger, notices: s.notices)
+        SessionInfo(user: s.user, role: s.role, point: s.point, source: LedgerSource { s.ledger }, notices: s.notices)
     }
 
     /// Unlocked message + render of the home screen. The unlock screen is painted first
@@ -81,5 +82,38 @@ enum Dashboard {
         }
         emit("frame_contact_ms_median", Measure.percentile(typing, 0.5) * 1e3)
         emit("frame_contact_ms_p99", Measure.percentile(typing, 0.99) * 1e3)
+    }
+
+    /// TUI save → "Saved": a returning client's contact typed on the new-contact screen
+    /// (F2, the code, Enter, pack 1, Enter — untimed), then what the application does once
+    /// Enter is pressed: the draft becomes events (validation), `Session.save` (one journal
+    /// frame, one fsync), the `.saved` message and the repaint. Median and p99 of `count`.
+    static func saveToSaved(session s: Session, configuration cfg: Configuration, count: Int,
+                            emit: (String, Double) -> Void) throws {
+        var m = model(cfg)
+        _ = Update.update(&m, .unlocked(info(s)))
+        _ = View.render(m)
+        let validator = Validator(cfg)
+        let codes = s.ledger.clients.prefix(500).map(\.uic.code)
+        var times: [Double] = []
+        for i in 0..<count {
+            var effects: [Effect] = []
+            for k in [Key.function(2)] + codes[i % codes.count].map({ Key.char($0) }) + [.enter, .char("1"), .enter] {
+                effects += Update.update(&m, .key(k))
+            }
+            guard let draft = effects.lazy.compactMap({ e -> Draft? in if case .save(let d) = e { d } else { nil } }).first else {
+                throw BenchError("the contact form did not ask to save (screen \(m.screen))")
+            }
+            times.append(try seconds {
+                let ctx = s.context(site: s.point)
+                let events = try draft.events(validator: validator, ledger: s.ledger, ctx: ctx, seal: { _ in [] },
+                                              fresh: { s.context(site: s.point) })
+                try s.save(events)
+                _ = Update.update(&m, .saved(draft))
+                _ = View.render(m)
+            })
+        }
+        emit("tui_save_ms_median", Measure.percentile(times, 0.5) * 1e3)
+        emit("tui_save_ms_p99", Measure.percentile(times, 0.99) * 1e3)
     }
 }

@@ -65,6 +65,7 @@ enum Measure {
 
         // 6. TUI frames.
         try Dashboard.frames(session: s, configuration: cfg, emit: emit)
+        try Dashboard.saveToSaved(session: s, configuration: cfg, count: 100, emit: emit)
 
         // 7. The year report: Senim vs SQLite.
         let year = try ReportPeriod.year(2025, timeZone: cfg.reporting.timeZone)

@@ -55,6 +55,12 @@ enum Run {
             var r = try child(["measure", "--contacts", "\(n)", "--work", work.path, "--saves", "\(saves)"])
             print("  loading the same events through LedgerLoader (fresh process)…"); flushOut()
             r.merge(try child(["projected", "--contacts", "\(n)", "--work", work.path])) { a, _ in a }
+            print("  compaction (fresh process, after 1 000 saved contacts)…"); flushOut()
+            r.merge(try child(["compact", "--contacts", "\(n)", "--work", work.path])) { a, _ in a }
+            print("  verify (fresh process)…"); flushOut()
+            r.merge(try child(["verify", "--contacts", "\(n)", "--work", work.path])) { a, _ in a }
+            print("  year report as a process: Senim vs SQLite, interleaved, 5 each…"); flushOut()
+            r.merge(try Processes.reportProcesses(contacts: n, work: work)) { a, _ in a }
             by[n] = r
         }
         print("measuring prefix search over 100 000 clients (fresh process)…"); flushOut()
@@ -93,25 +99,32 @@ enum Run {
         print(String(repeating: "-", count: 42 + w * scales.count))
         row("events / clients", { "\(Int($0["events"] ?? 0)) / \(Int($0["clients"] ?? 0))" })
         row("store size", { fmt($0["store_bytes"], "MB", scale: 1 / 1_048_576) })
-        print("Open: wall (CPU) time")
+        print("Unlock → first home screen: wall (CPU of the applying thread)")
         row("  KDF alone (scrypt N=2^17, r=8)", { wc($0, "kdf_s") })
         row("  Session.open without the KDF", { wc($0, "load_s") })
         row("  first dashboard (unlocked + home)", { wc($0, "dashboard_s", digits: 1) })
-        row("  open = both", { r in fmtWC(openTime(r), openTime(r, cpu: true)) })
+        row("  unlock → home (KDF + open + dashboard)", { r in fmtWC(unlockToHome(r), nil) })
         row("  floor: read + decrypt same bytes", { wc($0, "floor_s") })
-        row("  open / floor", { r in "\(ratio(openTime(r), r["floor_s"])) (\(ratio(openTime(r, cpu: true), r["floor_cpu_s"])))" })
-        row("  peak resident after open", { fmt($0["rss_peak_mb"], "MB", digits: 0) })
+        row("  open without KDF / floor", { r in ratio(openTime(r), r["floor_s"]) })
+        row("  unlock → home / (KDF + 2× floor)", { r in ratio(unlockToHome(r), homeBudget(r)) })
         row("  resident after open", { fmt($0["rss_now_mb"], "MB", digits: 0) })
-        print("Open with LedgerLoader in the store's read path (projected)")
-        row("  LedgerLoader, 1 MiB chunks", { wc($0, "loader_s") })
+        row("  peak resident during open", { fmt($0["rss_peak_mb"], "MB", digits: 0) })
+        print("Breakdown: LedgerLoader alone over the same records (no decrypt, 1 MiB chunks)")
+        row("  LedgerLoader", { wc($0, "loader_s") })
         row("  per event (CPU)", { r in fmt(r["loader_cpu_s"].map { $0 / max(1, r["loader_events"] ?? 1) }, "µs", scale: 1e6, digits: 3) })
-        row("  floor + loader + dashboard", { r in fmtWC(projectedOpen(r), projectedOpen(r, cpu: true)) })
-        row("  projected / floor", { r in "\(ratio(projectedOpen(r), r["floor_s"])) (\(ratio(projectedOpen(r, cpu: true), r["floor_cpu_s"])))" })
         row("  peak resident (chunks + state)", { fmt($0["loader_rss_peak_mb"], "MB", digits: 0) })
+        print("Compaction and verify (each a fresh process)")
+        row("  compaction (journal of 1 000 + snapshot)", { wc($0, "compact_s") })
+        row("  compaction: process peak resident", { fmt($0["compact_rss_peak_mb"], "MB", digits: 0) })
+        row("  verify", { wc($0, "verify_s") })
+        row("  verify: process peak resident", { fmt($0["verify_rss_peak_mb"], "MB", digits: 0) })
         print("Full-year indicator report (2025): wall (CPU)")
         row("  Senim Reports.compute", { wc($0, "report_s", digits: 1) })
         row("  SQLite GROUP BY queries", { wc($0, "report_sqlite_s") })
         row("  Senim / SQLite", { r in "\(ratio(r["report_s"], r["report_sqlite_s"])) (\(ratio(r["report_cpu_s"], r["report_sqlite_cpu_s"])))" })
+        row("  as a process, start to exit (Senim)", { fmt($0["report_process_s"], "ms", scale: 1e3, digits: 0) })
+        row("  as a process, start to exit (SQLite)", { fmt($0["report_sqlite_process_s"], "ms", scale: 1e3, digits: 0) })
+        row("  processes: Senim / SQLite", { ratio($0["report_process_s"], $0["report_sqlite_process_s"]) })
         print("Durable save of one contact (wall)")
         row("  Senim Session.save median / p99", { "\(fmt($0["save_ms_median"], "", digits: 2))/ \(fmt($0["save_ms_p99"], "ms", digits: 2))" })
         row("  SQLite insert+commit median / p99", { "\(fmt($0["sqlite_save_ms_median"], "", digits: 2))/ \(fmt($0["sqlite_save_ms_p99"], "ms", digits: 2))" })
@@ -122,11 +135,12 @@ enum Run {
         print("TUI frame, update + render into the canvas (120×40)")
         row("  home screen median / p99", { "\(fmt($0["frame_home_ms_median"], "", digits: 2))/ \(fmt($0["frame_home_ms_p99"], "ms", digits: 2))" })
         row("  new-contact typing median / p99", { "\(fmt($0["frame_contact_ms_median"], "", digits: 2))/ \(fmt($0["frame_contact_ms_p99"], "ms", digits: 2))" })
+        row("  save → \"Saved\" median / p99", { "\(fmt($0["tui_save_ms_median"], "", digits: 2))/ \(fmt($0["tui_save_ms_p99"], "ms", digits: 2))" })
         print(String(format: "Search over %.0f clients: median %.1f µs, p99 %.1f µs, max %.1f µs per keystroke",
                      search["s100k_clients"] ?? 0, (search["s100k_ms_median"] ?? .nan) * 1e3,
                      (search["s100k_ms_p99"] ?? .nan) * 1e3, (search["s100k_ms_max"] ?? .nan) * 1e3))
 
-        // Targets, judged at the largest scale; on a busy machine, times are judged by CPU time.
+        // Targets, judged at the largest scale.
         let big = by[scales.max() ?? 0] ?? [:]
         var t: [Target] = []
         let fsyncs = scales.compactMap { by[$0]?["save_fsyncs"] }
@@ -135,20 +149,27 @@ enum Run {
         if let a = big["save_ms_median"], let b = big["sqlite_save_ms_median"] {
             t.append(Target(name: "save ≤ 1.0× SQLite (median)", value: String(format: "%.2f× (%.2f vs %.2f ms)", a / b, a, b), pass: a <= b))
         }
-        func judged(_ wall: Double?, _ cpu: Double?) -> Double? { busy ? (cpu ?? wall) : wall }
-        let basis = busy ? "CPU" : "wall"
-        if let o = judged(openTime(big), openTime(big, cpu: true)), let f = judged(big["floor_s"], big["floor_cpu_s"]) {
-            t.append(Target(name: "open ≤ 1.0 s (Session.open − KDF + dashboard)", value: String(format: "%.0f ms %@", o * 1e3, basis), pass: o <= 1.0))
-            t.append(Target(name: "open ≤ 3× read+decrypt floor", value: String(format: "%.2f× (floor %.0f ms)", o / f, f * 1e3), pass: o <= 3 * f))
-            if let p = judged(projectedOpen(big), projectedOpen(big, cpu: true)) {
-                t.append(Target(name: "  projected with LedgerLoader ≤ 1.0 s", value: String(format: "%.0f ms %@", p * 1e3, basis), pass: p <= 1.0))
-                t.append(Target(name: "  projected with LedgerLoader ≤ 3× floor", value: String(format: "%.2f×", p / f), pass: p <= 3 * f))
-            }
+        // Issue 11's targets, judged on wall time: open uses two threads, so one thread's CPU
+        // time would flatter it. The load average at the start is printed with the machine.
+        if let h = unlockToHome(big), let b = homeBudget(big), let kdf = big["kdf_s"], let f = big["floor_s"] {
+            t.append(Target(name: "unlock → home ≤ 1.0 s (KDF included)", value: String(format: "%.0f ms", h * 1e3), pass: h <= 1.0))
+            t.append(Target(name: "unlock → home ≤ KDF + 2× read+decrypt floor",
+                            value: String(format: "%.0f ms vs %.0f + 2×%.0f ms", h * 1e3, kdf * 1e3, f * 1e3), pass: h <= b))
         }
-        if let r = judged(big["report_s"], big["report_cpu_s"]), let q = judged(big["report_sqlite_s"], big["report_sqlite_cpu_s"]) {
-            t.append(Target(name: "year report ≤ 200 ms", value: String(format: "%.0f ms %@", r * 1e3, basis), pass: r <= 0.2))
-            t.append(Target(name: "year report ≤ 0.5× SQLite", value: String(format: "%.3f× (SQLite %.0f ms)", r / q, q * 1e3),
-                            pass: r <= 0.5 * q))
+        if let m = big["rss_now_mb"] {
+            t.append(Target(name: "resident after open ≤ 300 MB", value: String(format: "%.0f MB (peak %.0f)", m, big["rss_peak_mb"] ?? .nan),
+                            pass: m <= 300))
+        }
+        for (k, name) in [("compact_rss_peak_mb", "compaction peak ≤ 400 MB"), ("verify_rss_peak_mb", "verify peak ≤ 400 MB")] {
+            if let m = big[k] { t.append(Target(name: name, value: String(format: "%.0f MB", m), pass: m <= 400)) }
+        }
+        if let p = big["tui_save_ms_p99"] {
+            t.append(Target(name: "TUI save → \"Saved\" ≤ 20 ms (p99)", value: String(format: "%.2f ms (median %.2f)", p, big["tui_save_ms_median"] ?? .nan),
+                            pass: p <= 20))
+        }
+        if let a = big["report_process_s"], let q = big["report_sqlite_process_s"] {
+            t.append(Target(name: "year report process ≤ 0.5× SQLite process", value: String(format: "%.2f× (%.0f vs %.0f ms)", a / q, a * 1e3, q * 1e3),
+                            pass: a <= 0.5 * q))
         }
         if let s = search["s100k_ms_p99"] {
             t.append(Target(name: "search ≤ 2 ms per keystroke (p99, 100 k clients)", value: String(format: "%.3f ms", s), pass: s <= 2))
@@ -158,13 +179,7 @@ enum Run {
                 t.append(Target(name: name, value: "not measured", pass: nil))
             }
         }
-        if let m = big["rss_peak_mb"] {
-            t.append(Target(name: "≤ 300 MB resident (Session.open)", value: String(format: "%.0f MB", m), pass: m <= 300))
-        }
-        if let m = big["loader_rss_peak_mb"] {
-            t.append(Target(name: "  projected with LedgerLoader ≤ 300 MB", value: String(format: "%.0f MB", m), pass: m <= 300))
-        }
-        print("\nTargets (largest scale: \(cols.last ?? "-")\(busy ? "; machine busy: times judged by CPU time" : ""))")
+        print("\nTargets (largest scale: \(cols.last ?? "-"); wall time\(busy ? "; the machine was busy at the start: see the load average" : ""))")
         for x in t {
             let mark = x.pass.map { $0 ? "PASS" : "MISS" } ?? "----"
             print("  [\(mark)] \(x.name.padding(toLength: 50, withPad: " ", startingAt: 0)) \(x.value)")
@@ -180,6 +195,18 @@ enum Run {
         let k = cpu ? "_cpu_s" : "_s"
         guard let l = r["loader" + k], let f = r["floor" + k] else { return nil }
         return f + l + (r["dashboard" + k] ?? 0)
+    }
+
+    /// Enter on the passphrase → home screen painted: KDF + the rest of `Session.open` + dashboard.
+    static func unlockToHome(_ r: [String: Double]) -> Double? {
+        guard let o = r["open_s"] else { return nil }
+        return o + (r["dashboard_s"] ?? 0)
+    }
+
+    /// Issue 11's bound: the KDF plus twice the cost of reading and decrypting the same bytes.
+    static func homeBudget(_ r: [String: Double]) -> Double? {
+        guard let k = r["kdf_s"], let f = r["floor_s"] else { return nil }
+        return k + 2 * f
     }
 
     static func openTime(_ r: [String: Double], cpu: Bool = false) -> Double? {

@@ -15,6 +15,9 @@ let usage = """
            senim-bench loader [--contacts N]      LedgerLoader alone (for profiling)
            senim-bench measure --contacts N --work DIR [--saves N]   one scale (child process)
            senim-bench projected --contacts N     open cost with LedgerLoader in the read path (child process)
+           senim-bench compact --contacts N --work DIR    compaction after 1 000 saves (child process)
+           senim-bench verify --contacts N --work DIR     verify (child process)
+           senim-bench report-cli|report-sqlite --contacts N --work DIR   the year report as a process
            senim-bench search100k                 prefix search over 100 000 clients (child process)
            senim-bench save --work DIR --contacts N [--saves N]      saves only (for strace -c)
     """
@@ -32,6 +35,18 @@ do {
     case "projected":
         guard let n = Int(option("--contacts") ?? "") else { throw BenchError("projected needs --contacts") }
         try Projected.run(contacts: n, work: work)
+    case "compact":
+        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("compact needs --contacts") }
+        try Processes.compact(contacts: n, work: work, journal: Int(option("--journal") ?? "") ?? 1_000)
+    case "verify":
+        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("verify needs --contacts") }
+        try Processes.verify(contacts: n, work: work)
+    case "report-cli":
+        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("report-cli needs --contacts") }
+        try Processes.reportCLI(contacts: n, work: work)
+    case "report-sqlite":
+        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("report-sqlite needs --contacts") }
+        try Processes.reportSQLite(contacts: n, work: work)
     case "search100k":
         try Search100k.run()
     case "save":

@@ -41,6 +41,15 @@ public struct Catalogue: Sendable, Hashable {
     public struct Entry: Sendable, Hashable, Codable {
         public var id: String
         public var names: LocalizedText
+        /// A service that is a rapid test (HIV, HCV): a contact may record its result, and a
+        /// reactive one proposes a referral to the same service for a confirmatory test.
+        public var rapidTest: Bool?
+        public var isRapidTest: Bool { rapidTest ?? false }
+        public init(id: String, names: LocalizedText, rapidTest: Bool? = nil) {
+            self.id = id
+            self.names = names
+            self.rapidTest = rapidTest
+        }
     }
 
     public struct OverdoseOutcome: Sendable, Hashable, Codable {

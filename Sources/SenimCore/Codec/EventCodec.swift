@@ -87,7 +87,19 @@ public enum EventCodec {
         for l in c.items { w.string(l.item); w.int(Int64(l.quantity)) }
         w.varint(UInt64(c.services.count))
         for s in c.services { w.string(s) }
-        w.optionalString(c.overdose)
+        if c.detail.isEmpty {
+            w.optionalString(c.overdose)
+        } else {
+            // Flag 2: the overdose outcome (flag 0/1 + id) followed by the contact's details.
+            w.u8(2)
+            w.optionalString(c.overdose)
+            let d = c.detail
+            if let k = d.overdoseKind { w.u8(1); w.string(k.rawValue) } else { w.u8(0) }
+            w.varint(UInt64(d.responders.count))
+            for x in d.responders { w.string(x.rawValue) }
+            w.varint(UInt64(d.results.count))
+            for x in d.results { w.string(x.service); w.string(x.result.rawValue) }
+        }
         w.optionalString(c.note)
         w.varint(UInt64(c.packs.count))
         for p in c.packs { w.string(p) }
@@ -102,7 +114,7 @@ public enum EventCodec {
             client: UIC(normalised: r.text(f.client)), type: r.text(f.type),
             items: zip(f.items, f.quantities).map { ItemQuantity(item: reader.text($0), quantity: $1) },
             services: f.services.map { reader.text($0) }, overdose: f.overdose.map { reader.text($0) },
-            note: f.note.map { reader.text($0) }, packs: f.packs.map { reader.text($0) })
+            note: f.note.map { reader.text($0) }, packs: f.packs.map { reader.text($0) }, detail: f.detail ?? ContactDetail())
     }
 
     private static func amendReason(_ r: inout BinaryReader) throws(CodecError) -> AmendReason {
@@ -131,6 +143,15 @@ public enum EventCodec {
         return EventID(high: high, low: low)
     }
 
+    /// A record's place in fold order — (time, id), as `Event.foldsBefore` compares them —
+    /// read from its first fields without decoding the rest; nil when they cannot be read.
+    public static func peekOrder(_ record: UnsafeRawBufferPointer) -> (at: Timestamp, id: EventID)? {
+        guard record.count >= 17, record[0] == version else { return nil }
+        var r = BinaryReader(record, offset: 1)
+        guard let high = try? r.fixed64(), let low = try? r.fixed64(), let at = try? r.int() else { return nil }
+        return (at, EventID(high: high, low: low))
+    }
+
     /// The fields every record starts with. Text fields are spans of the reader's input.
     public struct Header: Sendable {
         public var id: EventID
@@ -152,6 +173,8 @@ public enum EventCodec {
         public var overdose: ByteSpan?
         public var note: ByteSpan?
         public var packs: [ByteSpan] = []
+        /// Overdose kind, who came, test results: nil unless the record carries them (rare).
+        public var detail: ContactDetail?
         public init() {}
     }
 
@@ -190,7 +213,15 @@ public enum EventCodec {
         }
         let ns = try count(&r, "services")
         for _ in 0..<ns { f.services.append(try r.stringSpan("service", max: 256)) }
-        f.overdose = try r.optionalStringSpan("overdose")
+        f.detail = nil
+        switch try r.u8() {
+        case 0: f.overdose = nil
+        case 1: f.overdose = try r.stringSpan("overdose")
+        case 2:
+            f.overdose = try r.optionalStringSpan("overdose")
+            f.detail = try contactDetail(&r)
+        case let t: throw .badTag(field: "overdose", value: Int(t))
+        }
         f.note = try r.optionalStringSpan("note")
         let np = try count(&r, "packs")
         for _ in 0..<np { f.packs.append(try r.stringSpan("pack", max: 256)) }
@@ -279,6 +310,20 @@ public enum EventCodec {
             throw .badTag(field: "kind", value: Int(h.kind))
         }
         return Event(id: h.id, at: h.at, author: r.text(h.author), device: h.device, site: r.text(h.site), body: body)
+    }
+
+    /// The details after a contact's overdose flag 2 (kind, who came, test results).
+    private static func contactDetail(_ r: inout BinaryReader) throws(CodecError) -> ContactDetail {
+        let kind: OverdoseKind? = try flag(&r, "overdoseKind") ? try tag(&r, "overdoseKind") : nil
+        let responders: [Responder] = try tags(&r, "responder")
+        let n = try r.varint()
+        guard n <= 16 else { throw .tooLarge(field: "results", size: Int(truncatingIfNeeded: n)) }
+        var results: [ServiceResult] = []
+        for _ in 0..<Int(n) {
+            let service = try r.string("service", max: 256)
+            results.append(ServiceResult(service: service, result: try tag(&r, "result")))
+        }
+        return ContactDetail(overdoseKind: kind, responders: responders, results: results)
     }
 
     @inline(__always)

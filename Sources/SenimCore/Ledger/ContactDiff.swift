@@ -10,6 +10,14 @@ public enum ContactDiff {
         case serviceRemoved(String)
         case overdose(from: String?, to: String?)
         case note(from: String?, to: String?)
+        /// Overdose kind, who came or test results changed (ids: `stimulant`, `police-came`, `hiv-test reactive`).
+        case detail(from: [String], to: [String])
+    }
+
+    /// A contact's details as short ids, for `detail` changes.
+    public static func words(_ d: ContactDetail) -> [String] {
+        [d.overdoseKind?.rawValue].compactMap { $0 } + d.responders.map(\.rawValue)
+            + d.results.map { "\($0.service) \($0.result.rawValue)" }
     }
 
     public static func changes(from a: Contact, to b: Contact) -> [Change] {
@@ -29,6 +37,7 @@ public enum ContactDiff {
         for s in a.services where !b.services.contains(s) { out.append(.serviceRemoved(s)) }
         if a.overdose != b.overdose { out.append(.overdose(from: a.overdose, to: b.overdose)) }
         if a.note != b.note { out.append(.note(from: a.note, to: b.note)) }
+        if a.detail != b.detail { out.append(.detail(from: words(a.detail), to: words(b.detail))) }
         return out
     }
 
@@ -44,6 +53,8 @@ public enum ContactDiff {
             case .serviceRemoved(let s): "−\(name(s))"
             case .overdose(let a, let b): "\(label("overdose")) \(a.map(name) ?? "–") → \(b.map(name) ?? "–")"
             case .note(let a, let b): "\(label("note")) \(Self.clip(a)) → \(Self.clip(b))"
+            case .detail(let a, let b):
+                "\(label("detail")) \(a.isEmpty ? "–" : a.joined(separator: " ")) → \(b.isEmpty ? "–" : b.joined(separator: " "))"
             }
         }.joined(separator: ", ")
     }

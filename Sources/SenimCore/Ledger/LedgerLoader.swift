@@ -69,6 +69,7 @@ public struct LedgerLoader {
         var serviceCount = 0
         var serviceCapacity: Int
         var notes: [(Int32, String)] = []
+        var details: [(Int32, ContactDetail)] = []
         /// Registrations staged (events without records of their own).
         var otherEvents = 0
         /// Client lookups not done yet (in event order): batched so their cache misses overlap.
@@ -303,12 +304,13 @@ public struct LedgerLoader {
                             lines: UnsafeBufferPointer(start: st.lines, count: st.lineCount),
                             slots: UnsafeBufferPointer(start: st.slots, count: st.lineCount),
                             services: UnsafeBufferPointer(start: st.services, count: st.serviceCount),
-                            notes: st.notes)
+                            notes: st.notes, details: st.details)
         st.recordCount = 0
         st.lineCount = 0
         st.serviceCount = 0
         st.otherEvents = 0
         st.notes.removeAll()
+        st.details.removeAll()
     }
 
     // MARK: The fast path
@@ -385,9 +387,12 @@ public struct LedgerLoader {
         let outcome = fields.overdose.map { state.outcomes.intern(utf8: r.bytes($0)) } ?? -1
         let index = Int32(state.contacts.count + st.recordCount)
         if let note = fields.note, note.count > 0 { st.notes.append((index, r.text(note))) }
+        let hasDetail = fields.detail.map { !$0.isEmpty } ?? false
+        if hasDetail { st.details.append((index, fields.detail!)) }
         st.records[st.recordCount] = ContactRecord(
             id: h.id, at: h.at, client: -1, site: s, worker: worker, type: t, overdose: outcome,
-            itemsStart: itemsStart, itemsCount: Int32(nLines), servicesStart: servicesStart, servicesCount: Int32(nSv))
+            itemsStart: itemsStart, itemsCount: Int32(nLines), servicesStart: servicesStart, servicesCount: Int32(nSv),
+            hasDetail: hasDetail)
         st.recordCount += 1
         lastKey = (h.at, h.id)
     }
@@ -521,7 +526,8 @@ public struct LedgerLoader {
                 let outcome = c.overdose < 0 ? -1 : map(&remapOutcome, c.overdose, { s.outcomes.intern($0) }, old.outcomes)
                 s.counted(1, last: (c.at, c.id))
                 s.applyContact(id: c.id, at: c.at, client: client, site: site, lines: lines, services: svs, worker: worker,
-                               type: type, overdose: outcome, note: old.contactNotes[Int32(ic - 1)])
+                               type: type, overdose: outcome, note: old.contactNotes[Int32(ic - 1)],
+                               detail: c.hasDetail ? old.contactDetails[Int32(ic - 1)] : nil)
             case 1:
                 let r = registrations[ir]
                 ir += 1

@@ -15,7 +15,8 @@ extension LedgerState {
                        items: lines(of: c).map { ItemQuantity(item: items[$0.item], quantity: $0.quantity) },
                        services: services(of: c).map { services[$0] },
                        overdose: c.overdose >= 0 ? outcomes[c.overdose] : nil,
-                       note: contactNotes[Int32(index)], packs: packs)
+                       note: contactNotes[Int32(index)], packs: packs,
+                       detail: c.hasDetail ? contactDetails[Int32(index)] ?? ContactDetail() : ContactDetail())
     }
 
     /// Index of the contact with this id (voided contacts are not in `contacts`).

@@ -20,6 +20,9 @@ public struct LedgerState: Sendable {
     public private(set) var contactServices: [Int32] = []
     /// Free-text notes by index into `contacts` (most contacts have none).
     public private(set) var contactNotes: [Int32: String] = [:]
+    /// Overdose kind, who came and rapid test results by index into `contacts` (rare; the
+    /// record's `hasDetail` says which have them).
+    public private(set) var contactDetails: [Int32: ContactDetail] = [:]
     public private(set) var stock: [StockKey: StockLevel] = [:]
     public private(set) var movements: [StockMovement] = []
     public private(set) var discrepancies: [Discrepancy] = []
@@ -404,23 +407,25 @@ public struct LedgerState: Sendable {
         let lines = c.items.map { ItemLine(item: items.intern($0.item), quantity: $0.quantity) }
         let svs = c.services.map { services.intern($0) }
         applyContact(id: e.id, at: e.at, client: ci, site: site, lines: lines, services: svs, worker: workers.intern(e.author),
-                     type: contactTypes.intern(c.type), overdose: c.overdose.map { outcomes.intern($0) } ?? -1, note: c.note)
+                     type: contactTypes.intern(c.type), overdose: c.overdose.map { outcomes.intern($0) } ?? -1, note: c.note,
+                     detail: c.detail)
     }
 
     /// One contact whose ids are resolved (interned in event order: site, client, items,
     /// services, worker, type, outcome): finds its stock slots and applies `applyContacts`.
     mutating func applyContact(id: EventID, at: Timestamp, client ci: Int32, site: Int32, lines: [ItemLine], services svs: [Int32],
-                               worker: Int32, type: Int32, overdose: Int32, note: String?) {
+                               worker: Int32, type: Int32, overdose: Int32, note: String?, detail: ContactDetail? = nil) {
         let slots = lines.map { stagedSlot(site, $0.item) }
+        let details = detail.flatMap { $0.isEmpty ? nil : [(Int32(contacts.count), $0)] } ?? []
         let record = ContactRecord(
             id: id, at: at, client: ci, site: site, worker: worker, type: type, overdose: overdose,
             itemsStart: Int32(contactItems.count), itemsCount: Int32(lines.count),
-            servicesStart: Int32(contactServices.count), servicesCount: Int32(svs.count))
+            servicesStart: Int32(contactServices.count), servicesCount: Int32(svs.count), hasDetail: !details.isEmpty)
         let notes = note.map { [(Int32(contacts.count), $0)] } ?? []
         [record].withUnsafeBufferPointer { r in
             lines.withUnsafeBufferPointer { l in
                 slots.withUnsafeBufferPointer { sl in
-                    svs.withUnsafeBufferPointer { sv in applyContacts(records: r, lines: l, slots: sl, services: sv, notes: notes) }
+                    svs.withUnsafeBufferPointer { sv in applyContacts(records: r, lines: l, slots: sl, services: sv, notes: notes, details: details) }
                 }
             }
         }
@@ -584,7 +589,7 @@ public struct LedgerState: Sendable {
     /// is the caller's (`counted`).
     mutating func applyContacts(records: UnsafeBufferPointer<ContactRecord>, lines: UnsafeBufferPointer<ItemLine>,
                                 slots: UnsafeBufferPointer<Int32>, services: UnsafeBufferPointer<Int32>,
-                                notes: [(Int32, String)]) {
+                                notes: [(Int32, String)], details: [(Int32, ContactDetail)] = []) {
         guard !records.isEmpty else { return }
         let linesBase = contactItems.count
         contacts.append(contentsOf: records)
@@ -611,6 +616,7 @@ public struct LedgerState: Sendable {
         }
         discrepancies.append(contentsOf: found)
         for (i, note) in notes where !note.isEmpty { contactNotes[i] = note }
+        for (i, d) in details { contactDetails[i] = d }
     }
 
     private static func consumeLots(_ lvl: inout StockLevel, _ q: Int64) {

@@ -24,6 +24,8 @@ public struct ContactRecord: Sendable, Hashable {
     /// Range into `LedgerState.contactServices`.
     public var servicesStart: Int32
     public var servicesCount: Int32
+    /// The contact has details in `LedgerState.contactDetails` (fits in the record's padding).
+    public var hasDetail: Bool = false
 }
 
 public struct ItemLine: Sendable, Hashable {

@@ -8,6 +8,18 @@ public enum Substance: String, CaseIterable, Hashable, Sendable {
     case opioids, stimulants, nps, other
 }
 
+/// The `--by substance` column of a profile: one substance, several, or none recorded.
+/// Exclusive, so that contacts add up across the columns (docs/indicators.md).
+public enum SubstanceColumn: String, CaseIterable, Hashable, Sendable {
+    case opioids, stimulants, nps, other, several, unknown
+
+    public init(_ substances: Set<Substance>?) {
+        guard let substances, let first = substances.first else { self = .unknown; return }
+        guard substances.count == 1 else { self = .several; return }
+        self = SubstanceColumn(rawValue: first.rawValue)!
+    }
+}
+
 /// Routes of use.
 public enum Route: String, CaseIterable, Hashable, Sendable {
     case injecting, smoking, sniffing, oral

@@ -107,9 +107,11 @@ public struct Contact: Hashable, Sendable {
     public var note: String?
     /// The standard packs the worker picked (for reports of pack use); items already include them.
     public var packs: [String]
+    /// Overdose kind, who came, rapid test results (empty for most contacts).
+    public var detail: ContactDetail
 
     public init(client: UIC, type: String, items: [ItemQuantity] = [], services: [String] = [],
-                overdose: String? = nil, note: String? = nil, packs: [String] = []) {
+                overdose: String? = nil, note: String? = nil, packs: [String] = [], detail: ContactDetail = ContactDetail()) {
         self.client = client
         self.type = type
         self.items = items
@@ -117,6 +119,7 @@ public struct Contact: Hashable, Sendable {
         self.overdose = overdose
         self.note = note
         self.packs = packs
+        self.detail = detail
     }
 }
 

@@ -15,6 +15,8 @@ public enum Disaggregation: String, CaseIterable, Sendable {
     case sex, age, point, worker, type
     /// Self-described gender from the client's profile as it was at each contact (not recorded: `unknown`).
     case gender
+    /// Main substances from the client's profile at each contact: one substance, `several`, or `unknown`.
+    case substance
 
     /// Attributes of the person (one column per client), as opposed to attributes of a contact.
     public var isPersonAttribute: Bool { self == .sex || self == .age }

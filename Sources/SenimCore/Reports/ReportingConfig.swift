@@ -183,6 +183,7 @@ public struct DHIS2Mapping: Sendable, Hashable {
             var type: [String: String]?
             var worker: [String: String]?
             var gender: [String: String]?
+            var substance: [String: String]?
         }
         struct Raw: Decodable {
             var version: Int?
@@ -226,7 +227,8 @@ public struct DHIS2Mapping: Sendable, Hashable {
             }
             var el = Element(dataElement: de, categoryOptionCombo: try uid(e.categoryOptionCombo, f + ".categoryOptionCombo"),
                              disaggregations: [:])
-            for (name, table) in [("sex", e.sex), ("age", e.age), ("type", e.type), ("worker", e.worker), ("gender", e.gender)] {
+            for (name, table) in [("sex", e.sex), ("age", e.age), ("type", e.type), ("worker", e.worker), ("gender", e.gender),
+                                 ("substance", e.substance)] {
                 guard let table else { continue }
                 var out: [String: String] = [:]
                 for (col, coc) in table { out[col] = try uid(coc, "\(f).\(name).\(col)") }

@@ -252,6 +252,8 @@ struct SyntheticGenerator {
         serviceWeights = serviceIDs.map { serviceWeight[$0] ?? 1 }
         let outcomeWeight: [String: Double] = [
             "reversed-naloxone": 55, "reversed-other": 15, "ambulance": 14, "fatal": 3, "unknown": 13,
+            // Stimulant outcomes are not drawn yet: generated data (and its benchmarks) stay as they were.
+            "recovered": 0, "hospital": 0,
         ]
         outcomeIDs = catalogue.overdoseOutcomes.map(\.id)
         outcomeWeights = outcomeIDs.map { outcomeWeight[$0] ?? 5 }

@@ -82,12 +82,41 @@ public enum DuplicateFinder {
     }
 
     /// Known codes likely to be the same person as `uic` (which need not be known), sorted.
+    ///
+    /// Asked on every keystroke once a new code is complete, so it does not scan the clients:
+    /// every rule keeps the sex digit and birth year and the code's length, so a likely
+    /// duplicate of a code that fits the formula is one of a few hundred exact codes — one
+    /// letter replaced by another, the name parts swapped, the year one apart — each looked up
+    /// in the ledger's client index. A code that does not fit the formula (an older formula's
+    /// code) is compared with every client instead.
     public static func similar(to uic: UIC, in ledger: LedgerState, formula: UICFormula) -> [UIC] {
-        var out: [UIC] = []
-        for c in ledger.clients where c.mergedInto == nil && c.uic != uic {
-            if formula.duplicateReason(uic, c.uic) != nil { out.append(c.uic) }
+        let code = Array(uic.code.utf8)
+        guard code.count == formula.length,
+              zip(code, formula.slots).allSatisfy({ c, slot in slot == .letter ? (c >= 65 && c <= 90) : (c >= 48 && c <= 57) }) else {
+            var out: [UIC] = []
+            for c in ledger.clients where c.mergedInto == nil && c.uic != uic {
+                if formula.duplicateReason(uic, c.uic) != nil { out.append(c.uic) }
+            }
+            return out.sorted()
         }
-        return out.sorted()
+        var found = Set<UIC>()
+        func consider(_ c: UIC) {
+            guard c != uic, let known = ledger.client(c), known.mergedInto == nil, !found.contains(c),
+                  formula.duplicateReason(uic, c) != nil else { return }
+            found.insert(c)
+        }
+        var v = code
+        for (i, slot) in formula.slots.enumerated() where slot == .letter {
+            for letter in UInt8(65)...UInt8(90) where letter != code[i] {
+                v[i] = letter
+                consider(UIC(normalised: String(decoding: v, as: UTF8.self)))
+            }
+            v[i] = code[i]
+        }
+        let variants = formula.variants(of: uic)
+        if let s = variants.swapped { consider(s) }
+        for y in variants.years { consider(y) }
+        return found.sorted()
     }
 
     /// Every likely pair once, sorted by code. With `only`, just the pairs involving one of

@@ -111,6 +111,7 @@ extension Validator {
             if let o = k.overdose, catalogue.overdoseOutcome(o) == nil {
                 throw Message("validate.overdose.unknown", o, catalogue.overdoseOutcomes.map(\.id).joined(separator: ", "))
             }
+            try contactDetail(k.detail, services: k.services, overdose: k.overdose)
             _ = try note(k.note)
             if let target, target.contact == nil { throw Message("validate.amend.notContact", target.id.description, target.kind) }
         case .recordVoided(let v):

@@ -82,6 +82,26 @@ public struct Validator: Sendable {
         return id
     }
 
+    /// Checks a contact's details against the contact (the one rule for local, corrected and
+    /// incoming contacts): an overdose kind and who came only with an overdose outcome, each
+    /// responder once; a test result only for a rapid-test service the contact delivered, one
+    /// per service.
+    public func contactDetail(_ d: ContactDetail, services: [String], overdose: String?) throws(Message) {
+        if overdose == nil, d.overdoseKind != nil || !d.responders.isEmpty {
+            throw Message("validate.overdose.detailWithoutOutcome")
+        }
+        if Set(d.responders).count != d.responders.count { throw Message("validate.overdose.responderTwice") }
+        var tested = Set<String>()
+        for r in d.results {
+            guard let s = catalogue.service(r.service), s.isRapidTest else {
+                throw Message("validate.test.notRapid", PrivacyGuard.echo(r.service),
+                              catalogue.services.filter(\.isRapidTest).map(\.id).joined(separator: ", "))
+            }
+            guard services.contains(r.service) else { throw Message("validate.test.notDelivered", r.service) }
+            guard tested.insert(r.service).inserted else { throw Message("validate.test.twice", r.service) }
+        }
+    }
+
     public func point(_ id: String) throws(Message) -> String {
         guard points.point(id) != nil else {
             throw Message("validate.point.unknown", PrivacyGuard.echo(id), points.points.map(\.id).joined(separator: ", "))
@@ -99,8 +119,11 @@ public struct Validator: Sendable {
         public var services: [String] = []
         public var overdose: String?
         public var note: String?
+        /// Overdose kind, who came, rapid test results (checked by `contactDetail`).
+        public var detail = ContactDetail()
         public init(client: String, type: String? = nil, packs: [String] = [], items: [(String, Int)] = [],
-                    services: [String] = [], overdose: String? = nil, note: String? = nil) {
+                    services: [String] = [], overdose: String? = nil, note: String? = nil, detail: ContactDetail = ContactDetail()) {
+            self.detail = detail
             self.client = client
             self.type = type
             self.packs = packs
@@ -148,6 +171,7 @@ public struct Validator: Sendable {
         if let o = input.overdose, catalogue.overdoseOutcome(o) == nil {
             throw Message("validate.overdose.unknown", PrivacyGuard.echo(o), catalogue.overdoseOutcomes.map(\.id).joined(separator: ", "))
         }
+        try contactDetail(input.detail, services: services, overdose: input.overdose)
         let note = try self.note(input.note)
         guard !lines.isEmpty || !services.isEmpty || input.overdose != nil || note != nil else {
             throw Message("validate.contact.empty")
@@ -167,7 +191,7 @@ public struct Validator: Sendable {
                             body: .contactLogged(Contact(client: client, type: type, items: lines, services: services,
                                                          overdose: input.overdose, note: note, packs: input.packs.compactMap {
                                                              (catalogue.pack($0) ?? catalogue.packForKey($0))?.id
-                                                         }))))
+                                                         }, detail: input.detail))))
         return events
     }
 

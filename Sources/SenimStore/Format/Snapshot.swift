@@ -31,33 +31,153 @@ enum Snapshot {
     }
 
     /// Events in fold order first, then local values. Never empty: an empty store still has
-    /// one (padded) chunk.
+    /// one (padded) chunk. Holds the whole file in memory: for small stores and tests; the store
+    /// itself writes snapshots with `write` (streamed).
     static func build(events: [Event], local: [String: [UInt8]], key: SymmetricKey, storeID: [UInt8],
                       snapshotID: [UInt8]) -> [UInt8] {
+        let records = events.sorted(by: Event.foldsBefore).map { Record.event(EventCodec.encode($0)) }
+            + local.keys.sorted().map { Record.setLocal($0, local[$0]!) }
         var contents: [[UInt8]] = []
-        var w = ByteWriter(capacity: targetChunk + 4096)
-        func add(_ r: Record) {
-            var one = ByteWriter(capacity: 128)
-            r.encode(into: &one)
-            if !w.bytes.isEmpty && w.bytes.count + one.bytes.count > targetChunk {
-                contents.append(w.bytes)
-                w = ByteWriter(capacity: targetChunk + 4096)
-            }
-            w.raw(one.bytes)
-        }
-        for e in events.sorted(by: Event.foldsBefore) { add(.event(EventCodec.encode(e))) }
-        for k in local.keys.sorted() { add(.setLocal(k, local[k]!)) }
-        contents.append(w.bytes)
+        var chunker = Chunker()
+        for r in records { if let c = chunker.add(r) { contents.append(c) } }
+        contents.append(chunker.finish())
         let count = UInt32(contents.count)
         var out = ByteWriter(capacity: headerSize + contents.reduce(0) { $0 + $1.count + 64 })
-        out.raw(magic); out.u16(version); out.u16(0); out.u32(count); out.raw(storeID); out.raw(snapshotID)
-        out.raw(Primitives.checksum(out.bytes[0..<48], 16))
+        out.raw(header(count: count, storeID: storeID, snapshotID: snapshotID))
         for (i, c) in contents.enumerated() {
-            let sealed = Primitives.seal(Buckets.pad(c)!, key: key, ad: ad(storeID, snapshotID, UInt32(i), count))
-            let L = UInt32(sealed.sealed.count)
-            out.u32(L); out.raw(check(snapshotID, L, UInt32(i))); out.raw(sealed.nonce); out.raw(sealed.sealed)
+            out.raw(sealChunk(c, index: UInt32(i), count: count, key: key, storeID: storeID, snapshotID: snapshotID))
         }
         return out.bytes
+    }
+
+    /// The 64-byte header.
+    static func header(count: UInt32, storeID: [UInt8], snapshotID: [UInt8]) -> [UInt8] {
+        var out = ByteWriter(capacity: headerSize)
+        out.raw(magic); out.u16(version); out.u16(0); out.u32(count); out.raw(storeID); out.raw(snapshotID)
+        out.raw(Primitives.checksum(out.bytes[0..<48], 16))
+        return out.bytes
+    }
+
+    /// One chunk as stored: length, check word, nonce, padded and sealed content.
+    static func sealChunk(_ content: [UInt8], index: UInt32, count: UInt32, key: SymmetricKey, storeID: [UInt8],
+                          snapshotID: [UInt8]) -> [UInt8] {
+        let sealed = Primitives.seal(Buckets.pad(content)!, key: key, ad: ad(storeID, snapshotID, index, count))
+        let L = UInt32(sealed.sealed.count)
+        var out = ByteWriter(capacity: chunkHeader + sealed.sealed.count)
+        out.u32(L); out.raw(check(snapshotID, L, index)); out.raw(sealed.nonce); out.raw(sealed.sealed)
+        return out.bytes
+    }
+
+    /// What a streamed snapshot is written from: a record, or an event's `EventCodec` bytes
+    /// still inside the buffer they were read into.
+    enum Item {
+        case record(Record)
+        case event(ArraySlice<UInt8>)
+    }
+
+    /// The chunking rule, in one place: records are packed in order into chunks of at most
+    /// `targetChunk` bytes (a larger record gets a chunk of its own); `add` hands back a full
+    /// chunk when the next record would not fit, `finish` the last one (possibly empty).
+    struct Chunker {
+        private var current = ByteWriter(capacity: Snapshot.targetChunk + 4096)
+        private var one = ByteWriter(capacity: 256)
+        /// Counting only (the sizing pass): no bytes are kept.
+        private let countOnly: Bool
+        private var currentSize = 0
+        private(set) var chunks = 0
+
+        init(countOnly: Bool = false) { self.countOnly = countOnly }
+
+        mutating func add(_ r: Record) -> [UInt8]? {
+            one.bytes.removeAll(keepingCapacity: true)
+            r.encode(into: &one)
+            return place()
+        }
+
+        /// An event record from its `EventCodec` bytes, without copying them out first.
+        mutating func add(event b: ArraySlice<UInt8>) -> [UInt8]? {
+            one.bytes.removeAll(keepingCapacity: true)
+            one.u8(1); one.varint(UInt64(b.count)); one.raw(b)
+            return place()
+        }
+
+        mutating func add(_ item: Item) -> [UInt8]? {
+            switch item {
+            case .record(let r): add(r)
+            case .event(let b): add(event: b)
+            }
+        }
+
+        private mutating func place() -> [UInt8]? {
+            var full: [UInt8]? = nil
+            if currentSize > 0 && currentSize + one.bytes.count > Snapshot.targetChunk {
+                chunks += 1
+                if !countOnly {
+                    full = current.bytes
+                    current.bytes.removeAll(keepingCapacity: true)
+                }
+                currentSize = 0
+            }
+            if !countOnly { current.raw(one.bytes) }
+            currentSize += one.bytes.count
+            return full
+        }
+
+        mutating func finish() -> [UInt8] {
+            chunks += 1
+            defer { current.bytes.removeAll(keepingCapacity: true); currentSize = 0 }
+            return current.bytes
+        }
+    }
+
+    /// Writes snapshot file `name` from records produced in order, never holding more than one
+    /// chunk: `records` is called twice and must produce the same records both times — first to
+    /// count the chunks (the count is sealed into every chunk's associated data), then to seal
+    /// and write them. The file is created or truncated and synced; on any failure the partial
+    /// file is removed. Returns the number of chunks.
+    @discardableResult
+    static func write(_ disk: Disk, _ name: String, key: SymmetricKey, storeID: [UInt8], snapshotID: [UInt8],
+                      records: (_ emit: (Item) throws(StoreError) -> Void) throws(StoreError) -> Void) throws(StoreError) -> Int {
+        var sizing = Chunker(countOnly: true)
+        try records { r throws(StoreError) in _ = sizing.add(r) }
+        _ = sizing.finish()
+        guard sizing.chunks <= Int(maxChunks) else {
+            throw .damaged(file: name, detail: "\(sizing.chunks) chunks: more than a snapshot can hold")
+        }
+        let count = UInt32(sizing.chunks)
+        let fd = try disk.run(name) { try disk.ops.open(disk.path(name), .createTruncate) }
+        var closed = false
+        func closeAndRemove() {
+            if !closed { disk.ops.close(fd); closed = true }
+            disk.remove(name)
+        }
+        do throws(StoreError) {
+            var off = 0
+            func put(_ b: [UInt8]) throws(StoreError) {
+                try disk.run(name) { try disk.ops.write(fd, b, at: off) }
+                off += b.count
+            }
+            try put(header(count: count, storeID: storeID, snapshotID: snapshotID))
+            var chunker = Chunker()
+            var index: UInt32 = 0
+            try records { r throws(StoreError) in
+                if let c = chunker.add(r) {
+                    guard index + 1 < count else { throw .damaged(file: name, detail: "records changed between the two passes") }
+                    try put(sealChunk(c, index: index, count: count, key: key, storeID: storeID, snapshotID: snapshotID))
+                    index += 1
+                }
+            }
+            let last = chunker.finish()
+            guard index + 1 == count else { throw .damaged(file: name, detail: "records changed between the two passes") }
+            try put(sealChunk(last, index: index, count: count, key: key, storeID: storeID, snapshotID: snapshotID))
+            try disk.run(name) { try disk.ops.sync(fd) }
+            disk.ops.close(fd)
+            closed = true
+        } catch {
+            closeAndRemove()
+            throw error
+        }
+        return Int(count)
     }
 
     struct Header {

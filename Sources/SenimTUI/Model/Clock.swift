@@ -58,6 +58,27 @@ public enum Clock {
         return CivilDate.validated(year: y, month: m, day: d)
     }
 
+    /// "YYYY-MM-DD HH:MM" in local time: what a form's date field shows and accepts.
+    public static func dateTime(_ t: Timestamp, _ utcOffset: Int) -> String {
+        "\(isoDate(day(t, utcOffset))) \(time(t, utcOffset))"
+    }
+
+    /// A moment typed into a form's date field, as a UTC timestamp: a date as `parseDate`
+    /// reads it, optionally followed by " HH:MM" (local time; without it, local midnight).
+    /// nil if it is not a real date and time. The bounds are `Validator.checkTime`'s.
+    public static func parseMoment(_ text: String, _ utcOffset: Int) -> Timestamp? {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true)
+        guard (1...2).contains(parts.count), let d = parseDate(String(parts[0])) else { return nil }
+        var seconds = 0
+        if parts.count == 2 {
+            let hm = parts[1].split(separator: ":", omittingEmptySubsequences: false)
+            guard hm.count == 2, hm.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+                  let h = Int(hm[0]), let mi = Int(hm[1]), h < 24, mi < 60 else { return nil }
+            seconds = h * 3600 + mi * 60
+        }
+        return start(of: d, utcOffset) + Int64(seconds)
+    }
+
     /// First day of the month `monthsBack` months before the month containing `day`, and the
     /// first day of the month after it.
     public static func month(containing day: DayNumber, monthsBack: Int) -> (start: DayNumber, end: DayNumber, year: Int, month: Int) {

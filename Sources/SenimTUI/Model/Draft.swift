@@ -16,14 +16,29 @@ public enum Draft: Hashable, Sendable {
     case updateReferral(EventID, status: ReferralStatus, note: String?)
     /// The plaintext is sealed by the runtime through the backend, never stored as is.
     case confidentialNote(EventID, text: String)
-    /// A correction of a contact: the form's content replaces the contact's.
-    case correctContact(EventID, ContactDraft)
+    /// A correction of a contact: the form's content replaces the contact's, for `reason`.
+    case correctContact(EventID, ContactDraft, reason: AmendReason, note: String?)
     case void(EventID, reason: AmendReason, note: String?)
     /// Two codes are the same person; `into` survives.
     case merge(from: UIC, into: UIC)
     case incident(kind: IncidentKind, client: String?, note: String?)
     case activity(kind: ActivityKind, participants: Int)
     case profile(client: String, substances: [Substance], routes: [Route], oat: OATStatus?, gender: Gender?)
+    /// Late entry: the draft happened at `at` (a form's date field), not now. The runtime gives
+    /// it a context at that time after `Validator.checkTime`.
+    indirect case dated(at: Timestamp, Draft)
+
+    /// When a late entry happened (nil: now).
+    public var time: Timestamp? {
+        if case .dated(let at, _) = self { return at }
+        return nil
+    }
+
+    /// The draft without its late-entry time.
+    public var undated: Draft {
+        if case .dated(_, let d) = self { return d.undated }
+        return self
+    }
 
     /// The events this draft becomes, or the reason it is refused. `fresh` gives the context
     /// (a new event id) for each event after the first one (referrals saved with a contact).
@@ -70,12 +85,15 @@ public enum Draft: Hashable, Sendable {
             return [try v.issueReferral(client: client, service: service, due: due, note: note, ctx: ctx, known: known)]
         case .updateReferral(let id, let status, let note):
             return [try v.updateReferral(ledger.referrals[id], idText: id.short, status: status, note: note, ctx: ctx)]
-        case .correctContact(let id, let d):
+        case .dated(_, let d):
+            // The caller made `ctx` at the draft's time (see `EffectRunner` and `Forms.check`).
+            return try d.events(validator: v, ledger: ledger, ctx: ctx, seal: seal, fresh: fresh)
+        case .correctContact(let id, let d, let reason, let note):
             let input = Validator.ContactInput(
                 client: d.client, type: d.type, packs: [], items: d.items.map { ($0.item, Int($0.quantity)) },
                 services: d.services, overdose: d.overdose, note: d.note)
             return try v.correctContact(ledger.amendTarget(id), idText: ShortIDs.short(id, among: ledger.recordIDs), input: input,
-                                        packs: d.packs, reason: .mistake, note: nil, ctx: ctx, known: known,
+                                        packs: d.packs, reason: reason, note: note, ctx: ctx, known: known,
                                         nearDuplicates: { v.formula.nearDuplicates(of: $0, among: ledger.clientIndex.keys) },
                                         newClient: d.newClient)
         case .void(let id, let reason, let note):

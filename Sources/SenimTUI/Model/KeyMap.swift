@@ -88,6 +88,9 @@ public enum KeyMap {
                 b.append(Binding([.char("i")], .newIncident, inField: false, onBar: false))
                 b.append(Binding([.char("t")], .newActivity, inField: false, onBar: false))
             }
+            // Today's contacts (Tab focuses them): e edits, x voids the picked one.
+            b.append(Binding([.char("e")], .edit, inField: false, onBar: false))
+            b.append(Binding([.char("x"), .delete], .void, inField: false, onBar: false))
             b += [
                 Binding([.tab], .nextPanel, onBar: false),
                 Binding([.backTab], .prevPanel, onBar: false),

@@ -149,6 +149,8 @@ public struct ContactForm: Hashable, Sendable {
     public var serviceCursor = 0
     /// Set while the form edits an existing contact: saving records a correction of it.
     public var correcting: EventID?
+    /// Where the edit started (Home's today list or the client card): saving goes back there.
+    public var returnTo: ScreenID?
     /// The user confirmed quantities above the usual maximum for this save.
     public var confirmedLarge = false
     /// Set once the worker moves to an item: digits then type its quantity instead of adding
@@ -258,7 +260,11 @@ public enum Dialog: Hashable, Sendable {
 /// Items left blank are not counted.
 public struct Stocktake: Hashable, Sendable {
     public var counted: [TextField]
+    /// The item under the cursor, or -1: the "When" field above the items (late entry).
     public var cursor = 0
+    /// When the count was made; `atOpened` is what it showed at first (left as it was: now).
+    public var at = TextField(maxLength: 16)
+    public var atOpened = ""
     public var error: Message?
     /// Set by a first Esc with numbers typed; a second Esc discards them.
     public var confirmDiscard = false
@@ -278,6 +284,8 @@ public enum ConfirmAction: Hashable, Sendable {
     case largeQuantities
     /// Void a record (contact, stock movement) for this reason.
     case void(EventID, AmendReason, String?)
+    /// Receive a lot that is expired or expires within 30 days (the form stays open on "no").
+    case expiringLot(Form, Draft)
     case resetPassphrase(String, passphrase: String)
     case grantNotes(String)
     /// Re-key the store (offered right after removing a user).
@@ -312,6 +320,8 @@ public enum FormKind: Hashable, Sendable {
     case reportExport
     /// Why a record is voided (the confirmation follows).
     case void(EventID)
+    /// Why the contact on the contact form is corrected (saving follows).
+    case correctionReason
     case incident
     case activity
     case profile(UIC)
@@ -364,6 +374,9 @@ public struct Form: Hashable, Sendable {
     public var fields: [FormField]
     public var focus = 0
     public var error: Message?
+    /// What each field showed when the form opened (`Forms.opened`): a "When" left as it was
+    /// means now.
+    public var opened: [String: String] = [:]
     public init(kind: FormKind, title: String, fields: [FormField]) {
         self.kind = kind
         self.title = title

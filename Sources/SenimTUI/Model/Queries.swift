@@ -127,6 +127,62 @@ public enum Queries {
         return l.movements.filter { $0.site == s }.reversed()
     }
 
+    /// A row of the Movements tab: a movement that counts, or a voided one as first written,
+    /// with its history of voids.
+    public struct MovementRow: Hashable, Sendable {
+        public var id: EventID
+        public var at: Timestamp
+        public var kind: MovementKind
+        public var item: String
+        /// The change as recorded; nil for a voided count (its change depended on the level).
+        public var delta: Int64?
+        public var reason: WriteOffReason?
+        public var author: String
+        public var history: AmendmentHistory?
+        public var voided: Bool { history?.voided ?? false }
+    }
+
+    /// `movements(l, site:)` with the voided movements of `site` among them (they no longer
+    /// count, but the history is kept and shown), newest first.
+    public static func movementRows(_ l: LedgerState, site: String) -> [MovementRow] {
+        var rows = movements(l, site: site).map { mv in
+            MovementRow(id: mv.id, at: mv.at, kind: mv.kind, item: l.items[mv.item], delta: mv.delta, reason: mv.reason,
+                        author: l.workers[mv.author], history: l.amendments.isEmpty ? nil : l.amendments[mv.id])
+        }
+        var voided: [(Event, MovementRow)] = []
+        for h in l.amendments.values where h.voided {
+            guard let e = h.original, e.site == site else { continue }
+            let row: MovementRow
+            switch e.body {
+            case .stockReceived(let r):
+                row = MovementRow(id: e.id, at: e.at, kind: .received, item: r.item, delta: Int64(r.quantity), author: e.author, history: h)
+            case .stockTransferred(let t):
+                row = MovementRow(id: e.id, at: e.at, kind: .transferOut, item: t.item, delta: -Int64(t.quantity), author: e.author, history: h)
+            case .stockWrittenOff(let w):
+                row = MovementRow(id: e.id, at: e.at, kind: .writtenOff, item: w.item, delta: -Int64(w.quantity), reason: w.reason,
+                                  author: e.author, history: h)
+            case .stockCounted(let c):
+                row = MovementRow(id: e.id, at: e.at, kind: .adjusted, item: c.item, delta: nil, author: e.author, history: h)
+            default:
+                continue
+            }
+            voided.append((e, row))
+        }
+        guard !voided.isEmpty else { return rows }
+        // Newest first, in fold order (time, then event id) like the movements themselves.
+        voided.sort { Event.foldsBefore($1.0, $0.0) }
+        var out: [MovementRow] = []
+        out.reserveCapacity(rows.count + voided.count)
+        var v = 0
+        for r in rows {
+            while v < voided.count, (voided[v].1.at, voided[v].1.id) > (r.at, r.id) { out.append(voided[v].1); v += 1 }
+            out.append(r)
+        }
+        out += voided[v...].map(\.1)
+        rows = out
+        return rows
+    }
+
     /// A one-line summary of a contact's items: pack names if the contact used packs, else
     /// the first items.
     public static func itemsSummary(_ l: LedgerState, _ c: ContactRecord, catalogue: Catalogue, language: Language) -> String {

@@ -44,7 +44,10 @@ public final class EffectRunner {
         case .save(let d):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
-                let at = clock()
+                // A late entry (a form's date field) is checked against the clock here too.
+                let now = clock()
+                if let t = d.time { try Validator.checkTime(t, now: now) }
+                let at = d.time ?? now
                 let ctx = b.context(site: b.point, at: at)
                 let events = try d.events(validator: validator, ledger: b.ledger, ctx: ctx, seal: b.sealNote,
                                           fresh: { b.context(site: b.point, at: at) })

@@ -24,6 +24,13 @@ enum ContactScreen {
                                             action: .discardContact(then: .contact), yesFocused: false))
             }
         case .back:
+            if m.contact.correcting != nil {
+                // Leaving an edit drops it: the contact stays as it was.
+                let back = m.contact.returnTo ?? .home
+                m.contact = ContactForm(catalogue: cat, type: m.contact.type)
+                m.status = Status(Message("tui.amend.editLeft"))
+                return Screens.go(&m, back)
+            }
             return Screens.go(&m, .home)
         case .nextField, .prevField:
             if m.contact.section == .code, m.contact.resolved == nil, !m.contact.code.isEmpty, cmd == .nextField {
@@ -286,7 +293,12 @@ enum ContactScreen {
             return []
         }
         m.contact.confirmedLarge = false
-        if let id = m.contact.correcting { return Forms.check(&m, .correctContact(id, d)) }
+        if let id = m.contact.correcting {
+            // Checked now (an unchanged contact is refused at once), then: why?
+            guard Forms.precheck(&m, .correctContact(id, d, reason: .mistake, note: nil)) else { return [] }
+            m.dialog = .form(Forms.correctionReason(m))
+            return []
+        }
         return Forms.check(&m, .contact(d))
     }
 }

@@ -6,15 +6,25 @@ import SenimCore
 enum Forms {
     /// Checks a draft against a provisional context; if it passes, asks the runtime to save.
     static func check(_ m: inout Model, _ d: Draft) -> [Effect] {
-        guard let s = m.session, let ctx = m.provisionalContext() else { return [] }
+        guard precheck(&m, d) else { return [] }
+        m.status = Status(Message("tui.saving"))
+        return [.save(d)]
+    }
+
+    /// Whether `d` would save now; if not, the reason is shown (in the open form, else the status line).
+    static func precheck(_ m: inout Model, _ d: Draft) -> Bool {
+        guard let s = m.session, var ctx = m.provisionalContext() else { return false }
         do {
+            if let t = d.time {
+                try Validator.checkTime(t, now: m.now)
+                ctx.at = t
+            }
             _ = try d.events(validator: m.validator, ledger: s.ledger, ctx: ctx, seal: { _ in [] })
         } catch {
             Update.showError(&m, Message.from(error))
-            return []
+            return false
         }
-        m.status = Status(Message("tui.saving"))
-        return [.save(d)]
+        return true
     }
 
     static func text(_ id: String, _ label: String, _ value: String = "", max: Int = 200, masked: Bool = false) -> FormField {
@@ -23,6 +33,35 @@ enum Forms {
 
     static func number(_ id: String, _ label: String, _ value: String = "") -> FormField {
         FormField(id, label, .text(TextField(value, maxLength: 9), numeric: true))
+    }
+
+    /// The late-entry field ("When"): starts on now; left as it is, the record is made now.
+    static func atField(_ m: Model) -> FormField {
+        text("at", "tui.form.at", Clock.dateTime(m.now, m.utcOffset), max: 16)
+    }
+
+    /// The time in a form's "When" field: nil when it still shows the time the form opened
+    /// with (the record is made now), else the moment typed. Throws a message for the field.
+    static func lateEntry(_ m: Model, _ f: Form) throws(Message) -> Timestamp? {
+        let typed = f.value("at").trimmingCharacters(in: .whitespaces)
+        guard !typed.isEmpty, typed != f.opened["at"] else { return nil }
+        guard let t = Clock.parseMoment(typed, m.utcOffset) else { throw Message("tui.form.badTime", PrivacyGuard.echo(typed)) }
+        try Validator.checkTime(t, now: m.now)
+        return t
+    }
+
+    /// `d` at the form's "When" time, if one was typed.
+    static func dated(_ d: Draft, _ at: Timestamp?) -> Draft { at.map { .dated(at: $0, d) } ?? d }
+
+    /// The reason for a correction or a void, and an optional note.
+    static func reasonFields() -> [FormField] {
+        let reasons = AmendReason.allCases.map { Choice($0.rawValue, .key("tui.amend.reason.\($0.rawValue)")) }
+        return [FormField("reason", "tui.form.reason", .choice(reasons, 0)), text("note", "tui.form.note", max: 2000)]
+    }
+
+    /// Asked when a correction of a contact is saved: why (the correction follows on F2).
+    static func correctionReason(_ m: Model) -> Form {
+        Form(kind: .correctionReason, title: "tui.form.correction.title", fields: reasonFields())
     }
 
     static func itemField(_ m: Model, selected: String?) -> FormField {
@@ -36,26 +75,33 @@ enum Forms {
         case .transfer:
             let here = m.session?.point
             let others = m.config.points.points.filter { $0.id != here }.map { Choice($0.id, .text($0.names)) }
-            return Form(kind: .transfer, title: "tui.form.transfer.title", fields: [
+            return opened(Form(kind: .transfer, title: "tui.form.transfer.title", fields: [
                 itemField(m, selected: item), number("quantity", "tui.form.quantity"),
-                FormField("to", "tui.form.to", .choice(others, 0)),
-            ])
+                FormField("to", "tui.form.to", .choice(others, 0)), atField(m),
+            ]))
         case .writeOff:
             let reasons = WriteOffReason.allCases.map { Choice($0.rawValue, .key("tui.reason.\($0.rawValue)")) }
-            return Form(kind: .writeOff, title: "tui.form.writeOff.title", fields: [
+            return opened(Form(kind: .writeOff, title: "tui.form.writeOff.title", fields: [
                 itemField(m, selected: item), number("quantity", "tui.form.quantity"),
-                FormField("reason", "tui.form.reason", .choice(reasons, 0)),
-            ])
+                FormField("reason", "tui.form.reason", .choice(reasons, 0)), atField(m),
+            ]))
         case .count:
-            return Form(kind: .count, title: "tui.form.count.title", fields: [
-                itemField(m, selected: item), number("counted", "tui.form.counted"),
-            ])
+            return opened(Form(kind: .count, title: "tui.form.count.title", fields: [
+                itemField(m, selected: item), number("counted", "tui.form.counted"), atField(m),
+            ]))
         default:
-            return Form(kind: .receive, title: "tui.form.receive.title", fields: [
+            return opened(Form(kind: .receive, title: "tui.form.receive.title", fields: [
                 itemField(m, selected: item), number("quantity", "tui.form.quantity"),
-                text("lot", "tui.form.lot", max: 40), text("expires", "tui.form.expires", max: 10),
-            ])
+                text("lot", "tui.form.lot", max: 40), text("expires", "tui.form.expires", max: 10), atField(m),
+            ]))
         }
+    }
+
+    /// Remembers what the fields showed when the form opened (a "When" left as it was means now).
+    static func opened(_ f: Form) -> Form {
+        var f = f
+        for field in f.fields { f.opened[field.id] = field.string }
+        return f
     }
 
     /// Days until a new referral is due unless the worker says otherwise.
@@ -67,20 +113,20 @@ enum Forms {
             text("client", "tui.form.client", client, max: 24),
             FormField("service", "tui.form.service", .choice(services, 0)),
             text("due", "tui.form.due", Clock.isoDate(m.today + referralDueDays), max: 10),
-            text("note", "tui.form.note", max: 2000),
+            text("note", "tui.form.note", max: 2000), atField(m),
         ])
         f.focus = client.isEmpty ? 0 : 1
-        return f
+        return opened(f)
     }
 
     static func updateReferral(_ m: Model, _ r: ReferralRecord) -> Form {
         let all = ReferralStatus.allCases
         let choices = all.map { Choice($0.rawValue, .key("tui.status.\($0.rawValue)")) }
         let next = min(all.count - 1, (all.firstIndex(of: r.status) ?? 0) + 1)
-        return Form(kind: .updateReferral(r.id), title: "tui.form.status.title", fields: [
+        return opened(Form(kind: .updateReferral(r.id), title: "tui.form.status.title", fields: [
             FormField("status", "tui.form.status", .choice(choices, next)),
-            text("note", "tui.form.note", max: 2000),
-        ])
+            text("note", "tui.form.note", max: 2000), atField(m),
+        ]))
     }
 
     static func confidentialNote(_ m: Model, _ r: ReferralRecord) -> Form {
@@ -90,11 +136,7 @@ enum Forms {
     }
 
     static func void(_ m: Model, _ id: EventID) -> Form {
-        let reasons = AmendReason.allCases.map { Choice($0.rawValue, .key("tui.amend.reason.\($0.rawValue)")) }
-        return Form(kind: .void(id), title: "tui.form.void.title", fields: [
-            FormField("reason", "tui.form.reason", .choice(reasons, 0)),
-            text("note", "tui.form.note", max: 2000),
-        ])
+        Form(kind: .void(id), title: "tui.form.void.title", fields: reasonFields())
     }
 
     static func addUser(_ m: Model) -> Form {
@@ -187,30 +229,52 @@ enum Forms {
             guard let d = Clock.parseDate(v) else { return (false, nil) }
             return (true, d)
         }
+        let at: Timestamp?
+        do { at = try lateEntry(m, f) } catch { return fail(error, field: "at") }
         switch f.kind {
         case .receive:
             guard let q = quantity("quantity") else { return fail(Message("tui.form.needQuantity"), field: "quantity") }
             let e = date("expires")
             guard e.ok else { return fail(Message("tui.form.badDate", PrivacyGuard.echo(f.value("expires"))), field: "expires") }
-            return check(&m, .receive(item: f.value("item"), quantity: q, lot: optional("lot"), expires: e.day))
+            let draft = dated(.receive(item: f.value("item"), quantity: q, lot: optional("lot"), expires: e.day), at)
+            // A lot already expired, or expiring within 30 days, is received only after a "yes".
+            if let x = e.day, Validator.expiresSoon(x, today: m.today) {
+                let body = x < m.today ? Message("tui.stock.lotExpired.body", Clock.isoDate(x))
+                    : Message("tui.stock.lotExpiring.body", Clock.isoDate(x), String(x - m.today))
+                m.dialog = .confirm(Confirm(title: Message("tui.stock.lotExpiry.title"), lines: [body],
+                                            action: .expiringLot(f, draft), yesFocused: false))
+                return []
+            }
+            return check(&m, draft)
         case .transfer:
             guard let q = quantity("quantity") else { return fail(Message("tui.form.needQuantity"), field: "quantity") }
-            return check(&m, .transfer(item: f.value("item"), quantity: q, to: f.value("to")))
+            return check(&m, dated(.transfer(item: f.value("item"), quantity: q, to: f.value("to")), at))
         case .writeOff:
             guard let q = quantity("quantity") else { return fail(Message("tui.form.needQuantity"), field: "quantity") }
-            return check(&m, .writeOff(item: f.value("item"), quantity: q,
-                                      reason: WriteOffReason(rawValue: f.value("reason")) ?? .other))
+            return check(&m, dated(.writeOff(item: f.value("item"), quantity: q,
+                                             reason: WriteOffReason(rawValue: f.value("reason")) ?? .other), at))
         case .count:
             guard let q = quantity("counted") else { return fail(Message("tui.form.needQuantity"), field: "counted") }
-            return check(&m, .count(item: f.value("item"), counted: q))
+            return check(&m, dated(.count(item: f.value("item"), counted: q), at))
         case .issueReferral:
             let d = date("due")
             guard d.ok else { return fail(Message("tui.form.badDate", PrivacyGuard.echo(f.value("due"))), field: "due") }
-            return check(&m, .issueReferral(client: f.value("client"), service: f.value("service"), due: d.day,
-                                            note: optional("note")))
+            return check(&m, dated(.issueReferral(client: f.value("client"), service: f.value("service"), due: d.day,
+                                                  note: optional("note")), at))
         case .updateReferral(let id):
-            return check(&m, .updateReferral(id, status: ReferralStatus(rawValue: f.value("status")) ?? .issued,
-                                             note: optional("note")))
+            return check(&m, dated(.updateReferral(id, status: ReferralStatus(rawValue: f.value("status")) ?? .issued,
+                                                   note: optional("note")), at))
+        case .correctionReason:
+            let reason = AmendReason(rawValue: f.value("reason")) ?? .mistake
+            let note = optional("note")
+            if let note {
+                do { try PrivacyGuard.require(note) } catch { return fail(Message.from(error), field: "note") }
+            }
+            guard let id = m.contact.correcting, let d = ContactScreen.draft(m) else {
+                m.dialog = nil
+                return []
+            }
+            return check(&m, .correctContact(id, d, reason: reason, note: note))
         case .void(let id):
             let reason = AmendReason(rawValue: f.value("reason")) ?? .mistake
             let note = optional("note")

@@ -33,6 +33,16 @@ enum HomeScreen {
             m.dialog = .form(Forms.incident(m))
         case .newActivity:
             m.dialog = .form(Forms.activity(m))
+        case .edit, .void:
+            // The contact picked in today's list, edited or voided as on the client card.
+            guard let s = m.session, m.home.focus == .contacts else {
+                m.status = Status(Message("tui.amend.pickToday"), .warning)
+                return []
+            }
+            let list = Queries.contacts(s.ledger, site: s.point, day: m.today, utcOffset: m.utcOffset)
+            guard list.indices.contains(m.home.selection) else { return [] }
+            let id = s.ledger.contacts[list[m.home.selection]].id
+            return cmd == .edit ? Screens.edit(&m, id, from: .home) : Screens.void(&m, id)
         default:
             break
         }

@@ -219,7 +219,7 @@ enum Screens {
     // MARK: Corrections
 
     /// Opens the contact form on an existing contact; saving it records a correction.
-    static func edit(_ m: inout Model, _ id: EventID) -> [Effect] {
+    static func edit(_ m: inout Model, _ id: EventID, from: ScreenID = .clients) -> [Effect] {
         guard let s = m.session, let target = s.ledger.amendTarget(id), let c = target.contact else { return [] }
         if let ctx = m.provisionalContext() {
             do {
@@ -240,6 +240,7 @@ enum Screens {
         f.note.text = c.note ?? ""
         f.packs = c.packs
         f.correcting = id
+        f.returnTo = from
         f.section = .items
         m.contact = f
         m.screen = .contact
@@ -334,7 +335,7 @@ enum Screens {
         guard let l = m.session?.ledger else { return 0 }
         switch m.stock.tab {
         case .levels: return m.config.catalogue.items.count
-        case .movements: return Queries.movements(l, site: stockSite(m)).count
+        case .movements: return Queries.movementRows(l, site: stockSite(m)).count
         case .transit: return transitList(m).count
         }
     }
@@ -367,12 +368,14 @@ enum Screens {
             if cmd == .count {
                 var sheet = Stocktake(items: m.config.catalogue.items.count)
                 sheet.cursor = m.stock.tab == .levels ? m.stock.selection : 0
+                sheet.at.text = Clock.dateTime(m.now, m.utcOffset)
+                sheet.atOpened = sheet.at.text
                 m.dialog = .stocktake(sheet)
                 return []
             }
             m.dialog = .form(Forms.stock(m, cmd, item: selectedItem))
         case .void:
-            let list = Queries.movements(s.ledger, site: stockSite(m))
+            let list = Queries.movementRows(s.ledger, site: stockSite(m))
             guard m.stock.tab == .movements, list.indices.contains(m.stock.selection) else {
                 m.status = Status(Message("tui.amend.pickMovement"), .warning)
                 return []

@@ -376,6 +376,10 @@ public enum Update {
             return ContactScreen.save(&m)
         case .void(let id, let reason, let note):
             return Forms.check(&m, .void(id, reason: reason, note: note))
+        case .expiringLot(let form, let draft):
+            // Back in the form, so that a refusal shows beside it; saving closes it.
+            m.dialog = .form(form)
+            return Forms.check(&m, draft)
         }
     }
 
@@ -389,6 +393,11 @@ public enum Update {
             m.status = Status(Message("tui.contact.large.no"))
         }
         if case .void = a { m.status = Status(Message("tui.amend.void.no")) }
+        if case .expiringLot(var form, _) = a {
+            form.focus = form.fields.firstIndex { $0.id == "expires" } ?? form.focus
+            m.dialog = .form(form)
+            m.status = Status(Message("tui.stock.lotExpiry.no"))
+        }
         return []
     }
 
@@ -396,7 +405,7 @@ public enum Update {
 
     static func saved(_ m: inout Model, _ d: Draft) -> [Effect] {
         var effects: [Effect] = []
-        switch d {
+        switch d.undated {
         case .contact(let c):
             let total = c.items.reduce(0) { $0 + Int($1.quantity) }
             let type = m.contact.type
@@ -428,10 +437,11 @@ public enum Update {
             m.status = Status(Message("tui.referrals.issued", client), .success)
         case .updateReferral(_, let status, _):
             m.status = Status(Message("tui.referrals.updated", m.t("tui.status.\(status.rawValue)")), .success)
-        case .correctContact(_, let c):
+        case .correctContact(_, let c, _, _):
             let type = m.contact.type
+            let back = m.contact.returnTo ?? (m.clients.card != nil ? .clients : .home)
             m.contact = ContactForm(catalogue: m.config.catalogue, type: type)
-            m.screen = m.clients.card != nil ? .clients : .home
+            m.screen = back
             m.status = Status(Message("tui.amend.corrected", c.client), .success)
         case .void:
             m.status = Status(Message("tui.amend.voided"), .success)
@@ -445,6 +455,13 @@ public enum Update {
             m.status = Status(Message("tui.profile.saved", client), .success)
         case .activity(let kind, let n):
             m.status = Status(Message("tui.activity.saved", m.t("activity.kind.\(kind.rawValue)"), String(n)), .success)
+        case .dated:
+            break   // `undated` never is
+        }
+        if let t = d.time {
+            // Late entry: say when it was recorded for.
+            m.status = Status(Message("tui.form.lateSaved", m.text(m.status?.message ?? Message("tui.saving")),
+                                      Clock.dateTime(t, m.utcOffset)), .success)
         }
         if case .form? = m.dialog { m.dialog = nil }
         return effects

@@ -18,13 +18,17 @@ enum DialogView {
         let nameW = r.width - 6 - 10 - 12 - 10
         let header = Width.pad(m.t("tui.stock.col.item"), to: nameW) + Width.pad(m.t("tui.stocktake.expected"), to: 10, .right)
             + "  " + Width.pad(m.t("tui.form.counted"), to: 10) + Width.pad(m.t("tui.stocktake.difference"), to: 10, .right)
-        c.put(header, x: r.x + 2, y: r.y + 1, .heading, limit: r.width - 4)
+        // The "When" field (↑ from the first item) for a count made earlier.
+        let when = m.t("tui.form.at")
+        c.put(when, x: r.x + 2, y: r.y + 1, s.cursor < 0 ? .heading : .normal)
+        View.field(m, &c, s.at, x: r.x + 4 + Width.of(when), y: r.y + 1, width: 20, focused: s.cursor < 0)
+        c.put(header, x: r.x + 2, y: r.y + 2, .heading, limit: r.width - 4)
         let footer = View.wrap(m.text(s.error ?? Message("tui.stocktake.keys")), width: r.width - 4)
-        let rows = r.height - 3 - footer.count
-        let start = View.scroll(selection: s.cursor, visible: rows, count: items.count)
+        let rows = r.height - 4 - footer.count
+        let start = View.scroll(selection: max(0, s.cursor), visible: rows, count: items.count)
         for row in 0..<min(rows, max(0, items.count - start)) {
             let i = start + row
-            let y = r.y + 2 + row
+            let y = r.y + 3 + row
             let sel = i == s.cursor
             let expected = StocktakeSheet.expected(m, items[i].id)
             let diff = Int64(s.counted[i].text).map { $0 - expected }

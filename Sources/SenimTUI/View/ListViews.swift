@@ -290,22 +290,40 @@ enum StockView {
         }
     }
 
+    /// Movements newest first; a voided one stays, dimmed, with its history line under it.
     static func movements(_ m: Model, _ c: inout Canvas, _ r: Rect, _ l: LedgerState, _ site: String) {
-        let list = Queries.movements(l, site: site)
+        let list = Queries.movementRows(l, site: site)
         let cols = [(m.t("tui.stock.col.when"), 17), (m.t("tui.stock.col.kind"), 16), (m.t("tui.stock.col.item"), 21),
                     (m.t("tui.stock.col.change"), 9), (m.t("tui.stock.col.by"), 15)]
         ClientsView.header(&c, cols, y: r.y)
         if list.isEmpty { c.put("  " + m.t("tui.stock.noMovements"), x: 0, y: r.y + 1, .dim) }
         let rows = r.height - 1
+        // Screen lines: each movement, then its history lines (not selectable).
+        var lines: [(row: Int, history: String?)] = []
         let start = View.scroll(selection: m.stock.selection, visible: rows, count: list.count)
-        for row in 0..<min(rows, max(0, list.count - start)) {
-            let mv = list[start + row]
-            let sel = start + row == m.stock.selection
+        for i in start..<list.count {
+            lines.append((i, nil))
+            if let h = list[i].history { for t in ClientsView.history(m, h) { lines.append((i, t)) } }
+            if lines.count >= rows + 1 { break }
+        }
+        // Keep the selected movement on screen when history lines push it down.
+        let selLine = lines.firstIndex { $0.row == m.stock.selection && $0.history == nil } ?? 0
+        let skip = max(0, selLine - rows + 1)
+        for (n, ln) in lines.dropFirst(skip).prefix(rows).enumerated() {
+            let y = r.y + 1 + n
+            if let text = ln.history {
+                c.put("    " + text, x: 0, y: y, .dim, limit: r.width)
+                continue
+            }
+            let mv = list[ln.row]
+            let sel = ln.row == m.stock.selection
             let when = "\(Clock.isoDate(Clock.day(mv.at, m.utcOffset))) \(Clock.time(mv.at, m.utcOffset))"
             var kind = m.t("tui.movement.\(mv.kind.rawValue)")
             if let reason = mv.reason { kind += " (" + m.t("tui.reason.\(reason.rawValue)") + ")" }
-            let values = [when, kind, View.itemName(m, l.items[mv.item]), (mv.delta > 0 ? "+" : "") + String(mv.delta), l.workers[mv.author]]
-            ClientsView.line(&c, View.marker(sel), values, cols.map(\.1), y: r.y + 1 + row, sel ? .selected : .normal)
+            var change = mv.delta.map { ($0 > 0 ? "+" : "") + String($0) } ?? "—"
+            if mv.voided { change = "(" + change + ")" }   // no longer counts; the line under it says why
+            let values = [when, kind, View.itemName(m, mv.item), change, mv.author]
+            ClientsView.line(&c, View.marker(sel), values, cols.map(\.1), y: y, sel ? .selected : mv.voided ? .dim : .normal)
         }
     }
 

@@ -112,6 +112,10 @@ enum HomeView {
             c.put(View.marker(sel), x: r.x + 1, y: r.y + 1 + row, sel ? .selected : .normal)
             c.put(rows[i].text, x: r.x + 2, y: r.y + 1 + row, sel ? .selected : rows[i].attr, limit: inner)
         }
+        if focused, p == .contacts, !rows.isEmpty {
+            // What can be done with the picked contact, on the bottom edge.
+            c.put(" " + m.t("tui.home.amendHint") + " ", x: r.x + 2, y: r.y + r.height - 1, .dim, limit: max(0, inner - 12))
+        }
         let hidden = rows.count - min(visible, rows.count - start)
         if hidden > 0 {
             let more = " " + m.t("tui.home.more", String(hidden)) + " "

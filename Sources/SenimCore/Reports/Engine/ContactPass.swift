@@ -43,6 +43,7 @@ extension ReportAccumulator {
         var pairs = self.pairs; self.pairs = [:]
         var services = self.services; self.services = ServiceTally()
         let serviceLists = ledger.contactServices
+        let details = ledger.contactDetails
         let pairCount = flat ? rawCount * ledger.clients.count : 0
         var pairMask = [UInt32](repeating: 0, count: pairCount)
         let timelines = self.timelines
@@ -70,12 +71,16 @@ extension ReportAccumulator {
                 case .worker?: col = Int(rec.worker)
                 case .type?: col = Int(rec.type)
                 case .gender?: col = genderColumn(c, at: rec.at)
+                case .substance?: col = substanceColumn(c, at: rec.at)
                 }
                 events.contacts[total] += 1
                 if col >= 0 { events.contacts[col] += 1; rawHasData[col] = true }
                 if rec.overdose >= 0 {
                     events.overdoses[total] += 1
                     if col >= 0 { events.overdoses[col] += 1 }
+                    let d = rec.hasDetail ? details[Int32(i)] : nil
+                    events.addOverdose(d, column: total)
+                    if col >= 0 { events.addOverdose(d, column: col) }
                     if isReversal[Int(rec.overdose)] {
                         events.reversals[total] += 1
                         if col >= 0 { events.reversals[col] += 1 }
@@ -103,6 +108,9 @@ extension ReportAccumulator {
                 let first = Int(rec.servicesStart)
                 Self.recordServices(&services, serviceLists[first..<first + Int(rec.servicesCount)], client: c, column: col,
                                     total: total, rawCount: rawCount, personal: personal)
+                if rec.hasDetail, let d = details[Int32(i)], !d.results.isEmpty {
+                    services.recordResults(d.results, services: ledger.services, client: c, column: col, total: total)
+                }
             }
             // Per client (the total, and person-attribute columns).
             var w = Int32((rec.at - start) / Self.windowSeconds)

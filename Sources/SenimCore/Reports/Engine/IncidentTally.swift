@@ -34,6 +34,7 @@ extension ReportAccumulator {
             case .point: col = Int(i.site)
             case .worker: col = Int(i.author)
             case .gender: col = genderColumn(i.client.map { Int(canon[Int($0)]) }, at: i.at)
+            case .substance: col = substanceColumn(i.client.map { Int(canon[Int($0)]) }, at: i.at)
             }
             let k = kindIndex[i.kind]!
             t.incidents[total * nk + k] += 1

@@ -152,6 +152,7 @@ struct ReportAccumulator {
         case .worker: rawCount = ledger.workers.count + extraWorkers.count
         case .type: rawCount = ledger.contactTypes.count
         case .gender: rawCount = Gender.allCases.count + 1
+        case .substance: rawCount = SubstanceColumn.allCases.count
         }
         events = EventTallies(columns: columnCount)
         people = PersonTallies(columns: columnCount)
@@ -210,6 +211,8 @@ struct ReportAccumulator {
                     ?? extraIndex[r.record.issuedBy].map { ledger.workers.count + $0 }
             case .gender:
                 col = genderColumn(ledger.clientIndex[r.record.client].map { Int(canon[Int($0)]) }, at: r.record.issuedAt)
+            case .substance:
+                col = substanceColumn(ledger.clientIndex[r.record.client].map { Int(canon[Int($0)]) }, at: r.record.issuedAt)
             }
             for t in [total] + (col.map { [$0] } ?? []) {
                 referrals.add(r, column: t, timeZone: period.timeZone)
@@ -248,6 +251,15 @@ struct ReportAccumulator {
         return Self.genderIndex[g]!
     }
 
+    static let substanceIndex = Dictionary(uniqueKeysWithValues: SubstanceColumn.allCases.enumerated().map { ($1, $0) })
+
+    /// The `--by substance` column of canonical client `c` at time `t`: the substances of the
+    /// profile then (one, `several`; none recorded or no client: `unknown`).
+    func substanceColumn(_ c: Int?, at t: Timestamp) -> Int {
+        let state = c.flatMap { profileState($0, at: t) }
+        return Self.substanceIndex[SubstanceColumn(state?.substances)]!
+    }
+
     /// The person-attribute column of a canonical client (sex or age group), cached.
     mutating func column(ofClient c: Int32) -> Int32 {
         let ci = Int(c)
@@ -278,11 +290,28 @@ struct EventTallies {
     var contacts: [Int] = []
     var overdoses: [Int] = []
     var reversals: [Int] = []
+    /// `overdoseKinds[column * kinds + kind]`: `OverdoseKind.allCases`, then not recorded (`unspecified`).
+    var overdoseKinds: [Int] = []
+    /// `responders[column * responders + responder]` in `Responder.allCases` order.
+    var responders: [Int] = []
+    static let kindCount = OverdoseKind.allCases.count + 1
+    static let responderCount = Responder.allCases.count
+    static let kindIndex = Dictionary(uniqueKeysWithValues: OverdoseKind.allCases.enumerated().map { ($1, $0) })
+    static let responderIndex = Dictionary(uniqueKeysWithValues: Responder.allCases.enumerated().map { ($1, $0) })
     init() {}
     init(columns: Int) {
         contacts = [Int](repeating: 0, count: columns)
         overdoses = contacts
         reversals = contacts
+        overdoseKinds = [Int](repeating: 0, count: columns * Self.kindCount)
+        responders = [Int](repeating: 0, count: columns * Self.responderCount)
+    }
+
+    /// Adds an overdose's kind and who came (from the contact's details, if any) to `column`.
+    mutating func addOverdose(_ d: ContactDetail?, column t: Int) {
+        let k = d?.overdoseKind.map { Self.kindIndex[$0]! } ?? OverdoseKind.allCases.count
+        overdoseKinds[t * Self.kindCount + k] += 1
+        for r in d?.responders ?? [] { responders[t * Self.responderCount + Self.responderIndex[r]!] += 1 }
     }
 }
 

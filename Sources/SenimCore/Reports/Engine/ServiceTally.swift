@@ -14,6 +14,16 @@ struct ServiceTally {
     var clientSets: [UInt64] = []
     /// The same per (client, column) when a client can be in several columns: key `(client * rawCount + column) * words + word`.
     var pairSets: [Int: UInt64] = [:]
+    /// Rapid test results: `results[(column * services + service) * results + result]`, results
+    /// in `TestResult.allCases` order (tests without a result are `delivered` minus their sum).
+    var results: [Int] = []
+    static let resultCount = TestResult.allCases.count
+    static let resultIndex = Dictionary(uniqueKeysWithValues: TestResult.allCases.enumerated().map { ($1, $0) })
+    /// Clients with a reactive result per column and service: keys `(client * columns + column) * services + service`.
+    var reactiveKeys: Set<Int> = []
+    /// `reactive[column * services + service]`: distinct clients with a reactive result (from `reactiveKeys`).
+    var reactive: [Int] = []
+    var columns = 0
 
     init() {}
     init(services: Int, clients: Int, columns: Int) {
@@ -21,6 +31,9 @@ struct ServiceTally {
         words = max(1, (services + 63) / 64)
         delivered = [Int](repeating: 0, count: columns * services)
         self.clients = delivered
+        reactive = delivered
+        self.columns = columns
+        results = [Int](repeating: 0, count: columns * services * Self.resultCount)
         clientSets = [UInt64](repeating: 0, count: clients * words)
     }
 
@@ -32,6 +45,25 @@ struct ServiceTally {
             clients[column * services + s] += 1
             m &= m - 1
         }
+    }
+}
+
+extension ServiceTally {
+    /// Records the rapid test results of one in-scope contact of canonical client `c` in column `col` (-1: none).
+    mutating func recordResults(_ list: [ServiceResult], services interner: Interner, client c: Int, column col: Int, total: Int) {
+        for r in list {
+            guard let s = interner.lookup(r.service).map(Int.init), s < services else { continue }
+            let k = Self.resultIndex[r.result]!
+            for t in col >= 0 ? [total, col] : [total] {
+                results[(t * services + s) * Self.resultCount + k] += 1
+                if r.result == .reactive { reactiveKeys.insert((c * columns + t) * services + s) }
+            }
+        }
+    }
+
+    /// Distinct clients with a reactive result, per column and service.
+    mutating func countReactive() {
+        for key in reactiveKeys { reactive[key % (columns * services)] += 1 }
     }
 }
 
@@ -68,6 +100,7 @@ extension ReportAccumulator {
                 if personal, by != nil { services.countClients(set, word: w, column: Int(clientColumn[ci])) }
             }
         }
+        services.countReactive()
         guard !personal else { return }
         for (key, set) in services.pairSets {
             services.countClients(set, word: key % words, column: (key / words) % rawCount)

@@ -82,6 +82,11 @@ struct ColumnFrame {
         case .gender:
             return Gender.allCases.enumerated().map { FinalColumn(id: $1.rawValue, label: .key("profile.gender.\($1.rawValue)", []), raw: $0) }
                 + [FinalColumn(id: "unknown", label: .key(strings + "unknown", []), raw: Gender.allCases.count)]
+        case .substance:
+            return SubstanceColumn.allCases.enumerated().map { i, s in
+                let key = s == .several || s == .unknown ? strings + "substance.\(s.rawValue)" : "profile.substance.\(s.rawValue)"
+                return FinalColumn(id: s.rawValue, label: .key(key, []), raw: i)
+            }
         case .type:
             var out: [FinalColumn] = []
             var used = Set<Int>()

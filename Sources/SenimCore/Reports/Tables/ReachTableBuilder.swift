@@ -8,7 +8,12 @@ struct ReachTableBuilder {
         "clients.ns", "clients.pwid.ns", "ns.distributed", "ns.perClient", "ns.perPWIDReached", "ns.perPWID", "prv8.coverage",
         "clients.regular", "clients.pwid.regular", "prv9.regularAccess", "clients.pwid.oat",
         "naloxone.distributed", "overdoses", "overdoses.reversed",
-    ]
+    ] + overdoseKindRows + responderRows
+
+    /// Overdoses by kind (`unspecified`: recorded without one, e.g. before kinds existed); they add up to `overdoses`.
+    static let overdoseKindRows = OverdoseKind.allCases.map { "overdoses.\($0.rawValue)" } + ["overdoses.unspecified"]
+    /// Overdoses by who came (an overdose may have several, or none).
+    static let responderRows = Responder.allCases.map { "overdoses.\($0.rawValue)" }
 
     let acc: ReportAccumulator
     let frame: ColumnFrame
@@ -87,7 +92,11 @@ struct ReachTableBuilder {
                       values: items.values(items: naloxoneItems)),
             count("overdoses", frame.values(acc.events.overdoses), people: false),
             count("overdoses.reversed", frame.values(acc.events.reversals), people: false),
-        ]
+        ] + Self.overdoseKindRows.enumerated().map { k, id in
+            count(id, frame.values { Double(acc.events.overdoseKinds[$0 * EventTallies.kindCount + k]) }, people: false)
+        } + Self.responderRows.enumerated().map { k, id in
+            count(id, frame.values { Double(acc.events.responders[$0 * EventTallies.responderCount + k]) }, people: false)
+        }
         return ReportTable(id: Self.tableID, title: .key("report.table.reach", []), columns: frame.columns, rows: rows,
                            suppressible: true)
     }
@@ -102,6 +111,8 @@ struct ReachTableBuilder {
             RowSum(table: Self.tableID, total: "naloxone.distributed", parts: rows(naloxoneItems)),
             // Every client reached either injects or not.
             RowSum(Self.tableID, "clients.reached", ["clients.pwid", "clients.nonInjecting"]),
+            // Every overdose has one kind (or none recorded).
+            RowSum(Self.tableID, "overdoses", Self.overdoseKindRows),
         ]
     }
 }

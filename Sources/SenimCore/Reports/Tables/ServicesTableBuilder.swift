@@ -8,8 +8,13 @@ struct ServicesTableBuilder {
     let acc: ReportAccumulator
     let frame: ColumnFrame
 
+    /// Rows of a rapid test besides `clients` (tested) and `delivered` (tests done): clients
+    /// with a reactive result, and tests per result (`none`: no result recorded).
+    static let resultRows = TestResult.allCases.map { "result.\($0.rawValue)" } + ["result.none"]
+    static let rapidMeasures = ["reactive"] + resultRows
+
     static func rowIDs(catalogue: Catalogue) -> [String] {
-        catalogue.services.flatMap { s in measures.map { "services.\(s.id).\($0)" } }
+        catalogue.services.flatMap { s in (measures + (s.isRapidTest ? rapidMeasures : [])).map { "services.\(s.id).\($0)" } }
     }
 
     /// Interner indices of the services shown: the catalogue's, then others delivered in the period.
@@ -38,11 +43,30 @@ struct ServicesTableBuilder {
             rows.append(ReportRow(id: "services.\(id).delivered", label: .key("report.row.services.delivered", []), kind: .count,
                                   values: frame.values { Double(tally.delivered[$0 * tally.services + s]) }, detail: true,
                                   group: id, groupLabel: name))
+            guard cat.service(id)?.isRapidTest == true else { continue }
+            let ns = tally.services, nr = ServiceTally.resultCount
+            rows.append(ReportRow(id: "services.\(id).reactive", label: .key("report.row.services.reactive", []), kind: .count,
+                                  values: frame.values { Double(tally.reactive[$0 * ns + s]) }, detail: true,
+                                  group: id, groupLabel: name, countsPeople: true))
+            for (k, r) in TestResult.allCases.enumerated() {
+                rows.append(ReportRow(id: "services.\(id).result.\(r.rawValue)", label: .key("report.row.services.result.\(r.rawValue)", []),
+                                      kind: .count, values: frame.values { Double(tally.results[($0 * ns + s) * nr + k]) }, detail: true,
+                                      group: id, groupLabel: name))
+            }
+            rows.append(ReportRow(id: "services.\(id).result.none", label: .key("report.row.services.result.none", []), kind: .count,
+                                  values: frame.values { c in
+                                      let recorded = (0..<nr).reduce(0) { $0 + tally.results[(c * ns + s) * nr + $1] }
+                                      return Double(tally.delivered[c * ns + s] - recorded)
+                                  }, detail: true, group: id, groupLabel: name))
         }
         return ReportTable(id: Self.tableID, title: .key("report.table.services", []), columns: frame.columns, rows: rows,
                            suppressible: true)
     }
 
-    /// No sums down rows: a client can receive several services.
-    func sums() -> [RowSum] { [] }
+    /// No sums across services (a client can receive several); a rapid test's results add up to the tests done.
+    func sums() -> [RowSum] {
+        acc.configuration.catalogue.services.filter(\.isRapidTest).map { s in
+            RowSum(Self.tableID, "services.\(s.id).delivered", Self.resultRows.map { "services.\(s.id).\($0)" })
+        }
+    }
 }

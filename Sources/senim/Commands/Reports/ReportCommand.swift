@@ -10,7 +10,7 @@ enum ReportFormatOption: String, CaseIterable, ExpressibleByArgument {
 }
 
 enum ReportByOption: String, CaseIterable, ExpressibleByArgument {
-    case sex, age, point, worker, type, gender
+    case sex, age, point, worker, type, gender, substance
 }
 
 struct ReportCommand: ParsableCommand {
@@ -32,7 +32,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("point"), help: ArgumentHelp("Only this trust point.", valueName: "id"))
     var point: String?
 
-    @Option(name: .customLong("by"), help: ArgumentHelp("Disaggregate by sex, age (<25 / 25+), point, worker, type or gender.", valueName: "dimension"))
+    @Option(name: .customLong("by"), help: ArgumentHelp("Disaggregate by sex, age (<25 / 25+), point, worker, type, gender or substance.", valueName: "dimension"))
     var by: ReportByOption?
 
     @Option(name: .customLong("format"), help: ArgumentHelp("table, csv, json, dhis2-json or dhis2-csv.", valueName: "format"))
