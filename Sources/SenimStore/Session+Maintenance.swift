@@ -208,6 +208,7 @@ extension Session {
         m.directory.append(Manifest.Entry(slot: index, name: name, role: newRole,
                                           publicKey: Array(pk.publicKey.rawRepresentation), hasNotesGrant: false,
                                           oneTimePassphrase: oneTime, createdBy: user, createdAt: now))
+        resealSyncIdentity(&m, adding: newRole == .coordinator ? SyncSeal.Holder(name: name, publicKey: Array(pk.publicKey.rawRepresentation)) : nil)
         m.pending = [EventCodec.encode(event)]
         kf.seal(m, key: keys.manifest)
         try commit(kf, files: [])
@@ -247,6 +248,7 @@ extension Session {
         m.directory[i].publicKey = Array(pk.publicKey.rawRepresentation)
         m.directory[i].hasNotesGrant = false
         m.directory[i].oneTimePassphrase = true
+        resealSyncIdentity(&m, adding: entry.role == .coordinator ? SyncSeal.Holder(name: entry.name, publicKey: Array(pk.publicKey.rawRepresentation)) : nil)
         kf.seal(m, key: keys.manifest)
         try commit(kf, files: [])
         manifest = m
@@ -268,6 +270,7 @@ extension Session {
         kf.slots[entry.slot] = Slot.decoy(Slot.params(kf.slots[entry.slot]).problem == nil ? Slot.params(kf.slots[entry.slot]) : ownParameters)
         var m = manifest
         m.directory.removeAll { $0.slot == entry.slot }
+        resealSyncIdentity(&m, adding: nil)
         let made = context()
         let event = Event(id: made.id, at: made.at, author: user,
                           device: device, site: point, body: .userRemoved(name: entry.name))

@@ -318,6 +318,7 @@ extension Session {
         let missing = manifest.pending.compactMap { try? EventCodec.decode($0) }.filter { !ids.contains($0.id) }
         if !missing.isEmpty { try appendEvents(missing) }
         afterOpenNotes()
+        migrateSyncIdentity()
         if journalFrames > Self.autoCompactFrames {
             do { try compactNow() } catch { notices.append(Message("store.notice.compactFailed", "\(error)")) }
         }

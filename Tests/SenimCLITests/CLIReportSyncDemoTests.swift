@@ -64,6 +64,15 @@ import Testing
         #expect(try temirtau.run(["sync", "import", bundle.path]).status == 65)
         #expect(try temirtau.eventCount() == before)
         #expect(try temirtau.run(["sync", "export", "--to", "nobody", "--out", bundle.path]).status == 65)
+        // Only coordinators sign: a worker's export is refused (77) with the reason, and writes no file.
+        try almaty.addUser("aigerim", role: "worker")
+        let out = almaty.dir.deletingLastPathComponent().appendingPathComponent("w-\(UUID().uuidString).senim")
+        let w = try almaty.run(["sync", "export", "--to", "temirtau", "--out", out.path], as: "aigerim")
+        #expect(w.status == 77, "\(w)")
+        #expect(w.err.contains("Only a coordinator can sign sync bundles"), "\(w)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        // The identity line is public: the worker may show it.
+        #expect(try almaty.run(["sync", "identity"], as: "aigerim").out.contains(String(a)))
     }
 
     @Test func demoCreatesAStoreWithUsersAndSixMonthsOfData() throws {

@@ -301,8 +301,17 @@ import Testing
         v2.notesRotation = true
         v2.notesKeyring = [1, 2, 3]
         #expect(try Manifest.decode(v2.encode()) == v2)
+        // A version-2 encoding (no sync identity field) still reads, with no sealed identity.
+        var old2 = v2.encode()
+        #expect(old2[0] == 3 && old2.last == 0)
+        old2[0] = 2
+        old2.removeLast()
+        #expect(try Manifest.decode(old2) == v2)
+        var v3 = v2
+        v3.syncIdentity = [9, 8, 7]
+        #expect(try Manifest.decode(v3.encode()) == v3)
         var future = v2.encode()
-        future[0] = 3
+        future[0] = 4
         #expect(throws: FormatError.self) { _ = try Manifest.decode(future) }
     }
 }

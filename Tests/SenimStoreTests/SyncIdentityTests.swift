@@ -88,18 +88,27 @@ import Testing
         #expect(try SyncEngine(store: store).identityLine() == line)
     }
 
-    @Test("Workers export from outreach laptops; only coordinators trust and import")
+    @Test("Only coordinators sign (export), trust and import; anyone shows the identity line once it exists")
     func policy() throws {
         let laptop = MemorySyncStore(point: "almaty-mobile", role: .worker)
         let engine = SyncEngine(store: laptop)
-        _ = try engine.identityLine()
+        // A worker cannot make the identity: it would know the private key.
+        #expect(throws: SyncError.coordinatorsOnly) { _ = try engine.identityLine() }
+        #expect(laptop.local.isEmpty)
         #expect(throws: SyncError.denied(role: .worker, action: .sync)) { try engine.trust(name: "hub", key: SyncIdentity().publicLine) }
         laptop.role = .coordinator
+        let line = try engine.identityLine()
         let hub = SyncIdentity()
         try engine.trust(name: "hub", key: hub.publicLine)
         laptop.role = .worker
+        #expect(try engine.identityLine() == line)
+        #expect(throws: SyncError.coordinatorsOnly) { _ = try engine.export(to: "hub", mode: .all) }
+        laptop.role = .psychologist
+        #expect(throws: SyncError.coordinatorsOnly) { _ = try engine.export(to: "hub", mode: .all) }
+        laptop.role = .coordinator
         let b = try engine.export(to: "hub", mode: .all)
         #expect(b.eventCount == 0)
+        laptop.role = .worker
         #expect(throws: SyncError.denied(role: .worker, action: .sync)) { _ = try engine.importBundle(b.bytes) }
         #expect(Policy.allows(.worker, .syncExport) && Policy.allows(.psychologist, .syncExport) && Policy.allows(.coordinator, .syncExport))
         #expect(!Policy.allows(.worker, .sync) && !Policy.allows(.psychologist, .sync) && Policy.allows(.coordinator, .sync))
@@ -114,6 +123,7 @@ import Testing
             .alreadyImported(peer: "p", sequence: 4), .malformed("x"), .badKey(reason: "y"), .ownKey, .badPeerName("n"),
             .unknownPeer(name: "n", known: []), .peerExists(name: "n"), .keyAlreadyTrusted(name: "n"),
             .corruptMetadata(key: "k"), .denied(role: .worker, action: .sync), .store("s"), .crypto("c"), .writeFailed("w"),
+            .coordinatorsOnly, .noSyncGrant,
         ]
         for e in errors {
             #expect(strings.has(e.message.key), "\(e.message.key)")

@@ -92,10 +92,11 @@ import SenimTestSupport
                        statuses: l.referralList.map { "\($0.id.short)=\($0.status.rawValue)" }, users: l.users)
     }
 
-    /// Export from one site and import at another (a coordinator signs in to import).
+    /// Export from one site and import at another (a coordinator signs in to sign the bundle
+    /// and to import: the sync identity is sealed to coordinators).
     @discardableResult
     static func carry(_ from: Site, _ to: Site, _ fromName: String, _ toName: String) throws -> ImportSummary {
-        let b = try from.engine.export(to: toName, mode: .sinceLast)
+        let b = try from.asCoordinator { try from.engine.export(to: toName, mode: .sinceLast) }
         return try to.asCoordinator { try to.engine.importBundle(b.bytes, progress: nil) }
     }
 
@@ -116,7 +117,7 @@ import SenimTestSupport
         // Keys are exchanged once; a coordinator sets up trust on every device.
         for (n, s) in sites {
             for (m, o) in sites where m != n {
-                try s.asCoordinator { try s.engine.trust(name: m, key: try o.engine.identityLine()) }
+                try s.asCoordinator { try s.engine.trust(name: m, key: try o.asCoordinator { try o.engine.identityLine() }) }
             }
         }
 
@@ -212,7 +213,7 @@ import SenimTestSupport
         #expect(r.history.count == 2 && r.status == (Event.foldsBefore(ua, ub) ? .attended : .accompanied))
         #expect(f.users == ["gulnara": .coordinator, "aigerim": .worker, "dana": .worker])
         // Nothing more to exchange.
-        #expect(try a.engine.export(to: "hub", mode: .sinceLast).eventCount == 0)
+        #expect(try a.asCoordinator { try a.engine.export(to: "hub", mode: .sinceLast) }.eventCount == 0)
         #expect(try hub.engine.export(to: "b", mode: .sinceLast).eventCount == 0)
     }
 

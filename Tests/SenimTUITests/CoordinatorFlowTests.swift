@@ -105,7 +105,7 @@ import SenimTestSupport
             checked += 1
         }
         #expect(checked > 0)
-        for want in [Disaggregation.age, .point, .worker, .type, .gender] {
+        for want in [Disaggregation.age, .point, .worker, .type, .gender, .substance] {
             d.press(.function(5))
             #expect(d.model.reports.by == want)
             for y in 0..<d.canvas.height { #expect(Width.of(d.canvas.row(y)) == 80) }

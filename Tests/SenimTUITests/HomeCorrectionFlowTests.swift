@@ -101,6 +101,22 @@ import SenimTestSupport
         #expect(d.model.screen == .contact && d.model.contact.code.isEmpty && d.model.contact.correcting == nil)
     }
 
+    @Test func aCorrectedContactTypeDoesNotStickToTheNextContact() throws {
+        var d = Driver()
+        d.login()
+        Self.logAndFocus(&d, syringes: 2)
+        let id = try #require(d.ledger.contacts.last?.id)
+        let usual = d.model.contact.type
+        d.press(.char("e"))
+        d.press([.tab, .tab, .tab, .char("+")])         // items → services → overdose → type, next type
+        #expect(d.model.contact.section == .type && d.model.contact.type != usual)
+        d.press([.function(2), .function(2)])
+        let i = try #require(d.ledger.contactIndex(id))
+        #expect(d.ledger.contactTypes[d.ledger.contacts[i].type] != Fixture.configuration.catalogue.contactTypes[usual].id)
+        d.press(.char("n"))
+        #expect(d.model.contact.type == usual && d.model.contact.correcting == nil)
+    }
+
     @Test func anUnchangedCorrectionIsRefusedBeforeAskingWhy() throws {
         var d = Driver()
         d.login()

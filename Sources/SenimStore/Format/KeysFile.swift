@@ -215,7 +215,8 @@ struct Slot {
 /// ChaCha20-Poly1305): `enc 32 ‖ ciphertext 64 ‖ tag 16`. Lets a coordinator hand a fresh
 /// data key to every remaining user at rekey without knowing their passphrases.
 enum Grant {
-    enum Kind: UInt8 { case data = 1, notes = 2 }
+    /// `sync`: the key the store's sync identity is sealed under (`SyncSeal`), in the manifest.
+    enum Kind: UInt8 { case data = 1, notes = 2, sync = 3 }
 
     static func info(_ kind: Kind, _ storeID: [UInt8]) -> Data { Data(Array("SENIM-GRANT-1".utf8) + storeID + [kind.rawValue]) }
 
@@ -254,11 +255,12 @@ enum Names {
 ///
 /// Version 2 (written since the notes-access change) adds, per user, whether their passphrase
 /// is a one-time passphrase and who created the account when; and, store-wide, whether the
-/// notes key must be rotated and the notes keyring. Version 1 manifests are still read (those
-/// fields then read as "no", "" and 0); any other version is refused.
+/// notes key must be rotated and the notes keyring. Version 3 (the sync identity sealed to
+/// coordinators) adds `syncIdentity`. Versions 1 and 2 are still read (those fields then read as
+/// "no", "", 0 and empty); any other version is refused.
 struct Manifest: Equatable {
-    static let version: UInt8 = 2
-    static let readableVersions: ClosedRange<UInt8> = 1...2
+    static let version: UInt8 = 3
+    static let readableVersions: ClosedRange<UInt8> = 1...3
     /// The sealed notes keyring is at most this long (256 keys and 64 holders fit easily).
     static let maxKeyring = 1 << 16
 
@@ -292,6 +294,9 @@ struct Manifest: Equatable {
     var notesRotation = false
     /// The notes keyring (`NotesKeyring`), sealed under the current notes key; empty: none yet.
     var notesKeyring: [UInt8] = []
+    /// The sync identity sealed to coordinators (`SyncSeal`); empty: none yet (or, in a store
+    /// made before version 3, still in the local value `sync.identity` until a coordinator opens it).
+    var syncIdentity: [UInt8] = []
 
     static let none = [UInt8](repeating: 0, count: 16)
 
@@ -313,13 +318,14 @@ struct Manifest: Equatable {
         for p in pending { w.blob(p) }
         w.u8(notesRotation ? 1 : 0)
         w.blob(notesKeyring)
+        w.blob(syncIdentity)
         return w.bytes
     }
 
     static func decode(_ b: [UInt8]) throws(FormatError) -> Manifest {
         var r = ByteReader(b)
         let v = try r.u8("manifest version")
-        guard readableVersions.contains(v) else { throw FormatError("manifest version \(v) is not supported (this Senim reads 1 and 2)") }
+        guard readableVersions.contains(v) else { throw FormatError("manifest version \(v) is not supported (this Senim reads 1 to 3)") }
         let device = DeviceID(try r.u64("device"))
         let snap = Array(try r.take(16, "snapshot id"))
         let jnl = Array(try r.take(16, "journal id"))
@@ -353,6 +359,7 @@ struct Manifest: Equatable {
             m.notesRotation = flags & 1 != 0
             m.notesKeyring = try r.blob("notes keyring", max: maxKeyring)
         }
+        if v >= 3 { m.syncIdentity = try r.blob("sync identity", max: SyncSeal.maxSize) }
         return m
     }
 

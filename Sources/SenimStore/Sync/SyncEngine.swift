@@ -91,24 +91,31 @@ public final class SyncEngine {
 
     // MARK: Identity and trust
 
-    /// This store's identity, made (and saved) on first use.
+    /// This store's identity with its private keys, made (and sealed to the coordinators) on
+    /// first use. Coordinators only (`SyncError.coordinatorsOnly`): the identity signs bundles.
     func identity() throws(SyncError) -> SyncIdentity {
-        if let b = store.localValue(Self.identityKey) { return try SyncIdentity(serialized: b) }
+        if let id = try existingIdentity() { return id }
         let id = SyncIdentity()
-        try write(Self.identityKey, id.serialized)
+        do { try store.saveSyncIdentity(id) } catch let e as SyncError { throw e } catch { throw .store(String(describing: error)) }
         return id
+    }
+
+    /// The public key: anyone may show it; only a coordinator makes it when there is none.
+    func publicKey() throws(SyncError) -> PeerKey {
+        if let k = store.syncPublicKey() { return k }
+        return try identity().publicKey
     }
 
     /// The line to give to peers: `senim1:…`.
     public func identityLine() throws(SyncError) -> String {
         try require(.syncExport)
-        return try identity().publicLine
+        return try publicKey().publicLine
     }
 
     /// This store's key fingerprint (to compare by voice).
     public func identityFingerprint() throws(SyncError) -> String {
         try require(.syncExport)
-        return try identity().publicKey.fingerprint
+        return try publicKey().fingerprint
     }
 
     /// Records a peer's public key line under `name`.
@@ -116,7 +123,7 @@ public final class SyncEngine {
         try require(.sync)
         guard Validator.isValidUserName(name) else { throw .badPeerName(name) }
         let k = try PeerKey.parse(key)
-        if k == (try identity().publicKey) { throw .ownKey }
+        if k == (try publicKey()) { throw .ownKey }
         var peers = try trustList()
         if let same = peers.first(where: { $0.key == k }) {
             if same.name == name { return }
@@ -223,8 +230,7 @@ public final class SyncEngine {
     /// This store's identity if it has one (importing never makes one: a refused import
     /// writes nothing).
     func existingIdentity() throws(SyncError) -> SyncIdentity? {
-        guard let b = store.localValue(Self.identityKey) else { return nil }
-        return try SyncIdentity(serialized: b)
+        do { return try store.syncIdentity() } catch let e as SyncError { throw e } catch { throw .store(String(describing: error)) }
     }
 
     public func importBundle(_ bytes: [UInt8], progress: ((Int, Int) -> Void)? = nil) throws(SyncError) -> ImportSummary {

@@ -63,6 +63,12 @@ public enum SyncError: UserFacingError, Equatable, Sendable, CustomStringConvert
     case corruptMetadata(key: String)
     /// The user's role may not do this.
     case denied(role: Role, action: Action)
+    /// Signing (and opening bundles) needs the store's sync identity, which is sealed to its
+    /// coordinators only: a worker or psychologist cannot export, whatever their build.
+    case coordinatorsOnly
+    /// A coordinator whose account holds no seal of the identity (added or reset by a
+    /// coordinator who could not sign).
+    case noSyncGrant
     /// The store refused a read or a write (its own error, described).
     case store(String)
     /// The bundle could not be written out (the writer's error, described); nothing was recorded.
@@ -98,6 +104,8 @@ public enum SyncError: UserFacingError, Equatable, Sendable, CustomStringConvert
         case .keyAlreadyTrusted(let n): "this key is already trusted as '\(n)'"
         case .corruptMetadata(let k): "sync metadata '\(k)' is damaged"
         case .denied(let r, let a): "a \(r.rawValue) may not do this (\(a.rawValue))"
+        case .coordinatorsOnly: "only a coordinator can sign sync bundles: the sync identity is sealed to coordinators"
+        case .noSyncGrant: "this store's sync identity is not sealed to this coordinator's account"
         case .store(let why): "the store refused: \(why)"
         case .crypto(let why): "a cryptographic operation failed: \(why)"
         case .writeFailed(let why): "the bundle could not be written: \(why)"
@@ -134,6 +142,8 @@ public enum SyncError: UserFacingError, Equatable, Sendable, CustomStringConvert
         case .keyAlreadyTrusted(let n): Message("sync.error.keyTrusted", n)
         case .corruptMetadata(let k): Message("sync.error.metadata", k)
         case .denied(let r, let a): Message("policy.denied", r.rawValue, a.rawValue)
+        case .coordinatorsOnly: Message("sync.error.coordinatorsOnly")
+        case .noSyncGrant: Message("sync.error.noGrant")
         case .store(let why): Message("sync.error.store", why)
         case .crypto(let why): Message("sync.error.crypto", why)
         case .writeFailed(let why): Message("sync.error.write", why)
@@ -145,7 +155,7 @@ extension SyncError {
     /// What kind of failure this is (the CLI's exit code).
     public var category: FailureCategory {
         switch self {
-        case .denied: .noPermission
+        case .denied, .coordinatorsOnly, .noSyncGrant: .noPermission
         case .unreadable: .noInput
         case .store, .writeFailed, .corruptMetadata, .crypto: .ioError
         default: .refused

@@ -23,10 +23,33 @@ public protocol SyncStore: AnyObject {
     /// The `userAdded` events this store holds: who is who on which store, for the import's
     /// author check (default: filtered from `events()`).
     func userEvents() throws -> [Event]
+    /// This store's sync identity with its private keys (nil: none yet). Only a coordinator's
+    /// session can open it: anyone else gets `SyncError.coordinatorsOnly`. (Default: kept in the
+    /// local values, for in-memory test stores.)
+    func syncIdentity() throws -> SyncIdentity?
+    /// Keeps a newly made identity (coordinators; never replaces one).
+    func saveSyncIdentity(_ identity: SyncIdentity) throws
+    /// The identity's public key, for every user (nil: none yet).
+    func syncPublicKey() -> PeerKey?
 }
 
 extension SyncStore {
     public func hasEvent(_ id: EventID) -> Bool { false }
+
+    public func syncIdentity() throws -> SyncIdentity? {
+        guard role == .coordinator else { throw SyncError.coordinatorsOnly }
+        guard let b = localValue(SyncEngine.identityKey) else { return nil }
+        return try SyncIdentity(serialized: b)
+    }
+
+    public func saveSyncIdentity(_ identity: SyncIdentity) throws {
+        guard role == .coordinator else { throw SyncError.coordinatorsOnly }
+        try setLocalValue(SyncEngine.identityKey, identity.serialized)
+    }
+
+    public func syncPublicKey() -> PeerKey? {
+        localValue(SyncEngine.identityKey).flatMap { try? SyncIdentity(serialized: $0).publicKey }
+    }
 
     public func userEvents() throws -> [Event] {
         try events().filter { if case .userAdded = $0.body { true } else { false } }

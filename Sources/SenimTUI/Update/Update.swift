@@ -115,10 +115,7 @@ public enum Update {
 
     /// Everything a locked screen must not keep: the session, forms, opened notes, dialogs.
     static func resetScreens(_ m: inout Model) {
-        let type = m.session.flatMap { s in
-            m.config.catalogue.contactTypes.firstIndex { $0.id == m.validator.defaultContactType(s.point) }
-        } ?? 0
-        m.contact = ContactForm(catalogue: m.config.catalogue, type: type)
+        m.contact = ContactForm(catalogue: m.config.catalogue, type: defaultContactType(m))
         m.clients = ClientsState()
         m.referrals = ReferralsState()
         m.stock = StockState()
@@ -128,6 +125,13 @@ public enum Update {
         m.notesAccess = NotesAccessState()
         m.dialog = nil
         m.help = nil
+    }
+
+    /// The point's usual contact type (a form emptied after editing an older contact starts on it).
+    static func defaultContactType(_ m: Model) -> Int {
+        m.session.flatMap { s in
+            m.config.catalogue.contactTypes.firstIndex { $0.id == m.validator.defaultContactType(s.point) }
+        } ?? 0
     }
 
     static func lock(_ m: inout Model, _ status: Status) -> [Effect] {
@@ -279,6 +283,7 @@ public enum Update {
                     m.dialog = nil
                     m.contact.code.text = u.code
                     Screens.codeEdited(&m)
+                    m.contact.fromBuilder = true
                     m.status = Status(Message("tui.builder.built", u.code), .info)
                     return Screens.resolveCode(&m)
                 } catch {
@@ -353,6 +358,8 @@ public enum Update {
             m.contact.matches = []
             m.contact.section = .items
             m.status = Status(Message("tui.contact.newClient.ok", u.code), .info)
+            // A code just built for a new client: their profile next (Esc skips it).
+            if m.contact.fromBuilder { m.dialog = .form(Forms.newClientProfile(m, client: u)) }
             return []
         case .quit:
             m.quitting = true
@@ -405,6 +412,8 @@ public enum Update {
 
     static func saved(_ m: inout Model, _ d: Draft) -> [Effect] {
         var effects: [Effect] = []
+        /// A dialog that follows the save (the form that saved closes first).
+        var followUp: Dialog?
         switch d.undated {
         case .contact(let c):
             let total = c.items.reduce(0) { $0 + Int($1.quantity) }
@@ -414,6 +423,11 @@ public enum Update {
                 m.status = Status(Message("tui.contact.savedReferrals", c.client, String(total), String(c.referrals.count)), .success)
             } else {
                 m.status = Status(Message(c.newClient ? "tui.contact.savedNew" : "tui.contact.saved", c.client, String(total)), .success)
+            }
+            // A reactive rapid test proposes a confirmatory test: the referral form opens on it
+            // (unless the worker already referred the client for it with the contact).
+            if let r = c.detail.results.first(where: { $0.result == .reactive && !c.referrals.contains($0.service) }) {
+                followUp = .form(Forms.confirmatoryReferral(m, client: c.client, service: r.service))
             }
         case .merge(let from, let into):
             m.duplicates.flipped = false
@@ -438,9 +452,8 @@ public enum Update {
         case .updateReferral(_, let status, _):
             m.status = Status(Message("tui.referrals.updated", m.t("tui.status.\(status.rawValue)")), .success)
         case .correctContact(_, let c, _, _):
-            let type = m.contact.type
             let back = m.contact.returnTo ?? (m.clients.card != nil ? .clients : .home)
-            m.contact = ContactForm(catalogue: m.config.catalogue, type: type)
+            m.contact = ContactForm(catalogue: m.config.catalogue, type: defaultContactType(m))
             m.screen = back
             m.status = Status(Message("tui.amend.corrected", c.client), .success)
         case .void:
@@ -464,6 +477,7 @@ public enum Update {
                                       Clock.dateTime(t, m.utcOffset)), .success)
         }
         if case .form? = m.dialog { m.dialog = nil }
+        if let followUp { m.dialog = followUp }
         return effects
     }
 

@@ -6,7 +6,11 @@ import SenimStore
 struct SyncExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write a bundle of events for a trusted peer (only that peer can open it).")
+        abstract: "Write a bundle of events for a trusted peer (only that peer can open it).",
+        discussion: """
+            Coordinators only: the bundle is signed with this store's sync identity, which is sealed \
+            to the coordinators' accounts (a worker's passphrase cannot open it). Exit 77 otherwise.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
