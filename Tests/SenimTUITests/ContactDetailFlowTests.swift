@@ -31,6 +31,9 @@ import SenimTestSupport
         let c = d.ledger.contactContent(d.ledger.contacts.count - 1)!
         #expect(c.overdose == Fixture.configuration.catalogue.overdoseOutcomes[0].id)
         #expect(c.detail == ContactDetail(overdoseKind: .stimulant, responders: [.ambulanceRefused, .policeCame]))
+        // The client card's timeline shows them (newest contact first).
+        d.press([.escape, .function(3), .char("/")] + Key.typing("MAIV") + [.enter, .enter])
+        #expect(d.screen.contains("⚑ stimulant · amb. refused · police"))
     }
 
     @Test func detailsNeedAnOutcomeOrATickedTest() {
@@ -71,6 +74,8 @@ import SenimTestSupport
         #expect(d.model.dialog == nil)
         #expect(d.ledger.referralOrder.count == referrals + 1)
         #expect(d.ledger.referrals[d.ledger.referralOrder.last!]?.service == "hiv-test")
+        d.press([.escape, .function(3), .char("/")] + Key.typing("MAIV") + [.enter, .enter])
+        #expect(d.screen.contains("HIV test: reactive"))
     }
 
     @Test func aNonReactiveTestOpensNothingAndEscSkipsTheReferral() {
