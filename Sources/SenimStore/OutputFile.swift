@@ -93,6 +93,29 @@ public enum OutputFile {
         return removed
     }
 
+    /// Writes `bytes` to a new file named `name` in `directory` — or `stem-1.ext`, `stem-2.ext` …
+    /// when that exists (at most 100 tries) — through `write` (never inside the store folder,
+    /// never over an existing file, atomic). Returns the path written. The TUI's exports.
+    public static func writeNew(_ bytes: [UInt8], named name: String, in directory: URL,
+                                storeDirectory: URL?) throws(StoreError) -> String {
+        let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+        var last: StoreError?
+        for n in 0..<100 {
+            let file = n == 0 ? name : (ext.isEmpty ? "\(stem)-\(n)" : "\(stem)-\(n).\(ext)")
+            let url = directory.appendingPathComponent(file)
+            if FileManager.default.fileExists(atPath: url.path) { continue }
+            do throws(StoreError) {
+                try write(bytes, to: url, storeDirectory: storeDirectory, force: false)
+                return url.path
+            } catch {
+                // Appeared between the look and the write: try the next name; anything else stops.
+                if case .invalid(let m) = error, m.key == "store.output.exists" { last = error; continue }
+                throw error
+            }
+        }
+        throw last ?? .invalid(Message("store.output.exists", directory.appendingPathComponent(name).path))
+    }
+
     /// Checks the target (see `check`), then writes `bytes` atomically and durably.
     public static func write(_ bytes: [UInt8], to target: URL, storeDirectory: URL?, force: Bool) throws(StoreError) {
         try check(target, storeDirectory: storeDirectory, force: force)

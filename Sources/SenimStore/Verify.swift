@@ -84,7 +84,9 @@ extension Session {
             report.add("keys", false, "the manifest does not list keyslot \(u.slot); opening refuses")
         }
         let keys = DataKeys(u.dataKey, storeID: kf.storeID)
-        var contents = Contents()
+        // Events are decoded and counted, not kept: verify's memory is bounded by one chunk and
+        // the id set, whatever the store's size.
+        var contents = Contents(keepEvents: false)
         // Which file opening would read: the committed name, or the `.new` file the keys file
         // already names (an interrupted change the next open completes); else opening refuses.
         func fileID(_ n: String) -> Result<[UInt8]?, StoreError> {
@@ -108,17 +110,25 @@ extension Session {
         // Snapshot.
         if m.snapshotID == Manifest.none {
             report.add("snapshot", true, disk.exists(Disk.snapshot) ? "not used yet (an unreferenced file is present)" : "none yet (never compacted)")
-        } else if let (name, pending) = pick(Disk.snapshot, m.snapshotID), let b = try disk.read(name) {
+        } else if let (name, pending) = pick(Disk.snapshot, m.snapshotID) {
+            // Streamed chunk by chunk, as opening reads it; only a damaged snapshot is read
+            // whole, for the salvage scan.
+            var streamed = Contents(keepEvents: false)
+            var chunks = 0
+            var decodeProblems: [String] = []
             do {
-                let r = try Snapshot.read(b, key: keys.snapshot, storeID: kf.storeID, file: name)
-                for (i, recs) in r.records.enumerated() {
-                    do { try contents.apply(recs, where: "snapshot chunk \(i)") } catch { report.add(name, false, "\(error)") }
+                try Snapshot.forEachChunk(disk, name, key: keys.snapshot, storeID: kf.storeID, file: name) { i, plain, range throws(StoreError) in
+                    chunks = i + 1
+                    do { try streamed.apply(plain, range, where: "snapshot chunk \(i)") } catch { decodeProblems.append("\(error)") }
                 }
-                report.add(name, true, "\(r.records.count) chunks intact" + (pending ? " (an interrupted change; the next open completes it)" : ""))
+                for p in decodeProblems { report.add(name, false, p) }
+                contents = streamed
+                report.add(name, true, "\(chunks) chunks intact" + (pending ? " (an interrupted change; the next open completes it)" : ""))
             } catch {
                 // What opening meets, then what salvage would recover.
                 report.add(name, false, "\(error); opening refuses")
-                if let r = try? Snapshot.read(b, key: keys.snapshot, storeID: kf.storeID, file: name, salvage: true) {
+                if let b = try? disk.read(name),
+                   let r = try? Snapshot.read(b, key: keys.snapshot, storeID: kf.storeID, file: name, salvage: true) {
                     for recs in r.records { try? contents.apply(recs, where: name) }
                     report.add(name, false, "\(r.records.count) authentic chunks (salvage recovers them)")
                     for d in r.damaged { report.add(name, false, "chunk \(d.index): \(d.reason)") }

@@ -11,7 +11,10 @@ public enum TUIApp {
     /// - `unlock(user, passphrase)` opens the store; it is called on the unlock screen and
     ///   again after every lock. Throw a `Message` (or a `UserFacingError`) on a wrong
     ///   passphrase.
+    /// - `writeFile(name, content)` writes an export as a new file and returns its path (the
+    ///   composition root passes one that refuses the store folder and writes atomically).
     public static func run(configuration: Configuration, language: Language, initialUser: String?,
+                           writeFile: @escaping (String, String) throws -> String = EffectRunner.writeNewFile,
                            unlock: @escaping (_ user: String, _ passphrase: String) throws -> any TUIBackend) -> Int32 {
         let env = ProcessInfo.processInfo.environment
         guard let term = Terminal() else {
@@ -25,7 +28,7 @@ public enum TUIApp {
                           utcOffset: TimeZone.current.secondsFromGMT(), width: size.width, height: size.height,
                           noColor: !(env["NO_COLOR"] ?? "").isEmpty)
         if let m = env["SENIM_AUTOLOCK_MINUTES"].flatMap(Int.init), m > 0 { model.autoLockMinutes = m }
-        let runner = EffectRunner(configuration: configuration, unlock: unlock, clock: clock)
+        let runner = EffectRunner(configuration: configuration, unlock: unlock, clock: clock, writeFile: writeFile)
         var lastTick = model.now
         term.draw(View.render(model), colour: model.usesColour)
         // What a clock tick alone can change on screen: repaint only when it does (keeps an

@@ -24,6 +24,9 @@ import Testing
                 let b = try s.run(["backup", s.dir.appendingPathComponent(target).path] + force)
                 #expect(b.status == 65, "\(target) \(force): \(b)")
             }
+            // The notes share file too (it has no --force: it never replaces anything).
+            let n = try s.run(["notes", "share", "--to", "senimnotes1:x", "--out", s.dir.appendingPathComponent(target).path])
+            #expect(n.status == 65, "\(target): \(n)")
         }
         #expect(files(s.dir) == before)
         // Outside the store: an existing file needs --force.

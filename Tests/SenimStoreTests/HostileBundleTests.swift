@@ -90,7 +90,26 @@ import Testing
          .author("wk")),
         ("unknown author", [event(.contactLogged(plain()), author: "ghost", n: 100)], .author("ghost")),
         ("author of another store", [event(.contactLogged(plain()), author: "wk", device: DeviceID(0x7777), n: 100)], .author("wk")),
-    ] + amendmentCases + serviceCases
+    ] + amendmentCases + serviceCases + detailCases
+
+    /// A contact's details (overdose kind, who came, rapid test results): `Validator.contactDetail`.
+    static func detailed(_ d: ContactDetail, services: [String] = [], overdose: String? = nil) -> Contact {
+        Contact(client: code, type: "stationary", items: [ItemQuantity(item: "needle", quantity: 1)], services: services,
+                overdose: overdose, detail: d)
+    }
+    static let detailCases: [(String, [Event], Expect)] = [
+        ("overdose kind without an outcome", [event(.contactLogged(detailed(ContactDetail(overdoseKind: .psychosis))), author: "wk", n: 100)],
+         .field("contact-logged", "overdose")),
+        ("police came twice", [event(.contactLogged(detailed(ContactDetail(responders: [.policeCame, .policeCame]), overdose: "fatal")),
+                                     author: "wk", n: 100)], .field("contact-logged", "overdose")),
+        ("result for a test not given", [event(.contactLogged(detailed(ContactDetail(results: [
+            ServiceResult(service: "hiv-test", result: .reactive)]))), author: "wk", n: 100)], .field("contact-logged", "detail")),
+        ("result for a service that is no test", [event(.contactLogged(detailed(ContactDetail(results: [
+            ServiceResult(service: "legal-aid", result: .reactive)]), services: ["legal-aid"])), author: "wk", n: 100)],
+         .field("contact-logged", "detail")),
+        ("correction to a kind without an outcome", [event(correction(detailed(ContactDetail(overdoseKind: .stimulant))), author: "wk", n: 100)],
+         .field("contact-corrected", "contact.overdose")),
+    ]
 
     static let contact5 = EventID(high: 0x1005, low: 5)
     static func correction(_ c: Contact, target: EventID = contact5, note: String? = nil) -> EventBody {
@@ -188,6 +207,9 @@ import Testing
             Self.event(.clientProfileSet(ClientProfile(client: Self.code, substances: [.opioids, .stimulants])), author: "wk", n: 101),
             Self.event(.incidentRecorded(Incident(kind: .detention, client: Self.code, note: "у пункта")), author: "wk", n: 102),
             Self.event(.activityRecorded(GroupActivity(kind: .training, participants: 12)), author: "wk", n: 103),
+            Self.event(.contactLogged(Self.detailed(ContactDetail(overdoseKind: .overheating, responders: [.policeCame],
+                                                                  results: [ServiceResult(service: "hiv-test", result: .reactive)]),
+                                                    services: ["hiv-test"], overdose: "hospital")), author: "wk", n: 105),
             Self.event(.recordVoided(VoidRecord(target: Self.contact5, reason: .duplicate)), at: Self.t + 10, n: 104),
         ]
         let (bytes, sender) = try bundle(honest, for: receiver)

@@ -41,6 +41,28 @@ func storeFileHashes(_ dir: URL) -> [String: String] {
         #expect(storeFileHashes(store) == before)
     }
 
+    /// The TUI's exports (`OutputFile.writeNew`): a new name when the file exists, nothing ever
+    /// replaced, and the store folder refused (the TUI writes to its working folder, which may
+    /// be the store's).
+    @Test func tuiExportsTakeANewNameAndNeverWriteInsideTheStore() throws {
+        let dir = TestSupport.tempDirectory("out")
+        let store = TestSupport.freshStore()
+        defer { TestSupport.cleanup(dir); TestSupport.cleanup(store) }
+        let first = try OutputFile.writeNew(Array("one".utf8), named: "report-2026.csv", in: dir, storeDirectory: store)
+        let second = try OutputFile.writeNew(Array("two".utf8), named: "report-2026.csv", in: dir, storeDirectory: store)
+        #expect(first == dir.appendingPathComponent("report-2026.csv").path)
+        #expect(second == dir.appendingPathComponent("report-2026-1.csv").path)
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: first)), as: UTF8.self) == "one")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["report-2026-1.csv", "report-2026.csv"])
+        let before = storeFileHashes(store)
+        for name in ["report-2026.csv", "keys", "journal"] {
+            #expect(throws: StoreError.self) { _ = try OutputFile.writeNew([1], named: name, in: store, storeDirectory: store) }
+        }
+        #expect(storeFileHashes(store) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.path).sorted() == ["journal", "keys", "snapshot"].filter {
+            FileManager.default.fileExists(atPath: store.appendingPathComponent($0).path) })
+    }
+
     @Test func existingFilesNeedForceAndWritesLeaveNoTemporaryFile() throws {
         let dir = TestSupport.tempDirectory("out")
         defer { TestSupport.cleanup(dir) }

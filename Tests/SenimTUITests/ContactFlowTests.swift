@@ -29,12 +29,12 @@ import SenimTestSupport
     }
 
     /// A new client through the code builder (mother, father, sex, year), confirmed as new,
-    /// standard pack, saved.
+    /// profile skipped (Esc), standard pack, saved.
     @Test func newClientWithBuilderInAtMostTwentyFiveKeys() {
         var d = Driver()
         d.login()
         let keys: [Key] = [.function(2), .function(3)] + Key.typing("Anna") + [.tab] + Key.typing("Ivan") + [.tab]
-            + Key.typing("f") + [.tab] + Key.typing("1990") + [.enter, .char("y"), .char("1"), .enter]
+            + Key.typing("f") + [.tab] + Key.typing("1990") + [.enter, .char("y"), .escape, .char("1"), .enter]
         d.press(keys)
         print("keystrokes, new client via the code builder with a standard pack: \(keys.count)")
         #expect(keys.count <= 25)

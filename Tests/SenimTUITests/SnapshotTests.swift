@@ -19,6 +19,7 @@ import SenimTestSupport
         "user-removed-rekey",
         "incident-form", "activity-form",
         "home-contacts-picked", "home-correction-reason", "home-void-reason", "stock-receive-expiring", "stock-movements-voided", "stocktake-dated",
+        "contact-overdose-form", "contact-details", "contact-confirmatory-referral", "contact-new-profile",
     ]
 
     static func setUp(_ name: String, _ d: inout Driver) {
@@ -61,6 +62,17 @@ import SenimTestSupport
             d.press([.tab, .tab]); d.type("2026-06-09"); d.press(.function(2))
         case "stock-movements-voided":
             d.login("bolat"); d.press(.function(5)); d.press(.function(7)); d.press([.char("x"), .right, .function(2), .char("y"), .down])
+        case "contact-overdose-form":
+            d.login(); d.press(.function(2)); d.type("MAIV"); d.press([.enter, .tab, .tab, .right, .right, .char("d"), .right, .right])
+        case "contact-details":
+            d.login(); d.press(.function(2)); d.type("MAIV")
+            d.press([.enter, .tab, .char(" "), .char("d"), .right, .right, .function(2), .tab, .right, .right, .char("d"),
+                     .right, .right, .right, .tab, .tab, .right, .tab, .right, .function(2)])
+        case "contact-confirmatory-referral":
+            d.login(); d.press(.function(2)); d.type("MAIV"); d.press([.enter, .tab, .char(" "), .char("d"), .right, .right, .function(2), .function(2)])
+        case "contact-new-profile":
+            d.login(); d.press(.function(2)); d.press(.function(3)); d.type("Anna"); d.press(.tab); d.type("Ivan"); d.press(.tab)
+            d.type("f"); d.press(.tab); d.type("1990"); d.press([.enter, .char("y")])
         case "stocktake-dated":
             d.login("bolat"); d.press(.function(5)); d.press(.function(5)); d.type("480"); d.press(.up)
             d.press(.ctrl("u")); d.type("2026-05-19 09:15")

@@ -48,6 +48,9 @@ struct Contents {
     var events: [Event] = []
     var ids = Set<EventID>()
     var local: [String: [UInt8]] = [:]
+    /// False: each event is decoded (so a malformed one is found) and counted, not kept
+    /// (`verify`: memory is the id set, not the store's events).
+    var keepEvents = true
 
     /// Applies records; events with a known id are skipped (counted in `duplicates`).
     mutating func apply(_ records: [Record], where location: String) throws(StoreError) {
@@ -58,7 +61,7 @@ struct Contents {
                 do { e = try EventCodec.decode(b) } catch {
                     throw StoreError.damaged(file: location, detail: "an authenticated event does not decode: \(error)")
                 }
-                if ids.insert(e.id).inserted { events.append(e) } else { duplicates += 1 }
+                if ids.insert(e.id).inserted { if keepEvents { events.append(e) } } else { duplicates += 1 }
             case .setLocal(let k, let v): local[k] = v
             case .deleteLocal(let k): local[k] = nil
             }
@@ -66,6 +69,20 @@ struct Contents {
     }
 
     var duplicates = 0
+
+    /// Applies the records of a decrypted chunk or frame, walked in place (`Record.scan`).
+    mutating func apply(_ plain: [UInt8], _ range: Range<Int>, where location: String) throws(StoreError) {
+        var found: [Record.Found] = []
+        do { try Record.scan(plain, range, into: &found) } catch {
+            throw .damaged(file: location, detail: "authenticated content is malformed: \(error)")
+        }
+        try apply(found.map {
+            switch $0 {
+            case .event(let s): .event(Array(plain[s.start..<s.start + s.count]))
+            case .local(let r): r
+            }
+        }, where: location)
+    }
 }
 
 extension Record {

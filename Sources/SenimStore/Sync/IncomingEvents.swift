@@ -110,7 +110,10 @@ public struct IncomingEvents {
             for s in c.services where cat.service(s) == nil { throw refuse(e, prefix + "services", "unknown service") }
             guard c.services.count <= cat.services.count else { throw refuse(e, prefix + "services", "more services than exist") }
             if let o = c.overdose, cat.overdoseOutcome(o) == nil { throw refuse(e, prefix + "overdose", "unknown outcome") }
-            try validator(prefix + "detail") { v throws(Message) in try v.contactDetail(c.detail, services: c.services, overdose: c.overdose) }
+            // The Validator's rule for details (overdose kind, who came, test results), field named under the prefix.
+            do { try Validator(configuration).contactDetail(c.detail, services: c.services, overdose: c.overdose) } catch {
+                throw refuse(e, prefix + Self.field(error, default: "detail"), error.description)
+            }
             for p in c.packs where cat.pack(p) == nil { throw refuse(e, prefix + "packs", "unknown pack") }
             guard c.packs.count <= 64 else { throw refuse(e, prefix + "packs", "too many packs") }
             try text(c.note, prefix + "note")

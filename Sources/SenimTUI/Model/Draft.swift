@@ -49,7 +49,7 @@ public enum Draft: Hashable, Sendable {
         case .contact(let d):
             let input = Validator.ContactInput(
                 client: d.client, type: d.type, packs: d.packs, items: d.items.map { ($0.item, Int($0.quantity)) },
-                services: d.services, overdose: d.overdose, note: d.note)
+                services: d.services, overdose: d.overdose, note: d.note, detail: d.detail)
             var events = try v.contact(input, ctx: ctx, known: known,
                                        nearDuplicates: { DuplicateFinder.similar(to: $0, in: ledger, formula: v.formula) },
                                        newClient: d.newClient)
@@ -59,6 +59,12 @@ public enum Draft: Hashable, Sendable {
                 if fresh == nil { c.id = EventID(high: ctx.id.high, low: ctx.id.low &+ UInt64(n + 1)) }
                 events.append(try v.issueReferral(client: d.client, service: service, due: d.referralDue, note: nil, ctx: c,
                                                   known: { known($0) || (d.newClient && $0.code == d.client) }))
+            }
+            if let p = d.profile {
+                var c = fresh?() ?? ctx
+                if fresh == nil { c.id = EventID(high: ctx.id.high, low: ctx.id.low &+ UInt64(d.referrals.count + 1)) }
+                events.append(try v.setProfile(client: d.client, substances: p.substances, routes: p.routes, oat: p.oat,
+                                               gender: p.gender, ctx: c, known: { known($0) || (d.newClient && $0.code == d.client) }))
             }
             return events
         case .receive(let item, let q, let lot, let expires):
@@ -91,7 +97,7 @@ public enum Draft: Hashable, Sendable {
         case .correctContact(let id, let d, let reason, let note):
             let input = Validator.ContactInput(
                 client: d.client, type: d.type, packs: [], items: d.items.map { ($0.item, Int($0.quantity)) },
-                services: d.services, overdose: d.overdose, note: d.note)
+                services: d.services, overdose: d.overdose, note: d.note, detail: d.detail)
             return try v.correctContact(ledger.amendTarget(id), idText: ShortIDs.short(id, among: ledger.recordIDs), input: input,
                                         packs: d.packs, reason: reason, note: note, ctx: ctx, known: known,
                                         nearDuplicates: { v.formula.nearDuplicates(of: $0, among: ledger.clientIndex.keys) },
@@ -143,4 +149,8 @@ public struct ContactDraft: Hashable, Sendable {
     /// Services the client is referred to (one referral each), due on `referralDue`.
     public var referrals: [String] = []
     public var referralDue: DayNumber?
+    /// Overdose kind, who came, rapid test results.
+    public var detail = ContactDetail()
+    /// A new client's profile (code builder), saved after the contact.
+    public var profile: ClientProfile?
 }

@@ -16,6 +16,8 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case refer, duplicates, merge, swapSides, nextPanel, prevPanel, breakdown, rekey
     case edit, void
     case newIncident, newActivity, setProfile
+    /// On the contact form: the overdose's kind and who came, or a rapid test's result.
+    case detail
 
     public var name: String { rawValue }
 }
@@ -115,6 +117,7 @@ public enum KeyMap {
                 Binding([.home, .char("g")], .top, inField: false, onBar: false),
                 Binding([.end, .char("G")], .bottom, inField: false, onBar: false),
                 Binding([.char(" ")], .toggle, inField: false, onBar: false),
+                Binding([.char("d")], .detail, inField: false, onBar: false),
             ]
             if let catalogue, !catalogue.packs.isEmpty {
                 b.append(Binding(catalogue.packs.compactMap { $0.key.first.map(Key.char) }, .pack, inField: false, onBar: false))

@@ -143,6 +143,17 @@ public struct ContactForm: Hashable, Sendable {
     public var referred: [Bool]
     /// Index into the catalogue's overdose outcomes, or -1 for none.
     public var overdose = -1
+    /// With an overdose (`d` on its line): index into `OverdoseKind.allCases` or -1, and who
+    /// came (one flag per `Responder.allCases`).
+    public var overdoseKind = -1
+    public var responders = [Bool](repeating: false, count: Responder.allCases.count)
+    /// The code came from the code builder: a new client is asked for their profile next.
+    public var fromBuilder = false
+    /// A new client's profile from the code builder, saved with the contact (after the registration).
+    public var profile: ClientProfile?
+    /// Rapid test result per catalogue service (`d` on a ticked test): index into
+    /// `TestResult.allCases`, or -1 for none.
+    public var results: [Int]
     public var type: Int
     public var note = TextField(maxLength: 2000)
     public var itemCursor = 0
@@ -162,7 +173,22 @@ public struct ContactForm: Hashable, Sendable {
         quantities = Array(repeating: 0, count: catalogue.items.count)
         services = Array(repeating: false, count: catalogue.services.count)
         referred = Array(repeating: false, count: catalogue.services.count)
+        results = Array(repeating: -1, count: catalogue.services.count)
         self.type = type
+    }
+
+    /// The details as the contact will record them: kind and who came only with an outcome,
+    /// results only for tests given today.
+    public func detail(_ catalogue: Catalogue) -> ContactDetail {
+        var d = ContactDetail()
+        if overdose >= 0 {
+            d.overdoseKind = OverdoseKind.allCases.indices.contains(overdoseKind) ? OverdoseKind.allCases[overdoseKind] : nil
+            d.responders = zip(Responder.allCases, responders).filter(\.1).map(\.0)
+        }
+        for (i, r) in results.enumerated() where r >= 0 && services[i] && TestResult.allCases.indices.contains(r) {
+            d.results.append(ServiceResult(service: catalogue.services[i].id, result: TestResult.allCases[r]))
+        }
+        return d
     }
 
     /// Whether anything was entered that saving would record (so leaving asks first).
@@ -325,6 +351,12 @@ public enum FormKind: Hashable, Sendable {
     case incident
     case activity
     case profile(UIC)
+    /// The overdose's kind and who came, for the contact form (nothing is saved by it).
+    case overdoseDetail
+    /// A rapid test's result on the contact form (catalogue service index).
+    case testResult(Int)
+    /// A new client's profile in the code-builder flow (kept on the contact form, saved with it).
+    case newClientProfile(UIC)
 }
 
 /// A label either from the TUI strings, from a localised catalogue name, or verbatim.

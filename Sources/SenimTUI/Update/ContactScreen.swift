@@ -111,6 +111,8 @@ enum ContactScreen {
                 m.contact.overdose = (m.contact.overdose + 2) % n - 1
             default: break
             }
+        case .detail:
+            openDetail(&m)
         case .pack:
             guard case .char(let c) = k else { return [] }
             if m.contact.section == .items, m.contact.itemPicked, let digit = c.wholeNumberValue {
@@ -130,6 +132,35 @@ enum ContactScreen {
             break
         }
         return []
+    }
+
+    /// `d`: on the overdose line (with an outcome), its kind and who came; on a rapid test
+    /// given today, its result. Elsewhere a hint says where it works.
+    static func openDetail(_ m: inout Model) {
+        let cat = m.config.catalogue
+        let f = m.contact
+        func yesNo(_ id: String, _ on: Bool) -> FormField {
+            FormField(id, "tui.form.responder.\(id)", .choice([Choice("no", .key("profile.oat.no")), Choice("yes", .key("profile.oat.yes"))],
+                                                              on ? 1 : 0))
+        }
+        if f.section == .overdose, f.overdose >= 0 {
+            let kinds = [Choice("", .key("tui.form.notRecorded"))]
+                + OverdoseKind.allCases.map { Choice($0.rawValue, .key("overdose.kind.\($0.rawValue)")) }
+            m.dialog = .form(Form(kind: .overdoseDetail, title: "tui.form.overdose.title", fields: [
+                FormField("kind", "tui.form.overdoseKind", .choice(kinds, f.overdoseKind + 1)),
+            ] + Responder.allCases.enumerated().map { yesNo($1.rawValue, f.responders[$0]) }))
+            return
+        }
+        let i = f.serviceCursor
+        if f.section == .services, cat.services[i].isRapidTest, f.services[i] {
+            let results = [Choice("", .key("tui.form.notRecorded"))]
+                + TestResult.allCases.map { Choice($0.rawValue, .key("test.result.\($0.rawValue)")) }
+            m.dialog = .form(Form(kind: .testResult(i), title: "tui.form.testResult.title", fields: [
+                FormField("result", "tui.form.testResult", .choice(results, f.results[i] + 1)),
+            ]))
+            return
+        }
+        m.status = Status(Message("tui.contact.detailHint"), .info)
     }
 
     /// The worker chose an item: digits now type its quantity (afresh).
@@ -275,7 +306,8 @@ enum ContactScreen {
             client: u.code, type: cat.contactTypes[m.contact.type].id, packs: packs, items: items, services: services,
             overdose: m.contact.overdose >= 0 ? cat.overdoseOutcomes[m.contact.overdose].id : nil,
             note: note.isEmpty ? nil : note, newClient: m.contact.isNew, referrals: referrals,
-            referralDue: referrals.isEmpty ? nil : m.today + Forms.referralDueDays)
+            referralDue: referrals.isEmpty ? nil : m.today + Forms.referralDueDays, detail: m.contact.detail(cat),
+            profile: m.contact.isNew && m.contact.profile?.client == u ? m.contact.profile : nil)
     }
 
     static func save(_ m: inout Model) -> [Effect] {

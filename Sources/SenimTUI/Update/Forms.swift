@@ -119,6 +119,20 @@ enum Forms {
         return opened(f)
     }
 
+    /// The referral form after a reactive rapid test: client and service filled in.
+    static func confirmatoryReferral(_ m: Model, client: String, service: String) -> Form {
+        var f = issueReferral(m, client: client)
+        let name = m.config.catalogue.service(service).map { $0.names[m.language] } ?? service
+        f.title = "tui.form.confirmatory.title"
+        f.error = Message("tui.form.confirmatory.body", name)
+        if let i = m.config.catalogue.services.firstIndex(where: { $0.id == service }),
+           case .choice(let choices, _) = f.fields[1].value {
+            f.fields[1].value = .choice(choices, i)
+        }
+        f.focus = 2
+        return opened(f)
+    }
+
     static func updateReferral(_ m: Model, _ r: ReferralRecord) -> Form {
         let all = ReferralStatus.allCases
         let choices = all.map { Choice($0.rawValue, .key("tui.status.\($0.rawValue)")) }
@@ -179,6 +193,14 @@ enum Forms {
             text("client", "tui.form.clientOptional", max: 24),
             text("note", "tui.form.note", max: 2000),
         ])
+    }
+
+    /// The profile form for a client not registered yet (code builder): nothing recorded yet.
+    static func newClientProfile(_ m: Model, client: UIC) -> Form {
+        var f = profile(m, client: client)
+        f.kind = .newClientProfile(client)
+        f.title = "tui.form.newProfile.title"
+        return f
     }
 
     /// An information session or training with its participant count.
@@ -264,6 +286,17 @@ enum Forms {
         case .updateReferral(let id):
             return check(&m, dated(.updateReferral(id, status: ReferralStatus(rawValue: f.value("status")) ?? .issued,
                                                    note: optional("note")), at))
+        case .overdoseDetail:
+            m.contact.overdoseKind = OverdoseKind.allCases.firstIndex { $0.rawValue == f.value("kind") } ?? -1
+            m.contact.responders = Responder.allCases.map { f.value($0.rawValue) == "yes" }
+            m.dialog = nil
+            return []
+        case .testResult(let i):
+            if m.contact.results.indices.contains(i) {
+                m.contact.results[i] = TestResult.allCases.firstIndex { $0.rawValue == f.value("result") } ?? -1
+            }
+            m.dialog = nil
+            return []
         case .correctionReason:
             let reason = AmendReason(rawValue: f.value("reason")) ?? .mistake
             let note = optional("note")
@@ -303,6 +336,17 @@ enum Forms {
             let substances = Substance.allCases.filter { f.value("substance.\($0.rawValue)") == "yes" }
             return check(&m, .profile(client: client.code, substances: substances, routes: routes,
                                       oat: OATStatus(rawValue: f.value("oat")), gender: Gender(rawValue: f.value("gender"))))
+        case .newClientProfile(let client):
+            let routes = Route.allCases.filter { f.value("route.\($0.rawValue)") == "yes" }
+            let substances = Substance.allCases.filter { f.value("substance.\($0.rawValue)") == "yes" }
+            let oat = OATStatus(rawValue: f.value("oat"))
+            let gender = Gender(rawValue: f.value("gender"))
+            // Nothing said: nothing recorded (no route still counts as injecting).
+            let said = !routes.isEmpty || !substances.isEmpty || (oat != nil && oat != .unknown) || gender != nil
+            m.contact.profile = said ? ClientProfile(client: client, substances: substances, routes: routes, oat: oat, gender: gender) : nil
+            m.dialog = nil
+            if said { m.status = Status(Message("tui.profile.pending", client.code), .info) }
+            return []
         case .incident:
             return check(&m, .incident(kind: IncidentKind(rawValue: f.value("kind")) ?? .policeStop, client: optional("client"),
                                        note: optional("note")))

@@ -237,6 +237,9 @@ enum Screens {
         for l in c.items { if let i = cat.itemPosition(l.item) { f.quantities[i] = Int(l.quantity) } }
         for sv in c.services { if let i = cat.servicePosition(sv) { f.services[i] = true } }
         f.overdose = c.overdose.flatMap { o in cat.overdoseOutcomes.firstIndex { $0.id == o } } ?? -1
+        f.overdoseKind = c.detail.overdoseKind.flatMap { OverdoseKind.allCases.firstIndex(of: $0) } ?? -1
+        f.responders = Responder.allCases.map { c.detail.responders.contains($0) }
+        for r in c.detail.results { if let i = cat.servicePosition(r.service) { f.results[i] = TestResult.allCases.firstIndex(of: r.result)! } }
         f.note.text = c.note ?? ""
         f.packs = c.packs
         f.correcting = id

@@ -283,6 +283,7 @@ public enum Update {
                     m.dialog = nil
                     m.contact.code.text = u.code
                     Screens.codeEdited(&m)
+                    m.contact.fromBuilder = true
                     m.status = Status(Message("tui.builder.built", u.code), .info)
                     return Screens.resolveCode(&m)
                 } catch {
@@ -357,6 +358,8 @@ public enum Update {
             m.contact.matches = []
             m.contact.section = .items
             m.status = Status(Message("tui.contact.newClient.ok", u.code), .info)
+            // A code just built for a new client: their profile next (Esc skips it).
+            if m.contact.fromBuilder { m.dialog = .form(Forms.newClientProfile(m, client: u)) }
             return []
         case .quit:
             m.quitting = true
@@ -409,6 +412,8 @@ public enum Update {
 
     static func saved(_ m: inout Model, _ d: Draft) -> [Effect] {
         var effects: [Effect] = []
+        /// A dialog that follows the save (the form that saved closes first).
+        var followUp: Dialog?
         switch d.undated {
         case .contact(let c):
             let total = c.items.reduce(0) { $0 + Int($1.quantity) }
@@ -418,6 +423,11 @@ public enum Update {
                 m.status = Status(Message("tui.contact.savedReferrals", c.client, String(total), String(c.referrals.count)), .success)
             } else {
                 m.status = Status(Message(c.newClient ? "tui.contact.savedNew" : "tui.contact.saved", c.client, String(total)), .success)
+            }
+            // A reactive rapid test proposes a confirmatory test: the referral form opens on it
+            // (unless the worker already referred the client for it with the contact).
+            if let r = c.detail.results.first(where: { $0.result == .reactive && !c.referrals.contains($0.service) }) {
+                followUp = .form(Forms.confirmatoryReferral(m, client: c.client, service: r.service))
             }
         case .merge(let from, let into):
             m.duplicates.flipped = false
@@ -467,6 +477,7 @@ public enum Update {
                                       Clock.dateTime(t, m.utcOffset)), .success)
         }
         if case .form? = m.dialog { m.dialog = nil }
+        if let followUp { m.dialog = followUp }
         return effects
     }
 

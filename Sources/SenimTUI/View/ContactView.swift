@@ -84,7 +84,10 @@ enum ContactView {
             let sel = f.section == .services && i == f.serviceCursor
             // Given today ✓ and referred → look different without colour too.
             let mark = f.services[i] ? "[✓] " : f.referred[i] ? "[→] " : "[ ] "
-            let line = View.marker(sel) + mark + cat.services[i].names[m.language]
+            var line = View.marker(sel) + mark + cat.services[i].names[m.language]
+            if f.services[i], TestResult.allCases.indices.contains(f.results[i]) {
+                line += ": " + m.t("test.result." + TestResult.allCases[f.results[i]].rawValue)
+            }
             let attr: Attr = sel ? .selected : f.services[i] ? .success : f.referred[i] ? .warning : .normal
             c.put(line, x: leftW + 1, y: y + 1 + row, attr, limit: rightW - 2)
         }
@@ -93,8 +96,16 @@ enum ContactView {
         let labels = [m.t("tui.contact.overdose"), m.t("tui.contact.type"), m.t("tui.contact.note")]
         let labelW = labels.map { Width.of($0) }.max()! + 2
         let od = f.overdose >= 0 ? cat.overdoseOutcomes[f.overdose].names[m.language] : m.t("tui.contact.noOverdose")
-        choiceLine(m, &c, labels[0], "‹ \(od) ›", y: y, labelW: labelW, focused: f.section == .overdose,
-                   attr: f.overdose >= 0 ? .warning : .normal)
+        // With an outcome: its kind and who came (d changes them).
+        var extra: [String] = []
+        if f.overdose >= 0 {
+            if OverdoseKind.allCases.indices.contains(f.overdoseKind) {
+                extra.append(m.t("overdose.kind." + OverdoseKind.allCases[f.overdoseKind].rawValue))
+            }
+            extra += zip(Responder.allCases, f.responders).filter(\.1).map { m.t("tui.contact.responder." + $0.0.rawValue) }
+        }
+        choiceLine(m, &c, labels[0], "‹ \(od) ›" + (extra.isEmpty ? "" : " " + extra.joined(separator: " · ")), y: y,
+                   labelW: labelW, focused: f.section == .overdose, attr: f.overdose >= 0 ? .warning : .normal)
         choiceLine(m, &c, labels[1], "‹ \(cat.contactTypes[f.type].names[m.language]) ›", y: y + 1, labelW: labelW,
                    focused: f.section == .type, attr: .normal)
         c.put(" " + labels[2], x: 0, y: y + 2, f.section == .note ? .heading : .normal)

@@ -97,9 +97,13 @@ enum DialogView {
         // A one-time passphrase's form cannot be cancelled: its key line does not offer Esc.
         let forced = f.kind == .changePassphrase && m.session?.mustChangePassphrase == true
         let keyLines = View.wrap(m.t(forced ? "tui.form.keysForced" : "tui.form.keys"), width: 64)
-        let r = frame(&c, width: 70, height: f.fields.count * 2 + 4 + errorLines.count + keyLines.count, title: m.t(f.title))
+        // A blank line between fields while they fit (the profile forms have ten: one line each then).
+        let extra = 4 + errorLines.count + keyLines.count
+        let step = f.fields.count * 2 + extra <= c.height - 2 ? 2 : 1
+        let top = step == 2 ? 2 : 1
+        let r = frame(&c, width: 70, height: f.fields.count * step + extra - (2 - top), title: m.t(f.title))
         for (i, field) in f.fields.enumerated() {
-            let y = r.y + 2 + i * 2
+            let y = r.y + top + i * step
             let focused = i == f.focus
             c.put(m.t(field.label), x: r.x + 3, y: y, focused ? .heading : .normal, limit: labelW)
             let fx = r.x + 3 + labelW, fw = r.width - 6 - labelW
@@ -111,7 +115,7 @@ enum DialogView {
                 c.put(Width.pad("‹ \(v) ›", to: fw), x: fx, y: y, focused ? .selected : .field, limit: fw)
             }
         }
-        var y = r.y + 2 + f.fields.count * 2
+        var y = r.y + top + f.fields.count * step
         for l in errorLines {
             c.put(l, x: r.x + 3, y: y, .error, limit: r.width - 6)
             y += 1

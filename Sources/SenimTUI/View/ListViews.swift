@@ -130,11 +130,19 @@ enum ClientsView {
             let picked = n == m.clients.cardSelection
             var text = (picked ? "› " : "  ") + "\(when)  \(Width.pad(View.pointName(m, l.sites[ct.site]), to: 18)) "
                 + Queries.itemsSummary(l, ct, catalogue: m.config.catalogue, language: m.language)
+            let detail = ct.hasDetail ? l.contactDetails[Int32(i)] : nil
             if ct.overdose >= 0 {
                 let o = m.config.catalogue.overdoseOutcome(l.outcomes[ct.overdose])?.names[m.language] ?? l.outcomes[ct.overdose]
                 text += "  ⚑ " + m.t("tui.card.overdose", o)
             }
             lines.append((text, picked ? .selected : ct.overdose >= 0 ? .warning : .normal))
+            // Details on a line of their own: overdose kind, who came, rapid test results.
+            if let detail {
+                let words = [detail.overdoseKind.map { "⚑ " + m.t("overdose.kind." + $0.rawValue) }].compactMap { $0 }
+                    + detail.responders.map { m.t("tui.contact.responder." + $0.rawValue) }
+                    + detail.results.map { "\(View.serviceName(m, $0.service)): \(m.t("test.result." + $0.result.rawValue))" }
+                if !words.isEmpty { lines.append(("      " + words.joined(separator: " · "), .dim)) }
+            }
             if let note = l.contactNotes[Int32(i)] {
                 lines.append(("      “" + note + "”", .dim))
             }

@@ -30,7 +30,19 @@ enum JSONModel {
         @Nullable var note: String?
         /// "active", "corrected" (shows the latest correction) or "voided".
         var status: String
+        /// The overdose's kind and who came (with an overdose), rapid test results.
+        @Nullable var overdoseKind: String? = nil
+        var whoCame: [String] = []
+        var results: [TestResultLine] = []
+
+        mutating func add(_ d: ContactDetail) {
+            overdoseKind = d.overdoseKind?.rawValue
+            whoCame = d.responders.map(\.rawValue)
+            results = d.results.map { TestResultLine(service: $0.service, result: $0.result.rawValue) }
+        }
     }
+
+    struct TestResultLine: Encodable { var service: String; var result: String }
 
     struct Referral: Encodable {
         var id: String
@@ -56,19 +68,23 @@ enum JSONModel {
 
     static func contact(_ l: LedgerState, index n: Int) -> Contact {
         let c = l.contacts[n]
-        return Contact(id: c.id.description, at: Dates.iso(c.at), point: l.sites[c.site], client: l.clients[Int(c.client)].uic.code,
+        var out = Contact(id: c.id.description, at: Dates.iso(c.at), point: l.sites[c.site], client: l.clients[Int(c.client)].uic.code,
                        worker: l.workers[c.worker], type: l.contactTypes[c.type],
                        items: l.lines(of: c).map { ItemLine(item: l.items[$0.item], quantity: Int($0.quantity)) },
                        services: l.services(of: c).map { l.services[$0] },
                        overdose: c.overdose >= 0 ? l.outcomes[c.overdose] : nil,
                        note: l.contactNotes[Int32(n)], status: l.amendments[c.id] == nil ? "active" : "corrected")
+        if c.hasDetail, let d = l.contactDetails[Int32(n)] { out.add(d) }
+        return out
     }
 
     /// A contact as an event says it (a voided contact, or one version in a history).
     static func contact(_ e: Event, _ c: SenimCore.Contact, status: String) -> Contact {
-        Contact(id: e.id.description, at: Dates.iso(e.at), point: e.site, client: c.client.code, worker: e.author, type: c.type,
-                items: c.items.map { ItemLine(item: $0.item, quantity: Int($0.quantity)) }, services: c.services,
-                overdose: c.overdose, note: c.note, status: status)
+        var out = Contact(id: e.id.description, at: Dates.iso(e.at), point: e.site, client: c.client.code, worker: e.author, type: c.type,
+                          items: c.items.map { ItemLine(item: $0.item, quantity: Int($0.quantity)) }, services: c.services,
+                          overdose: c.overdose, note: c.note, status: status)
+        out.add(c.detail)
+        return out
     }
 
     static func referral(_ r: ReferralRecord, role: Role) -> Referral {

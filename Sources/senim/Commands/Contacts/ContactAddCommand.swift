@@ -11,7 +11,11 @@ struct ContactAddCommand: ParsableCommand {
             Packs expand into their items; --item adds an item or, for an item already in a pack, sets its \
             quantity. An unknown client code is refused (similar codes are listed) unless --new-client is \
             given. Notes must not contain an IIN, phone number or e-mail address (exit 65; nothing is saved).
+            An overdose may say its kind and who came; a rapid test (hiv-test, hcv-test) may record its result. \
+            A reactive result prints a hint to refer the client for a confirmatory test.
             Example: senim contact add --client ANSE185 --pack injecting --item syringe-1ml=20 --service hiv-test
+            Example: senim contact add --client ANSE185 --overdose recovered --overdose-kind stimulant --who-came police-came
+            Example: senim contact add --client ANSE185 --service hiv-test --result hiv-test=reactive
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -43,6 +47,8 @@ struct ContactAddCommand: ParsableCommand {
     @Option(name: .customLong("overdose"), help: ArgumentHelp("An overdose outcome id, if an overdose was witnessed or reported.", valueName: "outcome"))
     var overdose: String?
 
+    @OptionGroup var detail: ContactDetailOptions
+
     @Option(name: .customLong("note"), help: ArgumentHelp("A short note (no names, IIN, phone numbers or e-mail).", valueName: "text"))
     var note: String?
 
@@ -69,7 +75,7 @@ struct ContactAddCommand: ParsableCommand {
             let when = try at.map { try TimeCheck.past($0) }
             let ctx = s.context(site: point, at: when)
             let input = Validator.ContactInput(client: client, type: type, packs: packs, items: try Self.parseItems(items),
-                                               services: services, overdose: overdose, note: note)
+                                               services: services, overdose: overdose, note: note, detail: try detail.detail())
             let events = try s.validator.contact(input, ctx: ctx, known: s.knows, nearDuplicates: s.nearDuplicates,
                                                  newClient: newClient)
             if case .contactLogged(let c)? = events.last?.body { try s.validator.requirePlausible(c.items, confirmed: confirmLarge) }
@@ -77,6 +83,7 @@ struct ContactAddCommand: ParsableCommand {
             if events.count > 1, case .clientRegistered(let u) = events[0].body {
                 Out.error(env.t("cli.contact.newClient", u.code))
             }
+            if case .contactLogged(let c)? = events.last?.body { ContactDetailOptions.printReactiveHints(c, env) }
             Out.line(s.newID(events.last!.id))
         }
     }

@@ -4,7 +4,7 @@ import SenimCore
 
 /// Fields a correction can empty.
 enum ClearableField: String, CaseIterable, ExpressibleByArgument {
-    case services, overdose, note
+    case services, overdose, note, results
 }
 
 struct ContactCorrectCommand: ParsableCommand {
@@ -43,10 +43,12 @@ struct ContactCorrectCommand: ParsableCommand {
     @Option(name: .customLong("overdose"), help: ArgumentHelp("The right overdose outcome id.", valueName: "outcome"))
     var overdose: String?
 
+    @OptionGroup var detail: ContactDetailOptions
+
     @Option(name: .customLong("note"), help: ArgumentHelp("The contact's note (no names, IIN, phone numbers or e-mail).", valueName: "text"))
     var note: String?
 
-    @Option(name: .customLong("clear"), help: ArgumentHelp("Empty a field: services, overdose or note (repeatable).", valueName: "field"))
+    @Option(name: .customLong("clear"), help: ArgumentHelp("Empty a field: services, overdose (with its kind and who came), note or results (repeatable).", valueName: "field"))
     var clear: [ClearableField] = []
 
     @Option(name: .customLong("reason"), help: ArgumentHelp("mistake, duplicate, wrong-client, test or other (default: mistake).", valueName: "reason"))
@@ -60,10 +62,11 @@ struct ContactCorrectCommand: ParsableCommand {
 
     func validate() throws {
         _ = try ContactAddCommand.parseItems(items)
-        if !items.isEmpty || client != nil || type != nil || !services.isEmpty || overdose != nil || note != nil || !clear.isEmpty {
+        if !items.isEmpty || client != nil || type != nil || !services.isEmpty || overdose != nil || note != nil || !clear.isEmpty
+            || !detail.isEmpty {
             return
         }
-        throw ValidationError("nothing to correct: give at least one of --client, --type, --item, --service, --overdose, --note, --clear")
+        throw ValidationError("nothing to correct: give at least one of --client, --type, --item, --service, --overdose, --overdose-kind, --who-came, --result, --note, --clear")
     }
 
     func run() throws {
@@ -84,6 +87,10 @@ struct ContactCorrectCommand: ParsableCommand {
             input.services = clear.contains(.services) ? [] : (services.isEmpty ? now.services : services)
             input.overdose = clear.contains(.overdose) ? nil : (overdose ?? now.overdose)
             input.note = clear.contains(.note) ? nil : (note ?? now.note)
+            input.detail = try detail.corrected(now.detail, clearOverdose: clear.contains(.overdose), clearResults: clear.contains(.results))
+            // Results recorded before for tests no longer on the contact go with them (new ones are checked).
+            let given = Set(try detail.parsedResults().map(\.service))
+            input.detail.results.removeAll { !input.services.contains($0.service) && !given.contains($0.service) }
             let events = try s.validator.correctContact(target, idText: id, input: input, packs: newItems.isEmpty ? now.packs : [],
                                                         reason: reason, note: reasonNote, ctx: s.context(site: nil, at: nil),
                                                         known: s.knows, nearDuplicates: s.nearDuplicates, newClient: newClient)
@@ -91,6 +98,7 @@ struct ContactCorrectCommand: ParsableCommand {
             try s.validator.requirePlausible(c.contact.items, confirmed: confirmLarge)
             try s.save(events)
             Out.error(env.t("cli.contact.corrected", s.shortID(cid), Amending.describe(now, c.contact, env)))
+            if !detail.results.isEmpty { ContactDetailOptions.printReactiveHints(c.contact, env) }
             Out.line(s.shortID(cid))
         }
     }

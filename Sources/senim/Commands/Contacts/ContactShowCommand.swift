@@ -73,7 +73,15 @@ struct ContactShowCommand: ParsableCommand {
             if !current.services.isEmpty {
                 Out.line(env.t("cli.contact.servicesLine", current.services.map { Amending.name($0, env) }.joined(separator: ", ")))
             }
-            if let o = current.overdose { Out.line(env.t("cli.contact.overdoseLine", Amending.name(o, env))) }
+            if let o = current.overdose {
+                let extra = ([current.overdoseKind.map { env.t("overdose.kind." + $0) }] + current.whoCame.map { env.t("overdose.responder." + $0) })
+                    .compactMap { $0 }
+                Out.line(env.t("cli.contact.overdoseLine", ([Amending.name(o, env)] + extra).joined(separator: ", ")))
+            }
+            if !current.results.isEmpty {
+                Out.line(env.t("cli.contact.resultsLine", current.results.map {
+                    "\(Amending.name($0.service, env)): \(env.t("test.result." + $0.result))" }.joined(separator: ", ")))
+            }
             if let n = current.note { Out.line(env.t("cli.contact.noteLine", n)) }
             if let h {
                 Out.line()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SenimCore
+import SenimStore
 
 struct NotesShareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,20 +19,17 @@ struct NotesShareCommand: ParsableCommand {
     @Option(name: .customLong("to"), help: ArgumentHelp("The other store's notes exchange line (senimnotes1:…).", valueName: "line"))
     var to: String
 
-    @Option(name: .customLong("out"), help: ArgumentHelp("The share file to write (must not exist).", valueName: "file"))
+    @Option(name: .customLong("out"), help: ArgumentHelp("The share file to write (must not exist; never inside the store folder).", valueName: "file"))
     var out: String
 
     func run() throws {
+        let url = URL(fileURLWithPath: Runtime.expand(out))
+        // Like every output: never inside the store folder, never over an existing file, atomic.
+        try OutputFile.check(url, storeDirectory: global.storeURL, force: false)
         try global.withSession { env, s in
             try Policy.require(s.role, .readConfidentialNotes)
-            let url = URL(fileURLWithPath: Runtime.expand(out))
-            guard !FileManager.default.fileExists(atPath: url.path) else {
-                throw CLIFailure(Message("cli.file.exists", url.path), .cannotCreate)
-            }
             let bytes = try s.shareNotesKeys(to: to)
-            do { try Data(bytes).write(to: url, options: [.withoutOverwriting]) } catch {
-                throw CLIFailure(Message("cli.file.write", url.path, (error as NSError).localizedDescription), .ioError)
-            }
+            try OutputFile.write(bytes, to: url, storeDirectory: global.storeURL, force: false)
             Out.line(env.t("cli.notes.shared", url.path, try StoreBridge.exchangeFingerprint(to)))
         }
     }
