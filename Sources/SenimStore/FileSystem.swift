@@ -242,7 +242,7 @@ public final class RealFileOperations: FileOperations {
     }
 }
 
-/// fd → path, for error messages.
+/// fd → path, for error messages. `@unchecked Sendable`: `table` is only touched under `lock`.
 private final class PathTable: @unchecked Sendable {
     private var table: [Int32: String] = [:]
     private let lock = NSLock()

@@ -30,7 +30,7 @@ public final class Session {
     /// This store's random device id (kept encrypted in the manifest).
     public let device: DeviceID
     /// Things the user should be told (e.g. a torn last write dropped at open).
-    public var notices: [Message] = []
+    public internal(set) var notices: [Message] = []
 
     let disk: Disk
     let clock: @Sendable () -> Date

@@ -42,9 +42,9 @@ import Testing
     }()
     let ledger = LedgerState.fold(events, catalogue: Fixtures.catalogue, points: Fixtures.configuration.points)
 
-    func report(by: Disaggregation? = nil, estimate: Int? = 100) -> IndicatorReport {
+    func report(by: Disaggregation? = nil, estimate: Int? = 100, flatPairLimit: Int = Reports.defaultFlatPairLimit) -> IndicatorReport {
         Reports.compute(ledger: ledger, configuration: ReportFixtures.config(estimate: estimate),
-                        period: ReportFixtures.period("2026-11"), point: nil, by: by)
+                        period: ReportFixtures.period("2026-11"), point: nil, by: by, flatPairLimit: flatPairLimit)
     }
 
     @Test func pwidRowsFollowTheProfileAtEachContact() {
@@ -70,10 +70,8 @@ import Testing
         #expect(s.value("clients.pwid.oat", "m") == 1)
         #expect(s.value("clients.pwid.oat", "f") == 1)
         // P3 was smoking only at the central point on 4 Nov and injecting at the mobile point on 20 Nov.
-        for limit in [2_000_000, 0] {
-            ReportAccumulator.flatPairLimit = limit
-            defer { ReportAccumulator.flatPairLimit = 2_000_000 }
-            let p = report(by: .point)
+        for limit in [Reports.defaultFlatPairLimit, 0] {
+            let p = report(by: .point, flatPairLimit: limit)
             #expect(p.value("clients.pwid", "almaty-central") == 3, "limit \(limit)")      // P1, P4, P5
             #expect(p.value("clients.nonInjecting", "almaty-central") == 3, "limit \(limit)") // P2, P3, P6
             #expect(p.value("clients.pwid", "almaty-mobile") == 1, "limit \(limit)")

@@ -137,11 +137,11 @@ import SenimTestSupport
         for (n, periodText) in ["2026", "2026-Q2", "2026-02", "2026-W10", "2026-03-15..2026-08-01"].enumerated() {
             let period = ReportFixtures.period(periodText)
             // Per-(client, column) state: flat arrays, or (with the limit at 0) the dictionary.
-            ReportAccumulator.flatPairLimit = n % 2 == 0 ? 2_000_000 : 0
-            defer { ReportAccumulator.flatPairLimit = 2_000_000 }
+            let limit = n % 2 == 0 ? Reports.defaultFlatPairLimit : 0
             for point in [nil, "temirtau", "shymkent-outreach"] {
                 for by in [nil] + Disaggregation.allCases.map(Optional.some) {
-                    let r = Reports.compute(ledger: ledger, configuration: config, period: period, point: point, by: by)
+                    let r = Reports.compute(ledger: ledger, configuration: config, period: period, point: point, by: by,
+                                            flatPairLimit: limit)
                     let ref = Self.reference(ledger, config, period, point: point, by: by)
                     let reach = r.table("reach")!
                     for rowID in ["contacts", "clients.reached", "clients.new", "clients.ns", "ns.distributed", "overdoses",

@@ -449,17 +449,12 @@ public struct LedgerLoader {
 
     /// True if an event with this exact key was applied or kept already.
     private func seen(_ at: Timestamp, _ id: EventID) -> Bool {
-        func search<T>(_ a: [T], _ key: (T) -> (Timestamp, EventID)) -> Bool {
-            var lo = 0, hi = a.count
-            while lo < hi {
-                let m = (lo + hi) / 2
-                let k = key(a[m])
-                if k.0 < at || (k.0 == at && k.1 < id) { lo = m + 1 } else { hi = m }
-            }
-            return lo < a.count && key(a[lo]) == (at, id)
+        func search<T>(_ a: [T], _ key: (T) -> FoldKey) -> Bool {
+            let lo = a.partitioningIndex { key($0) >= FoldKey(at: at, id: id) }
+            return lo < a.count && key(a[lo]) == FoldKey(at: at, id: id)
         }
-        return search(state.contacts) { ($0.at, $0.id) } || search(registrations) { ($0.at, $0.id) }
-            || search(others) { ($0.at, $0.id) } || search(skipped) { ($0.at, $0.id) }
+        return search(state.contacts) { FoldKey(at: $0.at, id: $0.id) } || search(registrations) { FoldKey(at: $0.at, id: $0.id) }
+            || search(others) { FoldKey(at: $0.at, id: $0.id) } || search(skipped) { FoldKey(at: $0.at, id: $0.id) }
     }
 
     /// Refolds every event seen in canonical order: the compact records of what was applied,

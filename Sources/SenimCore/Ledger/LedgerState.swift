@@ -171,7 +171,7 @@ public struct LedgerState: Sendable {
     public mutating func append(_ e: Event) -> Bool {
         if let last {
             if e.id == last.id { return true }
-            guard last.at < e.at || (last.at == e.at && last.id < e.id) else { return false }
+            guard FoldKey(at: last.at, id: last.id) < e.foldKey else { return false }
         }
         if e.body.amendTarget != nil { return false }
         applyInOrder(e)
@@ -394,11 +394,7 @@ public struct LedgerState: Sendable {
         let wasOpen = was.map { !$0.status.isClosed } ?? false
         let isOpen = !now.status.isClosed
         guard wasOpen != isOpen else { return }
-        var lo = 0, hi = dueIndex.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if dueIndex[mid] < key { lo = mid + 1 } else { hi = mid }
-        }
+        let lo = dueIndex.partitioningIndex { $0 >= key }
         if isOpen {
             dueIndex.insert(key, at: lo)
         } else if lo < dueIndex.count, dueIndex[lo] == key {
@@ -702,12 +698,7 @@ public struct LedgerState: Sendable {
 
     /// Index of the first contact at or after `t` (contacts are in time order).
     public func firstContact(atOrAfter t: Timestamp) -> Int {
-        var lo = 0, hi = contacts.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if contacts[mid].at < t { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        contacts.partitioningIndex { $0.at >= t }
     }
 
     /// Contacts of one client (after merges, those of every merged code too), in time order.
@@ -727,7 +718,7 @@ public struct LedgerState: Sendable {
     }
 
     public var transfersInTransit: [TransferRecord] {
-        transfers.values.filter(\.inTransit).sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+        transfers.values.filter(\.inTransit).sorted { $0.foldsBefore($1) }
     }
 
     /// Open referrals due on or before `day`, by due date, then issue time, then issue order

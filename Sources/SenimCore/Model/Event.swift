@@ -21,12 +21,9 @@ public struct Event: Hashable, Sendable, Identifiable {
         self.body = body
     }
 
-    /// The canonical fold order: time first, then event id. Events from different devices
-    /// merge into one deterministic sequence whatever order they arrived in.
+    /// The canonical fold order (`FoldKey`: time first, then event id).
     @inlinable
-    public static func foldsBefore(_ a: Event, _ b: Event) -> Bool {
-        a.at != b.at ? a.at < b.at : a.id < b.id
-    }
+    public static func foldsBefore(_ a: Event, _ b: Event) -> Bool { a.foldKey < b.foldKey }
 }
 
 public enum EventBody: Hashable, Sendable {

@@ -14,11 +14,7 @@ public struct ShortIDs: Sendable {
     }
 
     public func short(_ id: EventID) -> String {
-        var lo = 0, hi = sorted.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sorted[mid] < id { lo = mid + 1 } else { hi = mid }
-        }
+        let lo = sorted.partitioningIndex { $0 >= id }
         var shared = 0
         var i = lo - 1
         while i >= 0, sorted[i] == id { i -= 1 }

@@ -33,9 +33,17 @@ public enum Reports {
     // MARK: compute
 
     /// Exact figures for `period`, one trust point (`point`) or all (nil), optionally split `by`.
+    /// Per (client, column) report state is kept in flat arrays up to this many entries.
+    public static let defaultFlatPairLimit = 2_000_000
+
+    /// `flatPairLimit`: per-(client, column) state stays in flat arrays up to this many entries
+    /// and goes to a dictionary beyond (tests pass 0 to run the dictionary path; both give the
+    /// same figures).
     public static func compute(ledger: LedgerState, configuration: Configuration, period: ReportPeriod,
-                               point: String?, by: Disaggregation?) -> IndicatorReport {
-        var acc = ReportAccumulator(ledger: ledger, configuration: configuration, period: period, point: point, by: by)
+                               point: String?, by: Disaggregation?,
+                               flatPairLimit: Int = Reports.defaultFlatPairLimit) -> IndicatorReport {
+        var acc = ReportAccumulator(ledger: ledger, configuration: configuration, period: period, point: point, by: by,
+                                    flatPairLimit: flatPairLimit)
         acc.run()
         return ReportAssembly(acc).report()
     }

@@ -91,15 +91,7 @@ public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Days since 1970-01-01 of a civil (proleptic Gregorian) date.
-    public static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (m + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
+    public static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int { CivilDate.days(year: y0, month: m, day: d) }
 
     /// The calendar day (days since 1970, as `DayNumber` dates are kept) of an instant in `tz`.
     public static func dayNumber(of date: Date, timeZone tz: TimeZone) -> Int {

@@ -2,29 +2,9 @@ import Foundation
 
 /// Terminal width, CSV fields and JSON text: the small text tools the renderers share.
 public enum TextFormat {
-    /// Columns a string takes in a terminal: combining marks and format characters take none,
-    /// East Asian wide and full-width characters take two, everything else (Latin, Cyrillic,
-    /// Kazakh letters) one.
-    public static func displayWidth(_ s: String) -> Int {
-        var w = 0
-        for u in s.unicodeScalars {
-            if u.value < 0x20 || (0x7F..<0xA0).contains(u.value) { continue }
-            switch u.properties.generalCategory {
-            case .nonspacingMark, .enclosingMark, .format: continue
-            default: break
-            }
-            w += isWide(u.value) ? 2 : 1
-        }
-        return w
-    }
-
-    static func isWide(_ v: UInt32) -> Bool {
-        (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v)
-            || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
-            || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v)
-            || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v)
-            || (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v)
-    }
+    /// Columns a string takes in a terminal (`Width` owns the rule; the TUI canvas and the
+    /// CLI's tables use it too).
+    public static func displayWidth(_ s: String) -> Int { Width.of(s) }
 
     /// Pads to `width` columns (left-aligned text, or right-aligned numbers).
     public static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
@@ -36,15 +16,7 @@ public enum TextFormat {
     /// Cuts to at most `width` columns, ending in "…" when cut.
     public static func truncate(_ s: String, _ width: Int) -> String {
         guard displayWidth(s) > width, width > 1 else { return s }
-        var out = ""
-        var w = 0
-        for ch in s {
-            let cw = displayWidth(String(ch))
-            if w + cw > width - 1 { break }
-            out.append(ch)
-            w += cw
-        }
-        return out + "…"
+        return Width.prefix(s, fitting: width - 1) + "…"
     }
 
     /// One RFC 4180 field: quoted when it holds a comma, a quote, a line break or edge spaces.

@@ -457,7 +457,7 @@ struct SyntheticGenerator {
     /// Emits the day's other events that fold before (at, id).
     @inline(__always)
     private mutating func flushExtras(before at: Timestamp, _ id: EventID, into out: inout [Event]) {
-        while next < extras.count, extras[next].at < at || (extras[next].at == at && extras[next].id < id) {
+        while next < extras.count, extras[next].foldKey < FoldKey(at: at, id: id) {
             emit(extras[next], into: &out)
             next += 1
         }

@@ -76,12 +76,8 @@ public struct SyntheticRandom: RandomNumberGenerator, Sendable {
     /// An index into cumulative weights `cumulative[0..<count]` (non-decreasing, last > 0).
     public mutating func cumulative(_ cumulative: [Double], count: Int) -> Int {
         let r = unit() * cumulative[count - 1]
-        var lo = 0, hi = count - 1
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if cumulative[mid] > r { hi = mid } else { lo = mid + 1 }
-        }
-        return lo
+        // The first weight above r (the last one when rounding puts r at the very top).
+        return min(cumulative[0..<count].partitioningIndex { $0 > r }, count - 1)
     }
 
     /// A fresh event id. `low` is never 0, so `Validator.derived(id)` (low − 1) sorts just

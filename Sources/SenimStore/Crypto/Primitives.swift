@@ -72,6 +72,9 @@ enum Primitives {
 
 /// Test-only memo of scrypt results, so that fault-injection tests can reopen a store
 /// thousands of times. Disabled unless a test turns it on; never on in the shipped tools.
+/// `@unchecked Sendable`: every mutable property is only touched under `lock`.
+/// Known debt (issue 19): a process-wide test knob; it should become a key-derivation
+/// parameter of `Session.open`/`create` (every store test would pass it).
 final class KDFCache: @unchecked Sendable {
     static let shared = KDFCache()
     private let lock = NSLock()

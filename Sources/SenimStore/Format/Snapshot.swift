@@ -329,6 +329,8 @@ extension Snapshot {
     }
 
     /// A bounded hand-over of decrypted chunks from the reading thread to the caller.
+    /// `@unchecked Sendable`: every stored property is read and written only while holding
+    /// `condition` (`ahead` is immutable).
     final class ChunkPipe: @unchecked Sendable {
         private let condition = NSCondition()
         private var queue: [Result<PlainChunk?, StoreError>] = []
@@ -375,7 +377,11 @@ extension Snapshot {
         }
     }
 
-    /// The reading thread's work.
+    /// The reading thread's work. `@unchecked Sendable` because `Disk` holds `any
+    /// FileOperations`: the job only reads `name` through it, the caller's `body` does not use
+    /// the file system while the pipe is open, and `forEachChunk` returns only after
+    /// `cancelAndWait` (the reader has let go). The real file system is plain syscalls plus a
+    /// locked fd table; `SymmetricKey` and the byte arrays are values.
     struct ChunkJob: @unchecked Sendable {
         var disk: Disk
         var name: String

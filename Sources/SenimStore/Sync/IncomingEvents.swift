@@ -260,8 +260,8 @@ public struct IncomingEvents {
             // the event (fold order; never the event itself, so nobody promotes themselves),
             // else the earliest (clocks differ between a user's creation and their first save by
             // seconds, not by intent).
-            let others = entries.filter { $0.id != e.id }.sorted { $0.at != $1.at ? $0.at < $1.at : $0.id < $1.id }
-            let prior = others.last(where: { $0.at < e.at || ($0.at == e.at && $0.id < e.id) })
+            let others = entries.filter { $0.id != e.id }.sorted { FoldKey(at: $0.at, id: $0.id) < FoldKey(at: $1.at, id: $1.id) }
+            let prior = others.last(where: { FoldKey(at: $0.at, id: $0.id) < e.foldKey })
             if prior == nil, case .userAdded(let name, .coordinator) = e.body, Author(e.device, name) == who {
                 // A store's first user adds themselves as coordinator when the store is created.
                 continue

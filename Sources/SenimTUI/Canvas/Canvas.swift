@@ -1,3 +1,4 @@
+import SenimCore
 /// What a cell means; the theme decides how it looks (colour, bold, reverse), so the same
 /// canvas paints in colour, in monochrome and as plain text for snapshot tests.
 public enum Attr: UInt8, CaseIterable, Sendable, Hashable {

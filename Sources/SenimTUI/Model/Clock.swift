@@ -18,29 +18,12 @@ public enum Clock {
         a >= 0 ? a / b : -((-a + b - 1) / b)
     }
 
-    /// (year, month 1…12, day 1…31) of a day number (proleptic Gregorian).
-    public static func civil(_ day: DayNumber) -> (year: Int, month: Int, day: Int) {
-        let z = Int(day) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
+    /// (year, month 1…12, day 1…31) of a day number (SenimCore's `CivilDate` owns the rule).
+    public static func civil(_ day: DayNumber) -> (year: Int, month: Int, day: Int) { CivilDate.civil(day) }
 
     /// Day number of a civil date.
     public static func dayNumber(year: Int, month: Int, day: Int) -> DayNumber {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return DayNumber(era * 146_097 + doe - 719_468)
+        CivilDate.dayNumber(year: year, month: month, day: day)
     }
 
     public static func isoDate(_ day: DayNumber) -> String {
@@ -72,10 +55,7 @@ public enum Clock {
         } else {
             return nil
         }
-        guard (1900...2200).contains(y), (1...12).contains(m), (1...31).contains(d) else { return nil }
-        let n = dayNumber(year: y, month: m, day: d)
-        let back = civil(n)
-        return back.month == m && back.day == d ? n : nil
+        return CivilDate.validated(year: y, month: m, day: d)
     }
 
     /// "YYYY-MM-DD HH:MM" in local time: what a form's date field shows and accepts.

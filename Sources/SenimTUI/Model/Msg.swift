@@ -84,6 +84,9 @@ public struct SessionInfo: Sendable {
 /// Reads the backend's ledger where it lives. The model must not keep a copy of a
 /// `LedgerState`: while a copy exists, the store's next save mutates a shared value and
 /// copy-on-write duplicates every array of the ledger (75–100 ms at a million contacts).
+/// `@unchecked Sendable` so that `Model` stays Sendable: the closure reads a backend that is
+/// not thread-safe, which is sound only because the TUI calls `update`, `view` and every
+/// effect on the one UI thread. An effect moved off that thread must not read `ledger`.
 public final class LedgerSource: @unchecked Sendable {
     private let read: () -> LedgerState
     public init(_ read: @escaping () -> LedgerState) { self.read = read }

@@ -1,3 +1,4 @@
+import SenimCore
 /// A one-line editable text with a cursor (in characters).
 public struct TextField: Hashable, Sendable {
     public private(set) var chars: [Character]

@@ -12,44 +12,17 @@ enum Dates {
         return c
     }
 
-    /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-    static func dayNumber(year: Int, month: Int, day: Int) -> DayNumber {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return DayNumber(era * 146_097 + doe - 719_468)
-    }
-
-    static func civil(_ n: DayNumber) -> (year: Int, month: Int, day: Int) {
-        let z = Int(n) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
     /// "YYYY-MM-DD" → day number, or nil.
     static func parseDay(_ text: String) -> DayNumber? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d), (1900...2200).contains(y) else { return nil }
-        let n = dayNumber(year: y, month: m, day: d)
-        let back = civil(n)
-        guard back.month == m, back.day == d else { return nil }   // 2026-02-30
-        return n
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        return CivilDate.validated(year: y, month: m, day: d)   // nil for 2026-02-30
     }
 
     static func dayText(_ n: DayNumber) -> String {
         // Days beyond year 9999 (or before year 1) are shown at the nearest end.
-        let c = civil(min(max(n, -719_162), 2_932_896))
+        let c = CivilDate.civil(min(max(n, -719_162), 2_932_896))
         return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
     }
 
@@ -62,12 +35,12 @@ enum Dates {
     /// The local day a moment falls on.
     static func localDay(_ t: Timestamp) -> DayNumber {
         let c = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: TimeInterval(shown(t))))
-        return dayNumber(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
+        return CivilDate.dayNumber(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
     }
 
     /// Local midnight starting a day, as a timestamp.
     static func startOfDay(_ n: DayNumber) -> Timestamp {
-        let c = civil(min(max(n, -719_162), 2_932_896))
+        let c = CivilDate.civil(min(max(n, -719_162), 2_932_896))
         guard let date = calendar.date(from: DateComponents(year: c.year, month: c.month, day: c.day)) else { return Timestamp(n) * 86_400 }
         return Timestamp(date.timeIntervalSince1970)
     }
@@ -103,7 +76,7 @@ enum Dates {
             let t = Int(day) * 86_400 + h * 3600 + mi * 60 + sec - offset
             return Date(timeIntervalSince1970: TimeInterval(t))
         }
-        let c = civil(day)
+        let c = CivilDate.civil(day)
         return calendar.date(from: DateComponents(year: c.year, month: c.month, day: c.day, hour: h, minute: mi, second: sec))
     }
 

@@ -17,6 +17,9 @@ struct CLIEnvironment: Sendable {
 
 /// Process-wide state of one `senim` run (one command per process).
 enum Runtime {
+    /// Set once per process by the command being run (GlobalOptions, `uic`, `demo`) before it
+    /// reads it; `senim` runs one command on the main thread and starts no other threads that
+    /// touch it, so the unsynchronised static is never accessed concurrently.
     nonisolated(unsafe) static var environment: CLIEnvironment?
 
     static var env: [String: String] { ProcessInfo.processInfo.environment }

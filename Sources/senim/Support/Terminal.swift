@@ -1,4 +1,5 @@
 import Foundation
+import SenimCore
 import SenimStore
 #if canImport(Glibc)
 import Glibc
@@ -173,7 +174,7 @@ enum Out {
     }
 }
 
-/// A plain text table: columns padded to the widest cell (in characters).
+/// A plain text table: columns padded to the widest cell (in terminal columns, `Width`).
 struct Table {
     var headers: [String]
     var rows: [[String]] = []
@@ -188,12 +189,12 @@ struct Table {
     mutating func add(_ row: [String]) { rows.append(row.map { TerminalText.escape($0, cell: true) }) }
 
     func render() -> String {
-        var widths = headers.map(\.count)
-        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        var widths = headers.map { Width.of($0) }
+        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], Width.of(c)) } }
         func line(_ cells: [String]) -> String {
             var parts: [String] = []
             for (i, c) in cells.enumerated() {
-                let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
+                let pad = String(repeating: " ", count: max(0, widths[i] - Width.of(c)))
                 parts.append(rightAligned.contains(i) ? pad + c : (i == cells.count - 1 ? c : c + pad))
             }
             return parts.joined(separator: "  ")

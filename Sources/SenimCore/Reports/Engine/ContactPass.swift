@@ -27,7 +27,7 @@ extension ReportAccumulator {
         let isNS = self.isNS
         let isReversal = self.isReversal
         // Flat per-(client, column) state needs at most 31 windows (periods up to ~2.6 years).
-        let flat = !personal && rawCount * ledger.clients.count <= Self.flatPairLimit && windows <= 31
+        let flat = !personal && rawCount * ledger.clients.count <= flatPairLimit && windows <= 31
 
         // Tallies are moved out of `self` so that the loop works on uniquely held locals.
         var events = self.events; self.events = EventTallies()

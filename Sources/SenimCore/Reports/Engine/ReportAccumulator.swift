@@ -81,11 +81,13 @@ struct ReportAccumulator {
     /// Per (client, column) profile flags on the flat path (empty when no profile exists).
     var pairFlags: [UInt8] = []
 
-    /// Per (client, column) state is kept in flat arrays up to this many entries, in a dictionary beyond.
-    /// (Variable only so that tests can run both paths; either gives the same figures.)
-    nonisolated(unsafe) static var flatPairLimit = 2_000_000
+    /// Per (client, column) state is kept in flat arrays up to this many entries, in a dictionary
+    /// beyond. This report's limit (an init parameter so that tests run both paths without shared state).
+    let flatPairLimit: Int
 
-    init(ledger: LedgerState, configuration: Configuration, period: ReportPeriod, point: String?, by: Disaggregation?) {
+    init(ledger: LedgerState, configuration: Configuration, period: ReportPeriod, point: String?, by: Disaggregation?,
+         flatPairLimit: Int = Reports.defaultFlatPairLimit) {
+        self.flatPairLimit = flatPairLimit
         self.ledger = ledger
         self.configuration = configuration
         self.period = period
@@ -122,7 +124,7 @@ struct ReportAccumulator {
                     timelines.append(changes)
                 } else {
                     let k = Int(profileSlot[c])
-                    timelines[k] = (timelines[k] + changes).sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+                    timelines[k] = (timelines[k] + changes).sorted { $0.foldsBefore($1) }
                 }
             }
         }
@@ -222,11 +224,7 @@ struct ReportAccumulator {
     /// Profile flags (`pwidFlag`, `pwidOATFlag`) of canonical client `c` at time `t`: the
     /// latest change at or before `t`; none yet (or none at all) counts as injecting.
     static func profileFlags(_ changes: [ProfileChange], at t: Timestamp) -> UInt8 {
-        var lo = 0, hi = changes.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if changes[mid].at <= t { lo = mid + 1 } else { hi = mid }
-        }
+        let lo = changes.partitioningIndex { $0.at > t }
         guard lo > 0 else { return pwidFlag }
         let state = changes[lo - 1].state
         guard state.injects else { return 0 }

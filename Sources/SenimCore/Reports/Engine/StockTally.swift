@@ -71,11 +71,7 @@ extension ReportAccumulator {
         }
         // Discrepancies are in time order: count those of the period per site and item.
         let list = ledger.discrepancies
-        var lo = 0, hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if list[mid].at < start { lo = mid + 1 } else { hi = mid }
-        }
+        let lo = list.partitioningIndex { $0.at >= start }
         var counts = [Int64](repeating: 0, count: nSites * nItems)
         var i = lo
         while i < list.count && list[i].at < end {

@@ -67,7 +67,7 @@ struct ContactListCommand: ParsableCommand {
                 }[...]
                 var rows: [JSONModel.Contact] = []
                 for i in indices {
-                    while let v = voided.first, (v.at, v.id) < (l.contacts[i].at, l.contacts[i].id) {
+                    while let v = voided.first, v.foldsBefore(l.contacts[i]) {
                         if case .contactLogged(let c) = v.body { rows.append(JSONModel.contact(v, c, status: "voided")) }
                         voided = voided.dropFirst()
                     }

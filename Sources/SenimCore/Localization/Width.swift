@@ -1,5 +1,6 @@
 /// Display width of text in terminal columns, decided by Unicode ranges alone (pure, so the
-/// canvas and its tests do not depend on the C library's locale tables):
+/// TUI canvas, the report renderers and the CLI's tables agree, and none depends on the C
+/// library's locale tables):
 /// East Asian Wide and Fullwidth characters take 2 columns, combining marks and other
 /// zero-width characters 0, everything else 1. Cyrillic and Kazakh letters (Ә Ғ Қ Ң Ө Ұ Ү Һ І)
 /// are narrow.

@@ -1,5 +1,5 @@
 import Testing
-@testable import SenimTUI
+import SenimCore
 
 @Suite struct WidthTests {
     @Test func latinCyrillicKazakhAreNarrow() {
