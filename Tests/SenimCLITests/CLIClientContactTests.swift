@@ -4,7 +4,8 @@ import Testing
 /// Clients and contacts through the real binary, including every refusal class.
 @Suite struct CLIClientContactTests {
     static let clientKeys: Set<String> = ["code", "sex", "birthYear", "firstSeen", "lastSeen", "firstPoint", "contacts", "mergedInto"]
-    static let contactKeys: Set<String> = ["id", "at", "point", "client", "worker", "type", "items", "services", "overdose", "note", "status"]
+    static let contactKeys: Set<String> = ["id", "at", "point", "client", "worker", "type", "items", "services", "overdose", "note", "status",
+                                                   "overdoseKind", "whoCame", "results"]
 
     @Test func contactAddPrintsIdAndListsMatchTheDocumentedSchema() throws {
         let s = try TestStore()

@@ -71,8 +71,11 @@ import Testing
         #expect(w.status == 77, "\(w)")
         #expect(w.err.contains("Only a coordinator can sign sync bundles"), "\(w)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
-        // The identity line is public: the worker may show it.
+        // The identity line is public: the worker may show it, not replace it.
         #expect(try almaty.run(["sync", "identity"], as: "aigerim").out.contains(String(a)))
+        #expect(try almaty.run(["sync", "identity", "--new"], as: "aigerim").status == 77)
+        let renewed = try almaty.run(["sync", "identity", "--new"])
+        #expect(renewed.status == 0 && !renewed.out.contains(String(a)) && renewed.out.contains("senim1:"), "\(renewed)")
     }
 
     @Test func demoCreatesAStoreWithUsersAndSixMonthsOfData() throws {

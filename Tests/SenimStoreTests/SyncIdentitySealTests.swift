@@ -191,6 +191,34 @@ import Testing
         #expect(try SyncEngine(store: w2).identityLine() == legacy.publicLine)
     }
 
+    /// `sync identity --new`: a fresh identity sealed to the same holders; the old line no
+    /// longer speaks for this store; only a coordinator holding it can do it.
+    @Test func renewingTheIdentity() throws {
+        let (dir, s) = try storeWithWorker()
+        defer { TestSupport.cleanup(dir) }
+        let e = SyncEngine(store: s)
+        let old = try e.identityLine()
+        try s.addUser(name: "bolat", role: .coordinator, passphrase: "bolat pass", kdf: TestSupport.kdf, oneTime: false)
+        let peer = SyncEngine(store: MemorySyncStore(point: "temirtau"))
+        try peer.trust(name: "laptop", key: old)
+        try e.trust(name: "hub", key: try peer.identityLine())
+        let new = try e.renewIdentity()
+        let now = try e.identityLine()
+        #expect(new != old && now == new)
+        #expect(s.syncIdentityHolders() == ["aigerim", "bolat"])
+        // A bundle signed with the new key is not from the peer's "laptop" any more.
+        let b = try e.export(to: "hub", mode: .all)
+        #expect(throws: SyncError.untrustedSender(fingerprint: try PeerKey.parse(new).fingerprint)) { _ = try peer.importBundle(b.bytes) }
+        try peer.untrust(name: "laptop")
+        try peer.trust(name: "laptop", key: new)
+        #expect(try peer.importBundle(b.bytes).peer == "laptop")
+        s.close()
+        let w = try TestSupport.open(dir, user: "wk", passphrase: "worker pass")
+        defer { w.close() }
+        #expect(throws: SyncError.denied(role: .worker, action: .sync)) { _ = try SyncEngine(store: w).renewIdentity() }
+        #expect(try SyncEngine(store: w).identityLine() == new)
+    }
+
     /// The seal's layout is checked: damaged bytes are refused as damaged metadata, never trap.
     @Test func aDamagedSealIsRefused() throws {
         let identity = SyncIdentity()

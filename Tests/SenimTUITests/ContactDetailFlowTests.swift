@@ -36,6 +36,24 @@ import SenimTestSupport
         #expect(d.screen.contains("⚑ stimulant · amb. refused · police"))
     }
 
+    /// Editing a contact from the client card starts from its details: saving it unchanged is
+    /// refused as unchanged (not recorded as a correction that drops them).
+    @Test func editingKeepsTheDetails() {
+        var d = Driver()
+        Self.start(&d)
+        d.press([.tab, .char(" "), .char("d"), .right, .right, .right, .function(2)])          // HIV test invalid
+        d.press([.tab, .right, .char("d"), .right, .tab, .tab, .tab, .right, .function(2), .function(2)])
+        let saved = d.ledger.contactContent(d.ledger.contacts.count - 1)!
+        #expect(saved.detail == ContactDetail(overdoseKind: .opioid, responders: [.policeCame],
+                                              results: [ServiceResult(service: "hiv-test", result: .invalid)]))
+        CorrectionFlowTests.openCard(&d)
+        d.press(.char("e"))
+        #expect(d.model.contact.correcting != nil)
+        #expect(d.model.contact.detail(Fixture.configuration.catalogue) == saved.detail)
+        d.press(.function(2))
+        #expect(d.model.status?.message.key == "validate.amend.unchanged")
+    }
+
     @Test func detailsNeedAnOutcomeOrATickedTest() {
         var d = Driver()
         Self.start(&d)

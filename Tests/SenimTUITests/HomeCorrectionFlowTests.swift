@@ -51,6 +51,17 @@ import SenimTestSupport
         #expect(d.model.contact.correcting == nil)
     }
 
+    /// The shortest way: ↓↑ picks the item, so the digits type its quantity afresh.
+    @Test func hundredToTenInEightKeys() throws {
+        var d = Driver()
+        d.login()
+        Self.logAndFocus(&d, syringes: 100)
+        let id = try #require(d.ledger.contacts.last?.id)
+        let keys: [Key] = [.char("e"), .down, .up, .char("1"), .char("0"), .function(2), .function(2)]
+        d.press(keys)                                   // + the Tab that focused the list: 8 keys
+        #expect(Self.syringes(d, id) == 10 && d.model.screen == .home)
+    }
+
     @Test func voidingFromHomeStartsOnNoAndTakesTheContactOutOfToday() throws {
         var d = Driver()
         d.login()

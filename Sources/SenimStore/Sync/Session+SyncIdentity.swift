@@ -46,6 +46,19 @@ extension Session {
         try sealSyncIdentity(identity, holders: initialSyncHolders())
     }
 
+    /// Replaces the identity with a fresh one, sealed to the same holders (those still in the
+    /// directory as coordinators with the same key). Only a holder can: `noSyncGrant` otherwise.
+    public func replaceSyncIdentity(_ identity: SyncIdentity) throws {
+        guard role == .coordinator else { throw SyncError.coordinatorsOnly }
+        try requireWritable()
+        guard let seal = try parsedSyncSeal() else { return try saveSyncIdentity(identity) }
+        guard let opened = seal.open(privateKey: privateKey, storeID: storeID) else { throw SyncError.noSyncGrant }
+        let holders = opened.holders.filter { h in
+            manifest.directory.contains { $0.role == .coordinator && Names.key($0.name) == Names.key(h.name) && $0.publicKey == h.publicKey }
+        }
+        try sealSyncIdentity(identity, holders: holders)
+    }
+
     /// Who the identity is sealed to when it is made or migrated: every coordinator the
     /// directory lists now (trust on first use, like the notes keyring of older stores); this
     /// user with the key from their own keyslot. Later changes go only through a holder.

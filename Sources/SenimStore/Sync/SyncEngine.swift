@@ -118,6 +118,18 @@ public final class SyncEngine {
         return try publicKey().fingerprint
     }
 
+    /// Replaces this store's identity with a fresh one (coordinators holding the current one)
+    /// and returns the new line: after a coordinator who held it left, or a copy of the store
+    /// from before the sealing may have been taken. Every peer must then `untrust` this store
+    /// and `trust` the new line; bundles made for the old key no longer open here.
+    public func renewIdentity() throws(SyncError) -> String {
+        try require(.sync)
+        _ = try identity()
+        let id = SyncIdentity()
+        do { try store.replaceSyncIdentity(id) } catch let e as SyncError { throw e } catch { throw .store(String(describing: error)) }
+        return id.publicLine
+    }
+
     /// Records a peer's public key line under `name`.
     public func trust(name: String, key: String) throws(SyncError) {
         try require(.sync)

@@ -31,6 +31,8 @@ public protocol SyncStore: AnyObject {
     func saveSyncIdentity(_ identity: SyncIdentity) throws
     /// The identity's public key, for every user (nil: none yet).
     func syncPublicKey() -> PeerKey?
+    /// Replaces the identity with a new one (a coordinator who holds the current one).
+    func replaceSyncIdentity(_ identity: SyncIdentity) throws
 }
 
 extension SyncStore {
@@ -49,6 +51,11 @@ extension SyncStore {
 
     public func syncPublicKey() -> PeerKey? {
         localValue(SyncEngine.identityKey).flatMap { try? SyncIdentity(serialized: $0).publicKey }
+    }
+
+    public func replaceSyncIdentity(_ identity: SyncIdentity) throws {
+        guard role == .coordinator else { throw SyncError.coordinatorsOnly }
+        try setLocalValue(SyncEngine.identityKey, identity.serialized)
     }
 
     public func userEvents() throws -> [Event] {

@@ -15,6 +15,13 @@ enum SyncBridge {
         return [env.t("sync.identity.line"), line, env.t("sync.identity.fingerprint", try e.identityFingerprint())]
     }
 
+    /// `sync identity --new`: a fresh identity; peers must untrust and trust the new line.
+    static func renewIdentity(_ s: any StoreSession, env: CLIEnvironment) throws -> [String] {
+        let e = try engine(s)
+        let line = try e.renewIdentity()
+        return [env.t("sync.identity.renewed"), line, env.t("sync.identity.fingerprint", try e.identityFingerprint())]
+    }
+
     static func trust(_ s: any StoreSession, name: String, key: String, env: CLIEnvironment) throws -> String {
         let e = try engine(s)
         try e.trust(name: name, key: key)
