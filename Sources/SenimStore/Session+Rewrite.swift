@@ -10,7 +10,7 @@ import SenimCore
 /// and backup (issue 11).
 final class StreamedContents {
     private let session: Session
-    private let journal: [(key: (at: Timestamp, id: EventID), bytes: [UInt8])]
+    private let journal: [(key: FoldKey, bytes: [UInt8])]
     private let localKeys: [String]
     /// Set when the snapshot turned out not to be in fold order (the caller falls back).
     private(set) var outOfOrder = false
@@ -39,7 +39,7 @@ final class StreamedContents {
             try emit(.event(b))
         }
         if s.manifest.snapshotID != Manifest.none {
-            var last: (at: Timestamp, id: EventID)? = nil
+            var last: FoldKey? = nil
             var found: [Record.Found] = []
             try Snapshot.forEachChunk(s.disk, s.snapshotFile, key: s.keys.snapshot, storeID: s.storeID) { i, plain, range throws(StoreError) in
                 found.removeAll(keepingCapacity: true)
@@ -52,12 +52,12 @@ final class StreamedContents {
                     guard let key = span.withUnsafeBytes({ EventCodec.peekOrder($0) }) else {
                         throw .damaged(file: "snapshot", detail: "chunk \(i): an authenticated event does not decode")
                     }
-                    if let l = last, !Session.before(l, key) {
+                    if let l = last, !(l < key) {
                         outOfOrder = true
                         throw .damaged(file: "snapshot", detail: "chunk \(i): events not in fold order")
                     }
                     last = key
-                    while j < journal.count && Session.before(journal[j].key, key) {
+                    while j < journal.count && journal[j].key < key {
                         try event(journal[j].bytes[...], journal[j].key.id); j += 1
                     }
                     try event(span, key.id)
@@ -101,19 +101,15 @@ extension Session {
         return true
     }
 
-    static func before(_ a: (at: Timestamp, id: EventID), _ b: (at: Timestamp, id: EventID)) -> Bool {
-        a.at != b.at ? a.at < b.at : a.id < b.id
-    }
-
     /// The journal's events (first copy of each id), sorted in fold order.
-    func journalEventsInFoldOrder() throws(StoreError) -> [(key: (at: Timestamp, id: EventID), bytes: [UInt8])] {
+    func journalEventsInFoldOrder() throws(StoreError) -> [(key: FoldKey, bytes: [UInt8])] {
         guard let fd = journalFD else { throw .notAllowed(Message("store.closed")) }
         let bytes = try disk.run(Disk.journal) { try disk.ops.read(fd, count: journalEnd, at: 0) }
         let scan = Journal.scan(bytes, key: keys.journal, storeID: storeID, journalID: manifest.journalID)
         guard scan.tail == .clean, scan.goodEnd == journalEnd else {
             throw StoreError.damaged(file: "journal", detail: "changed on disk while the store was open")
         }
-        var out: [(key: (at: Timestamp, id: EventID), bytes: [UInt8])] = []
+        var out: [(key: FoldKey, bytes: [UInt8])] = []
         var seen = Set<EventID>()
         for f in scan.frames {
             for case .event(let b) in f.records {
@@ -123,7 +119,7 @@ extension Session {
                 if seen.insert(key.id).inserted { out.append((key, b)) }
             }
         }
-        out.sort { Self.before($0.key, $1.key) }
+        out.sort { $0.key < $1.key }
         return out
     }
 }

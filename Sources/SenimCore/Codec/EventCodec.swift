@@ -143,13 +143,13 @@ public enum EventCodec {
         return EventID(high: high, low: low)
     }
 
-    /// A record's place in fold order — (time, id), as `Event.foldsBefore` compares them —
-    /// read from its first fields without decoding the rest; nil when they cannot be read.
-    public static func peekOrder(_ record: UnsafeRawBufferPointer) -> (at: Timestamp, id: EventID)? {
+    /// A record's place in fold order (its `FoldKey`), read from its first fields without
+    /// decoding the rest; nil when they cannot be read.
+    public static func peekOrder(_ record: UnsafeRawBufferPointer) -> FoldKey? {
         guard record.count >= 17, record[0] == version else { return nil }
         var r = BinaryReader(record, offset: 1)
         guard let high = try? r.fixed64(), let low = try? r.fixed64(), let at = try? r.int() else { return nil }
-        return (at, EventID(high: high, low: low))
+        return FoldKey(at: at, id: EventID(high: high, low: low))
     }
 
     /// The fields every record starts with. Text fields are spans of the reader's input.
