@@ -67,7 +67,9 @@ enum HomeView {
         let refH = bottom - refTop
         let due = Queries.referralsDue(l, today: m.today, role: s.role)
         if refH >= 3 {
-            let rows = due.map { ref -> (String, Attr) in
+            // Lazily: at 1 M contacts thousands of referrals are due, and only the visible
+            // rows are formatted (formatting all of them was most of the home frame).
+            let rows = due.lazy.map { ref -> (text: String, attr: Attr) in
                 let overdue = (ref.due ?? .max) < m.today
                 let when = ref.due.map(Clock.shortDate) ?? "  —  "
                 let flag = ref.conflict ? "⚠" : overdue ? "!" : " "
@@ -96,8 +98,9 @@ enum HomeView {
 
     /// A boxed list: the focused panel shows its selected row and scrolls to keep it in view;
     /// rows that do not fit are counted in "+N more" on the bottom edge.
-    static func panel(_ m: Model, _ c: inout Canvas, _ p: HomePanel, _ r: Rect, title: String,
-                      rows: [(text: String, attr: Attr)], empty: String) {
+    static func panel<Rows: RandomAccessCollection>(_ m: Model, _ c: inout Canvas, _ p: HomePanel, _ r: Rect, title: String,
+                                                    rows: Rows, empty: String)
+        where Rows.Element == (text: String, attr: Attr), Rows.Index == Int {
         let focused = m.home.focus == p
         c.box(x: r.x, y: r.y, width: r.width, height: r.height, title: (focused ? "▶ " : "") + title,
               titleAttr: focused ? .selected : .heading)
