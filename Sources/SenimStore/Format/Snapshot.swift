@@ -159,6 +159,7 @@ enum Snapshot {
 
     /// The snapshot's bytes, in order, handed to `sink` (header, then each sealed chunk), from
     /// records produced twice as `write` describes. Returns the number of chunks.
+    @discardableResult
     static func stream(key: SymmetricKey, storeID: [UInt8], snapshotID: [UInt8],
                        records: (_ emit: (Item) throws(StoreError) -> Void) throws(StoreError) -> Void,
                        sink: ([UInt8]) throws(StoreError) -> Void) throws(StoreError) -> Int {
