@@ -64,6 +64,8 @@ import Testing
         #expect(try s.run(["void", a, "--reason", "bogus"], as: "aigerim").status == 64)
         let void = try s.run(["void", a, "--reason", "duplicate", "--note", "entered twice"], as: "aigerim")
         #expect(void.status == 0, "\(void)")
+        // The record's kind is named in words, not by its event name.
+        #expect(void.out.contains("(contact)") && !void.out.contains("contact-logged"), "\(void.out)")
         #expect(try contacts(s).count == 1)
         let all = try contacts(s, ["--all"])
         #expect(all.count == 2 && all[0]["status"] as? String == "voided" && all[1]["status"] as? String == "active")

@@ -21,7 +21,10 @@ import Testing
             #expect(try s.run(["contact", "add", "--client", code, "--item", "syringe-1ml=10", "--service", "hiv-test",
                                "--at", "2026-03-02T10:15"], as: "aigerim").status == 0)
         }
-        #expect(try s.run(["incident", "add", "--kind", "police-stop", "--at", "2026-03-03T12:00"], as: "aigerim").status == 0)
+        // Like every id the CLI prints: the short form, unique in the store.
+        let incident = try s.run(["incident", "add", "--kind", "police-stop", "--at", "2026-03-03T12:00"], as: "aigerim")
+        let printed = incident.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(incident.status == 0 && printed.count >= 8 && printed.count < 32 && printed.allSatisfy(\.isHexDigit), "\(incident)")
         #expect(try s.run(["incident", "add", "--kind", "detention", "--client", "ANSE185", "--note", "у рынка",
                            "--at", "2026-03-04T12:00"], as: "aigerim").status == 0)
         #expect(try s.run(["incident", "add", "--kind", "teleport"], as: "aigerim").status == 64)

@@ -69,8 +69,8 @@ extension LedgerState {
     }
 
     /// Ids of every record people see and pick (contacts, voided ones too, stock movements,
-    /// transfers, referrals and their changes, corrections and voids): the set short ids must be
-    /// unique in.
+    /// transfers, referrals and their changes, corrections and voids, incidents and group
+    /// activities): the set short ids must be unique in.
     public var recordIDs: [EventID] {
         var ids: [EventID] = []
         ids.reserveCapacity(contacts.count + movements.count + referralRecords.count + amendments.count * 2)
@@ -80,6 +80,8 @@ extension LedgerState {
             ids.append(r.id)
             for h in r.history { ids.append(h.id) }
         }
+        for i in incidents { ids.append(i.id) }
+        for a in activities { ids.append(a.id) }
         for (target, h) in amendments {
             if h.voided, h.original != nil, case .contactLogged? = h.original.map({ $0.body }) { ids.append(target) }
             for c in h.changes { ids.append(c.id) }

@@ -32,7 +32,7 @@ struct ActivityAddCommand: ParsableCommand {
             let when = try at.map { try TimeCheck.past($0) }
             let e = try s.validator.recordActivity(kind: kind, participants: participants, ctx: s.context(site: point, at: when))
             try s.save([e])
-            Out.line(e.id.description)
+            Out.line(s.shortID(e.id))
         }
     }
 }

@@ -41,7 +41,7 @@ struct IncidentAddCommand: ParsableCommand {
             let e = try s.validator.recordIncident(kind: kind, client: client, note: note, ctx: s.context(site: point, at: when),
                                                    known: s.knows)
             try s.save([e])
-            Out.line(e.id.description)
+            Out.line(s.shortID(e.id))
         }
     }
 }

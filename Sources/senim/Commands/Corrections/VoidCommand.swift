@@ -31,7 +31,8 @@ struct VoidCommand: ParsableCommand {
             let target = s.ledger.amendTarget(rid)
             let e = try s.validator.void(target, idText: id, reason: reason, note: note, ctx: s.context(site: nil, at: nil))
             try s.save([e])
-            Out.line(env.t("cli.void.done", s.shortID(rid), target?.kind ?? "", env.t("cli.reason." + reason.rawValue)))
+            let kind = target.map { env.strings.has("cli.kind." + $0.kind) ? env.t("cli.kind." + $0.kind) : $0.kind } ?? ""
+            Out.line(env.t("cli.void.done", s.shortID(rid), kind, env.t("cli.reason." + reason.rawValue)))
         }
     }
 }
