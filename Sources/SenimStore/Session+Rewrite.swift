@@ -103,15 +103,9 @@ extension Session {
 
     /// The journal's events (first copy of each id), sorted in fold order.
     func journalEventsInFoldOrder() throws(StoreError) -> [(key: FoldKey, bytes: [UInt8])] {
-        guard let fd = journalFD else { throw .notAllowed(Message("store.closed")) }
-        let bytes = try disk.run(Disk.journal) { try disk.ops.read(fd, count: journalEnd, at: 0) }
-        let scan = Journal.scan(bytes, key: keys.journal, storeID: storeID, journalID: manifest.journalID)
-        guard scan.tail == .clean, scan.goodEnd == journalEnd else {
-            throw StoreError.damaged(file: "journal", detail: "changed on disk while the store was open")
-        }
         var out: [(key: FoldKey, bytes: [UInt8])] = []
         var seen = Set<EventID>()
-        for f in scan.frames {
+        for f in try storedJournalFrames() {
             for case .event(let b) in f.records {
                 guard let key = b.withUnsafeBytes({ EventCodec.peekOrder($0) }) else {
                     throw StoreError.damaged(file: "journal", detail: "frame \(f.seq): an authenticated event does not decode")

@@ -120,16 +120,22 @@ extension Session {
                 try body(plain, range, "snapshot chunk \(i)")
             }
         }
+        for f in try storedJournalFrames() {
+            let content = Record.encode(f.records)
+            try body(content, 0..<content.count, "journal frame \(f.seq)")
+        }
+    }
+
+    /// The open journal's frames as this session wrote and read them; any change on disk since
+    /// is damage.
+    func storedJournalFrames() throws(StoreError) -> [Journal.Frame] {
         guard let fd = journalFD else { throw .notAllowed(Message("store.closed")) }
         let bytes = try disk.run(Disk.journal) { try disk.ops.read(fd, count: journalEnd, at: 0) }
         let scan = Journal.scan(bytes, key: keys.journal, storeID: storeID, journalID: manifest.journalID)
         guard scan.tail == .clean, scan.goodEnd == journalEnd else {
             throw StoreError.damaged(file: "journal", detail: "changed on disk while the store was open")
         }
-        for f in scan.frames {
-            let content = Record.encode(f.records)
-            try body(content, 0..<content.count, "journal frame \(f.seq)")
-        }
+        return scan.frames
     }
 
     func allContents() throws(StoreError) -> Contents {
