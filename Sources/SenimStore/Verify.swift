@@ -124,6 +124,9 @@ extension Session {
                 for p in decodeProblems { report.add(name, false, p) }
                 contents = streamed
                 report.add(name, true, "\(chunks) chunks intact" + (pending ? " (an interrupted change; the next open completes it)" : ""))
+                if let line = StoreCheckpoint.verify(disk, name, key: keys.snapshot, storeID: kf.storeID, configuration: configuration) {
+                    report.add(name, line.ok, line.text)
+                }
             } catch {
                 // What opening meets, then what salvage would recover.
                 report.add(name, false, "\(error); opening refuses")

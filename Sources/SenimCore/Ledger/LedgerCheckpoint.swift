@@ -118,7 +118,7 @@ extension LedgerState {
         for target in amendments.keys.sorted() {
             let h = amendments[target]!
             Self.id(target, &w)
-            if let o = h.original { w.u8(1); w.blob(EventCodec.encode(o)) } else { w.u8(0) }
+            if let o = h.original { w.u8(1); w.blob(EventCodec.encode(Self.asFolded(o))) } else { w.u8(0) }
             w.varint(UInt64(h.changes.count))
             for a in h.changes {
                 let body: EventBody = a.correction.map { .contactCorrected(ContactCorrection(target: target, contact: $0, reason: a.reason, note: a.note)) }
@@ -157,6 +157,16 @@ extension LedgerState {
         w.varint(UInt64(eventCount))
         if let last { w.u8(1); w.int(last.at); Self.id(last.id, &w) } else { w.u8(0) }
         return w.bytes
+    }
+
+    /// A contact's original as a fold from stored events keeps it: no device, no packs, an
+    /// empty note as none (the ledger's records do not hold them), so a checkpoint does not
+    /// depend on whether the contact was saved in this session or read back from disk.
+    static func asFolded(_ e: Event) -> Event {
+        guard case .contactLogged(var c) = e.body else { return e }
+        c.packs = []
+        if c.note?.isEmpty == true { c.note = nil }
+        return Event(id: e.id, at: e.at, author: e.author, device: DeviceID(0), site: e.site, body: .contactLogged(c))
     }
 
     var interners: [Interner] { [sites, items, services, workers, contactTypes, outcomes] }
