@@ -341,6 +341,7 @@ extension LedgerState {
             let t = TransferRecord(id: try r.id(), at: try r.r.int(), from: try r.index(siteCount), to: try r.index(siteCount),
                                    item: try r.index(itemCount), quantity: try r.r.int(), receivedAt: try r.optionalTime())
             transfers[key] = t
+            if t.inTransit { inTransit.insert(key) }
         }
 
         r.field = "referrals"

@@ -37,6 +37,8 @@ public struct LedgerState: Sendable {
     /// Open referrals with a due date, by (due, issue time, issue order): the home screen's
     /// follow-up list is a prefix of it (`openReferrals(dueThrough:)`), not a scan per frame.
     var dueIndex: [DueKey] = []
+    /// Ids of transfers not yet received (`transfersInTransit`).
+    var inTransit: Set<EventID> = []
     public internal(set) var users: [String: Role] = [:]
     /// Corrections and voids by the record they amend, including those whose record has not
     /// arrived yet (they apply when it does). Folding reads them before the records they amend,
@@ -238,11 +240,13 @@ public struct LedgerState: Sendable {
                 receive(rec, at: p.at, site: p.site, id: e.id, author: workers.intern(e.author))
             }
             transfers[e.id] = rec
+            if rec.inTransit { inTransit.insert(e.id) }
         case .stockTransferReceived(let r):
             if var rec = transfers[r.transfer] {
                 guard rec.receivedAt == nil else { break }   // a second confirmation changes nothing
                 rec.receivedAt = e.at
                 transfers[r.transfer] = rec
+                inTransit.remove(r.transfer)
                 receive(rec, at: e.at, site: site, id: e.id, author: workers.intern(e.author))
             } else {
                 pendingReceipts[r.transfer] = (e.at, site)
@@ -720,8 +724,10 @@ public struct LedgerState: Sendable {
         return searchCodes(prefix: prefix, limit: limit)
     }
 
+    /// Transfers sent and not yet received, in fold order (read from a set the ledger keeps:
+    /// the home screen asks on every frame).
     public var transfersInTransit: [TransferRecord] {
-        transfers.values.filter(\.inTransit).sorted { $0.foldsBefore($1) }
+        inTransit.compactMap { transfers[$0] }.sorted { $0.foldsBefore($1) }
     }
 
     /// Open referrals due on or before `day`, by due date, then issue time, then issue order
@@ -735,6 +741,39 @@ public struct LedgerState: Sendable {
         return out
     }
 
+    /// `openReferrals(dueThrough:)` without copying a record: the positions of the open
+    /// referrals due on or before `day`, in the same order, read from the due index (a screen
+    /// shows a few rows of thousands).
+    public func openReferralRows(dueThrough day: DayNumber) -> ReferralRows {
+        let end = dueIndex.partitioningIndex { $0.due > day }
+        return ReferralRows(records: referralRecords, positions: dueIndex[..<end].map(\.position))
+    }
+
+    /// Index of the first client first seen at or after `t` (clients are made in fold order,
+    /// so `firstSeen` never decreases along `clients`).
+    public func firstClient(seenAtOrAfter t: Timestamp) -> Int {
+        clients.partitioningIndex { $0.firstSeen >= t }
+    }
+
     /// Referrals in issue order, with a conflict flag where two sites changed one concurrently.
     public var referralList: [ReferralRecord] { referralRecords }
 }
+
+/// Referrals picked by position from the ledger's list in issue order, without copying them.
+public struct ReferralRows: RandomAccessCollection, Sendable {
+    let records: [ReferralRecord]
+    public let positions: [Int32]
+
+    public init(records: [ReferralRecord], positions: [Int32]) {
+        self.records = records
+        self.positions = positions
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { positions.count }
+    public subscript(i: Int) -> ReferralRecord { records[Int(positions[i])] }
+
+    /// The same referrals reordered or filtered by position.
+    public func picking(_ positions: [Int32]) -> ReferralRows { ReferralRows(records: records, positions: positions) }
+}
+
