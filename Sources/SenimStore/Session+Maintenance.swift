@@ -148,7 +148,7 @@ extension Session {
         var kf = keysFile
         guard let slot = Slot.reseal(kf.slots[slotIndex], content: Slot.Content(name: user, role: role, privateKey: privateKey),
                                      passphrase: Names.passphraseBytes(newPassphrase), params: params,
-                                     storeID: storeID, storeSalt: kf.storeSalt) else {
+                                     storeID: storeID, storeSalt: kf.storeSalt, derivation: derivation) else {
             throw StoreError.invalid(Message("store.kdf.refused", params.description))
         }
         kf.slots[slotIndex] = slot
@@ -166,7 +166,7 @@ extension Session {
     func checkOwnPassphrase(_ passphrase: String) -> Bool {
         let pass = Names.passphraseBytes(passphrase)
         guard !pass.isEmpty, pass.count <= Self.maxPassphraseBytes,
-              let kek = Primitives.scrypt(pass, salt: Slot.salt(storeSalt: keysFile.storeSalt, name: user), params: ownParameters),
+              let kek = derivation.key(pass, salt: Slot.salt(storeSalt: keysFile.storeSalt, name: user), params: ownParameters),
               let c = Slot.open(keysFile.slots[slotIndex], kek: kek, storeID: storeID) else { return false }
         return c.privateKey.publicKey.rawRepresentation == privateKey.publicKey.rawRepresentation
     }
@@ -193,7 +193,7 @@ extension Session {
         guard let slot = Slot.make(storeID: storeID, storeSalt: keysFile.storeSalt,
                                    content: Slot.Content(name: name, role: newRole, privateKey: pk),
                                    passphrase: Names.passphraseBytes(passphrase), params: params,
-                                   dataKey: keys.root, notesKey: nil) else {
+                                   dataKey: keys.root, notesKey: nil, derivation: derivation) else {
             throw StoreError.invalid(Message("store.kdf.refused", params.description))
         }
         var kf = keysFile
@@ -235,7 +235,7 @@ extension Session {
         guard let slot = Slot.make(storeID: storeID, storeSalt: keysFile.storeSalt,
                                    content: Slot.Content(name: entry.name, role: entry.role, privateKey: pk),
                                    passphrase: Names.passphraseBytes(oneTimePassphrase), params: params,
-                                   dataKey: keys.root, notesKey: nil) else {
+                                   dataKey: keys.root, notesKey: nil, derivation: derivation) else {
             throw StoreError.invalid(Message("store.kdf.refused", params.description))
         }
         var kf = keysFile
@@ -444,8 +444,8 @@ extension Session {
 extension Slot {
     /// The same slot (same key pair and grants) under a new passphrase / parameters.
     static func reseal(_ old: [UInt8], content: Content, passphrase: [UInt8], params: KDFParameters,
-                       storeID: [UInt8], storeSalt: [UInt8]) -> [UInt8]? {
-        guard let kek = Primitives.scrypt(passphrase, salt: salt(storeSalt: storeSalt, name: content.name), params: params) else { return nil }
+                       storeID: [UInt8], storeSalt: [UInt8], derivation: KeyDerivation) -> [UInt8]? {
+        guard let kek = derivation.key(passphrase, salt: salt(storeSalt: storeSalt, name: content.name), params: params) else { return nil }
         var w = ByteWriter(capacity: KeysFile.slotSize)
         w.u8(params.logN); w.u32(params.r); w.u32(params.p)
         let sealed = Primitives.seal(encodeContent(content), key: kek, ad: contentAD(storeID: storeID, params: params))

@@ -9,7 +9,6 @@ import Testing
 /// streamed and merged with the journal's events. These tests hold the streamed path to what
 /// the in-memory path wrote: the same events, in fold order, the same local values.
 @Suite struct StreamedRewriteTests {
-    init() { TestSupport.fastKDF() }
 
     static let config = TestSupport.configuration
 
