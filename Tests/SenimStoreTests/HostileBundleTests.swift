@@ -7,7 +7,6 @@ import Testing
 /// a message naming the event kind and the field (or the author), and the receiving store's
 /// files are byte-identical afterwards.
 @Suite struct HostileBundleTests {
-    init() { TestSupport.fastKDF() }
 
     static let device = DeviceID(0x5E5E)
     static let site = "temirtau"
@@ -67,6 +66,11 @@ import Testing
         ("count negative", [event(.stockCounted(StockCount(item: "naloxone", counted: -1)), n: 100)], .field("stock-counted", "counted")),
         ("write-off unknown item", [event(.stockWrittenOff(StockWriteOff(item: "x", quantity: 1, reason: .lost)), n: 100)],
          .field("stock-written-off", "item")),
+        ("write-off of a blank lot", [event(.stockWrittenOff(StockWriteOff(item: "naloxone", quantity: 1, reason: .lost, lot: " ")), n: 100)],
+         .field("stock-written-off", "lot")),
+        ("write-off of a huge lot", [event(.stockWrittenOff(StockWriteOff(item: "naloxone", quantity: 1, reason: .lost,
+                                                                             lot: String(repeating: "L", count: 5000))), n: 100)],
+         .field("stock-written-off", "lot")),
         ("self-transfer", [event(.stockTransferred(StockTransfer(item: "naloxone", quantity: 5, to: site)), n: 100)],
          .field("stock-transferred", "to")),
         ("transfer to nowhere", [event(.stockTransferred(StockTransfer(item: "naloxone", quantity: 5, to: "atlantis")), n: 100)],

@@ -7,7 +7,8 @@ public enum Draft: Hashable, Sendable {
     case contact(ContactDraft)
     case receive(item: String, quantity: Int, lot: String?, expires: DayNumber?)
     case transfer(item: String, quantity: Int, to: String)
-    case writeOff(item: String, quantity: Int, reason: WriteOffReason)
+    /// `lot`: that lot only (nil: first expiry first).
+    case writeOff(item: String, quantity: Int, reason: WriteOffReason, lot: String? = nil)
     case count(item: String, counted: Int)
     /// Several counts saved together (the stocktake sheet): all or nothing.
     case stocktake([ItemCount])
@@ -71,8 +72,9 @@ public enum Draft: Hashable, Sendable {
             return [try v.receive(item: item, quantity: q, lot: lot, expires: expires, ctx: ctx)]
         case .transfer(let item, let q, let to):
             return [try v.transfer(item: item, quantity: q, to: to, ctx: ctx)]
-        case .writeOff(let item, let q, let reason):
-            return [try v.writeOff(item: item, quantity: q, reason: reason, ctx: ctx)]
+        case .writeOff(let item, let q, let reason, let lot):
+            return [try v.writeOff(item: item, quantity: q, reason: reason, lot: lot,
+                                   lots: ledger.level(site: ctx.site, item: item)?.lots ?? [], ctx: ctx)]
         case .count(let item, let q):
             return [try v.count(item: item, counted: q, ctx: ctx)]
         case .stocktake(let counts):

@@ -162,6 +162,8 @@ public enum KeyMap {
             b += [
                 Binding([.function(6)], .arrived),
                 Binding([.function(7), .tab], .nextTab),
+                // On a level: the item's lots (number, expiry, what is left).
+                Binding([.enter], .open, onBar: false),
             ]
             if coordinator { b.append(Binding([.char("x"), .delete], .void, onBar: false)) }
             if coordinator { b.append(Binding([.function(8)], .nextSite)) }

@@ -336,6 +336,7 @@ public enum Update {
                     default:
                         break
                     }
+                    Forms.choiceChanged(m, &f)
                 case .text(var t, let numeric):
                     if numeric, case .char(let c) = k, !(c.isASCII && c.isNumber) { break }
                     if t.handle(k) { f.error = nil }
@@ -437,8 +438,9 @@ public enum Update {
             m.status = Status(Message("tui.stock.received", itemName(m, item), String(q)), .success)
         case .transfer(let item, let q, let to):
             m.status = Status(Message("tui.stock.transferred", itemName(m, item), String(q), pointName(m, to)), .success)
-        case .writeOff(let item, let q, _):
-            m.status = Status(Message("tui.stock.writtenOff", itemName(m, item), String(q)), .success)
+        case .writeOff(let item, let q, _, let lot):
+            m.status = lot.map { Status(Message("tui.stock.writtenOffLot", itemName(m, item), String(q), $0), .success) }
+                ?? Status(Message("tui.stock.writtenOff", itemName(m, item), String(q)), .success)
         case .count(let item, let q):
             m.status = Status(Message("tui.stock.counted", itemName(m, item), String(q)), .success)
         case .stocktake(let counts):

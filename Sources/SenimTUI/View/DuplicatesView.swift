@@ -6,7 +6,8 @@ enum DuplicatesView {
     static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
         guard m.session != nil else { return }
         let list = DuplicatesScreen.pairs(m)
-        c.put(" " + m.t("tui.dup.count", String(list.count)), x: 0, y: r.y, .normal, limit: r.width)
+        c.put(" " + m.t("tui.dup.count", "\(list.count) \(Plural.form(list.count, m.t("tui.dup.pairs"), m.language))"),
+              x: 0, y: r.y, .normal, limit: r.width)
         let cols = [(m.t("tui.dup.col.codes"), 20), (m.t("tui.dup.col.reason"), 28), (m.t("tui.dup.profile"), 24)]
         ClientsView.header(&c, cols, y: r.y + 1)
         let compareH = 9

@@ -87,6 +87,7 @@ public enum View {
         switch m.screen {
         case .contact: return m.t("tui.hint.contact.\(m.contact.section)")
         case .clients: return m.t(m.clients.searching ? "tui.hint.clients.search" : m.clients.card != nil ? "tui.hint.clients.card" : "tui.hint.clients")
+        case .stock where m.stock.lotsItem != nil: return m.t(m.role == .coordinator ? "tui.hint.stock.lots" : "tui.hint.stock.lotsView")
         case .stock where m.stock.tab == .movements && m.role == .coordinator: return m.t("tui.hint.stock.movements")
         default: return m.t("tui.hint.\(m.screen.rawValue)")
         }
