@@ -10,7 +10,6 @@ import Testing
 /// anything the checkpoint cannot stand for (a correction in the journal, a damaged
 /// checkpoint chunk) costs the fast open, never data.
 @Suite struct CheckpointStoreTests {
-    init() { TestSupport.fastKDF() }
 
     static let config = TestSupport.configuration
 
@@ -81,7 +80,7 @@ import Testing
         #expect(!w.openedFromCheckpoint && w.ledger.checkpoint() == late)
         w.close()
 
-        let report = try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: Self.config)
+        let report = try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: Self.config, derivation: TestSupport.derivation)
         #expect(report.ok, "\(report)")
         #expect(report.lines.contains { $0.ok && $0.text.hasPrefix("ledger checkpoint equals a fresh fold") }, "\(report)")
     }
@@ -128,7 +127,7 @@ import Testing
         #expect(t.checkpointProblem?.contains("authenticate") == true, "\(t.checkpointProblem ?? "")")
         #expect(t.ledger.checkpoint() == live, "every event is still there")
         t.close()
-        let report = try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: Self.config)
+        let report = try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: Self.config, derivation: TestSupport.derivation)
         #expect(report.lines.contains { !$0.ok && $0.text.hasPrefix("ledger checkpoint unusable") }, "\(report)")
         #expect(report.lines.contains { $0.ok && $0.text.contains("chunks intact") }, "the events themselves are intact")
 
