@@ -20,7 +20,7 @@ public struct UserAccount: Hashable, Sendable {
 /// Only the runtime (`EffectRunner`) calls these: `update` never does I/O. Errors thrown here
 /// should be `Message`s or conform to `UserFacingError` (SenimCore) so the user sees them in their
 /// language.
-public protocol TUIBackend: AnyObject {
+public protocol TUIBackend: AnyObject, StoreOperations {
     var ledger: LedgerState { get }
     var user: String { get }
     var role: Role { get }

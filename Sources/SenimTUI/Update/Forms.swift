@@ -331,6 +331,8 @@ enum Forms {
             return [.addUser(name: name, role: Role(rawValue: f.value("role")) ?? .worker, passphrase: p)]
         case .reportPeriod, .reportExport:
             return ReportScreen.submit(&m, f)
+        case .backupPath, .trustPeer, .exportBundle, .importBundle:
+            return OpsScreens.submit(&m, f)
         case .profile(let client):
             let routes = Route.allCases.filter { f.value("route.\($0.rawValue)") == "yes" }
             let substances = Substance.allCases.filter { f.value("substance.\($0.rawValue)") == "yes" }
