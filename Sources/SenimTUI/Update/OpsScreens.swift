@@ -20,6 +20,15 @@ enum OpsScreens {
     // MARK: Results
 
     static func message(_ m: inout Model, _ msg: Msg) -> [Effect] {
+        // A result arriving after the panic key locked the screen shows nothing of it (the
+        // lock already ended the busy state; an unlock started since keeps its own).
+        if m.session == nil {
+            if case .jobProgress(let done, let total) = msg, m.busy != nil {
+                m.busy?.done = done
+                m.busy?.total = total
+            }
+            return []
+        }
         switch msg {
         case .jobProgress(let done, let total):
             m.busy?.done = done

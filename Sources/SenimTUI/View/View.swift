@@ -14,7 +14,7 @@ public enum View {
             // A job runs: the title bar (with the clock), the job's box, the status line; no
             // screen body or dialog, which would read the ledger the job may be changing.
             titleBar(m, &c)
-            statusLine(m, &c)
+            if m.status != nil { statusLine(m, &c) }   // not the screen's key hint: keys wait
             c.fill(x: 0, y: c.height - 1, width: c.width, height: 1, .barLabel)
             BusyView.paint(m, b, &c)
         } else {
