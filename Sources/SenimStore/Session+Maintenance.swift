@@ -148,7 +148,7 @@ extension Session {
         var kf = keysFile
         guard let slot = Slot.reseal(kf.slots[slotIndex], content: Slot.Content(name: user, role: role, privateKey: privateKey),
                                      passphrase: Names.passphraseBytes(newPassphrase), params: params,
-                                     storeID: storeID, storeSalt: kf.storeSalt) else {
+                                     storeID: storeID, storeSalt: kf.storeSalt, derivation: derivation) else {
             throw StoreError.invalid(Message("store.kdf.refused", params.description))
         }
         kf.slots[slotIndex] = slot
@@ -166,7 +166,7 @@ extension Session {
     func checkOwnPassphrase(_ passphrase: String) -> Bool {
         let pass = Names.passphraseBytes(passphrase)
         guard !pass.isEmpty, pass.count <= Self.maxPassphraseBytes,
-              let kek = Primitives.scrypt(pass, salt: Slot.salt(storeSalt: keysFile.storeSalt, name: user), params: ownParameters),
+              let kek = derivation.key(pass, salt: Slot.salt(storeSalt: keysFile.storeSalt, name: user), params: ownParameters),
               let c = Slot.open(keysFile.slots[slotIndex], kek: kek, storeID: storeID) else { return false }
         return c.privateKey.publicKey.rawRepresentation == privateKey.publicKey.rawRepresentation
     }
@@ -193,7 +193,7 @@ extension Session {
         guard let slot = Slot.make(storeID: storeID, storeSalt: keysFile.storeSalt,
                                    content: Slot.Content(name: name, role: newRole, privateKey: pk),
                                    passphrase: Names.passphraseBytes(passphrase), params: params,
-                                   dataKey: keys.root, notesKey: nil) else {
+                                   dataKey: keys.root, notesKey: nil, derivation: derivation) else {
             throw StoreError.invalid(Message("store.kdf.refused", params.description))
         }
         var kf = keysFile
@@ -235,7 +235,7 @@ extension Session {
         guard let slot = Slot.make(storeID: storeID, storeSalt: keysFile.storeSalt,
                                    content: Slot.Content(name: entry.name, role: entry.role, privateKey: pk),
                                    passphrase: Names.passphraseBytes(oneTimePassphrase), params: params,
-                                   dataKey: keys.root, notesKey: nil) else {
+                                   dataKey: keys.root, notesKey: nil, derivation: derivation) else {
             throw StoreError.invalid(Message("store.kdf.refused", params.description))
         }
         var kf = keysFile
@@ -339,10 +339,15 @@ extension Session {
             var digest = EventIDDigest()
             for e in c.events { digest.add(e.id) }
             expected = (c.events.count, digest)
-            try target.writeSynced(tmp, Backup.encode(storeID: storeID, keys: keysBytes,
-                                                      snapshot: Snapshot.build(events: c.events, local: c.local, key: keys.snapshot,
-                                                                               storeID: storeID, snapshotID: sid),
-                                                      journal: journalBytes))
+            let snapshot = try Snapshot.build(events: c.events, local: c.local, key: keys.snapshot, storeID: storeID, snapshotID: sid)
+            do {
+                try Backup.write(target, tmp, storeID: storeID, keys: keysBytes, journal: journalBytes) { sink throws(StoreError) in
+                    try sink(snapshot)
+                }
+            } catch {
+                target.remove(tmp)
+                throw error
+            }
         }
         do {
             try target.rename(tmp, name)
@@ -405,10 +410,14 @@ extension Session {
 
     public static func restore(from file: URL, to directory: URL, force: Bool, fileSystem: FileSystem) throws {
         let source = Disk(fileSystem.operations, path: file.deletingLastPathComponent().standardizedFileURL.path)
-        guard let bytes = try source.read(file.lastPathComponent) else { throw StoreError.noStore(path: file.path) }
-        let parts = try Backup.decode(bytes, file: file.path)
+        let name = file.lastPathComponent
+        guard source.exists(name) else { throw StoreError.noStore(path: file.path) }
+        // Every checksum is checked reading the file once in blocks; the snapshot section is
+        // copied in blocks later, never held whole.
+        let parts = try Backup.inspect(source, name, file: file.path)
         let kf = try KeysFile.parse(parts.keys)
-        _ = try Snapshot.parseHeader(parts.snapshot, storeID: kf.storeID, file: file.path)
+        let snapshotHead = try Backup.read(source, name, parts.snapshot.prefix(Snapshot.headerSize), file: file.path)
+        _ = try Snapshot.parseHeader(snapshotHead, storeID: kf.storeID, file: file.path)
         _ = try Journal.parseHeader(parts.journal, storeID: kf.storeID, file: file.path)
         let disk = Disk(fileSystem, directory)
         try disk.run(".") { try disk.ops.secureDirectory(disk.directory) }
@@ -424,7 +433,9 @@ extension Session {
         defer { disk.ops.close(lockFD) }
         var written: [String] = []
         do {
-            for (name, b) in [(Disk.snapshot, parts.snapshot), (Disk.journal, parts.journal), (Disk.keys, parts.keys)] {
+            written.append(Disk.snapshot + Disk.newSuffix)
+            try Backup.copySnapshot(source, name, parts, file: file.path, to: disk, Disk.snapshot + Disk.newSuffix)
+            for (name, b) in [(Disk.journal, parts.journal), (Disk.keys, parts.keys)] {
                 try disk.writeSynced(name + Disk.newSuffix, b)
                 written.append(name + Disk.newSuffix)
             }
@@ -444,204 +455,13 @@ extension Session {
 extension Slot {
     /// The same slot (same key pair and grants) under a new passphrase / parameters.
     static func reseal(_ old: [UInt8], content: Content, passphrase: [UInt8], params: KDFParameters,
-                       storeID: [UInt8], storeSalt: [UInt8]) -> [UInt8]? {
-        guard let kek = Primitives.scrypt(passphrase, salt: salt(storeSalt: storeSalt, name: content.name), params: params) else { return nil }
+                       storeID: [UInt8], storeSalt: [UInt8], derivation: KeyDerivation) -> [UInt8]? {
+        guard let kek = derivation.key(passphrase, salt: salt(storeSalt: storeSalt, name: content.name), params: params) else { return nil }
         var w = ByteWriter(capacity: KeysFile.slotSize)
         w.u8(params.logN); w.u32(params.r); w.u32(params.p)
         let sealed = Primitives.seal(encodeContent(content), key: kek, ad: contentAD(storeID: storeID, params: params))
         w.raw(sealed.nonce); w.raw(sealed.sealed)
         w.raw(old[dataGrantAt..<checksumAt])
         return withChecksum(w.bytes)
-    }
-}
-
-/// The backup container: one file holding the three store files, each with its SHA-256,
-/// and a SHA-256 of the whole file at the end. Everything inside is already encrypted.
-///
-///     magic "SENIMBAK" · version u16 = 1 · section count u16 = 3 · reserved 4 · store id 16 ·
-///     3 × (kind u8 · reserved 7 · length u64 · SHA-256 32 · bytes) · SHA-256 of all before 32
-enum Backup {
-    static let magic = Array("SENIMBAK".utf8)
-    static let version: UInt16 = 1
-
-    struct Parts {
-        var keys: [UInt8]
-        var snapshot: [UInt8]
-        var journal: [UInt8]
-    }
-
-    static func encode(storeID: [UInt8], keys: [UInt8], snapshot: [UInt8], journal: [UInt8]) -> [UInt8] {
-        var w = ByteWriter(capacity: keys.count + snapshot.count + journal.count + 256)
-        w.raw(magic); w.u16(version); w.u16(3); w.zeros(4); w.raw(storeID)
-        for (kind, b) in [(UInt8(1), keys), (2, snapshot), (3, journal)] {
-            w.u8(kind); w.zeros(7); w.u64(UInt64(b.count)); w.raw(Primitives.sha256(b)); w.raw(b)
-        }
-        w.raw(Primitives.sha256(w.bytes))
-        return w.bytes
-    }
-
-    /// Where each section's header sits: the fixed header is 32 bytes, a section header 48.
-    static let headerSize = 32, sectionHeader = 48
-
-    /// Writes a backup file `name` in `d` (create/truncate, synced) with the snapshot section
-    /// streamed by `snapshot` into the sink it is given: its length and checksum are filled in
-    /// afterwards, and the whole file's checksum is computed by reading the file back in 1 MiB
-    /// blocks. On failure the caller removes the file.
-    static func write(_ d: Disk, _ name: String, storeID: [UInt8], keys: [UInt8], journal: [UInt8],
-                      snapshot: (_ sink: ([UInt8]) throws(StoreError) -> Void) throws(StoreError) -> Void) throws(StoreError) {
-        let fd = try d.run(name) { try d.ops.open(d.path(name), .createTruncate) }
-        defer { d.ops.close(fd) }
-        var off = 0
-        func put(_ b: [UInt8]) throws(StoreError) {
-            try d.run(name) { try d.ops.write(fd, b, at: off) }
-            off += b.count
-        }
-        func section(_ kind: UInt8, _ b: [UInt8]) throws(StoreError) {
-            var w = ByteWriter(capacity: sectionHeader)
-            w.u8(kind); w.zeros(7); w.u64(UInt64(b.count)); w.raw(Primitives.sha256(b))
-            try put(w.bytes)
-            try put(b)
-        }
-        var head = ByteWriter(capacity: headerSize)
-        head.raw(magic); head.u16(version); head.u16(3); head.zeros(4); head.raw(storeID)
-        try put(head.bytes)
-        try section(1, keys)
-        let snapshotHeaderAt = off
-        try put([UInt8](repeating: 0, count: sectionHeader))
-        let start = off
-        var hash = SHA256()
-        try snapshot { b throws(StoreError) in
-            hash.update(data: b)
-            try put(b)
-        }
-        var w = ByteWriter(capacity: sectionHeader)
-        w.u8(2); w.zeros(7); w.u64(UInt64(off - start)); w.raw(Array(hash.finalize()))
-        try d.run(name) { try d.ops.write(fd, w.bytes, at: snapshotHeaderAt) }
-        try section(3, journal)
-        var whole = SHA256()
-        var at = 0
-        while at < off {
-            let n = min(1 << 20, off - at)
-            let b = try d.run(name) { try d.ops.read(fd, count: n, at: at) }
-            guard b.count == n else { throw .damaged(file: d.path(name), detail: "the backup changed while it was written") }
-            whole.update(data: b)
-            at += n
-        }
-        try put(Array(whole.finalize()))
-        try d.run(name) { try d.ops.sync(fd) }
-    }
-
-    /// The small sections of a backup file and where its snapshot section lies, every checksum
-    /// (the file's and each section's) checked by reading the file once in 1 MiB blocks: the
-    /// snapshot section is never held whole. Keys and journal sections larger than
-    /// `smallSectionLimit` are refused as damaged.
-    struct Inspected {
-        var keys: [UInt8]
-        var journal: [UInt8]
-        var snapshot: Range<Int>
-    }
-
-    static let smallSectionLimit = 64 << 20
-
-    static func inspect(_ d: Disk, _ name: String, file: String) throws(StoreError) -> Inspected {
-        func bad(_ detail: String) -> StoreError { .damaged(file: file, detail: detail) }
-        let fd = try d.run(name) { try d.ops.open(d.path(name), .readOnly) }
-        defer { d.ops.close(fd) }
-        let size = try d.run(name) { try d.ops.size(fd) }
-        func read(_ n: Int, at: Int) throws(StoreError) -> [UInt8] {
-            let b = try d.run(name) { try d.ops.read(fd, count: n, at: at) }
-            guard b.count == n else { throw bad("checksum mismatch: the backup file is damaged or incomplete") }
-            return b
-        }
-        guard size >= headerSize + 32 else { throw bad("not a Senim backup") }
-        let head = try read(headerSize, at: 0)
-        guard Array(head[0..<8]) == magic else { throw bad("not a Senim backup") }
-        let v = UInt16(head[8]) | UInt16(head[9]) << 8
-        guard v == version else { throw .unsupportedVersion(Int(v)) }
-        let end = size - 32
-        var whole = SHA256()
-        whole.update(data: head)
-        var sections: [UInt8: Range<Int>] = [:]
-        var small: [UInt8: [UInt8]] = [:]
-        var problem: String? = UInt16(head[10]) | UInt16(head[11]) << 8 == 3 ? nil : "\(UInt16(head[10]) | UInt16(head[11]) << 8) sections, expected 3"
-        var off = headerSize
-        for _ in 0..<3 where problem == nil {
-            guard end - off >= sectionHeader else { problem = "section header incomplete"; break }
-            let h = try read(sectionHeader, at: off)
-            whole.update(data: h)
-            let kind = h[0]
-            var len: UInt64 = 0
-            for k in 0..<8 { len |= UInt64(h[8 + k]) << (8 * UInt64(k)) }
-            off += sectionHeader
-            guard len <= UInt64(end - off) else { problem = "section length \(len) too large"; break }
-            let body = off..<(off + Int(len))
-            var sum = SHA256()
-            var keep: [UInt8] = []
-            let keeps = kind != 2
-            if keeps && body.count > smallSectionLimit { problem = "section \(kind) of \(body.count) bytes is larger than such a section can be"; break }
-            var at = body.lowerBound
-            while at < body.upperBound {
-                let b = try read(min(1 << 20, body.upperBound - at), at: at)
-                sum.update(data: b)
-                whole.update(data: b)
-                if keeps { keep += b }
-                at += b.count
-            }
-            guard Array(sum.finalize()) == Array(h[16..<48]) else { problem = "section \(kind) checksum mismatch"; break }
-            sections[kind] = body
-            if keeps { small[kind] = keep }
-            off = body.upperBound
-        }
-        if problem == nil && off != end { problem = "unexpected bytes at the end" }
-        // The file's own checksum first: a damaged or cut file says so, whatever it broke.
-        if problem != nil {
-            // Hashed again from the start: the sections above stopped at the problem.
-            whole = SHA256()
-            var at = 0
-            while at < end {
-                let b = try read(min(1 << 20, end - at), at: at)
-                whole.update(data: b)
-                at += b.count
-            }
-        }
-        guard Array(whole.finalize()) == (try read(32, at: end)) else {
-            throw bad("checksum mismatch: the backup file is damaged or incomplete")
-        }
-        if let problem { throw bad(problem) }
-        guard let k = small[1], let j = small[3], let snap = sections[2] else { throw bad("a section is missing") }
-        return Inspected(keys: k, journal: j, snapshot: snap)
-    }
-
-    static func decode(_ b: [UInt8], file: String) throws(StoreError) -> Parts {
-        func bad(_ d: String) -> StoreError { .damaged(file: file, detail: d) }
-        guard b.count >= 32 + 32, Array(b[0..<8]) == magic else { throw bad("not a Senim backup") }
-        let v = UInt16(b[8]) | UInt16(b[9]) << 8
-        guard v == version else { throw .unsupportedVersion(Int(v)) }
-        guard Primitives.checksum(b[0..<(b.count - 32)], 32) == Array(b[(b.count - 32)...]) else {
-            throw bad("checksum mismatch: the backup file is damaged or incomplete")
-        }
-        var r = ByteReader(b, offset: 10, end: b.count - 32)
-        var parts: [UInt8: [UInt8]] = [:]
-        do {
-            let n = try r.u16("section count")
-            guard n == 3 else { throw FormatError("\(n) sections, expected 3") }
-            _ = try r.take(4, "reserved")
-            _ = try r.take(16, "store id")
-            for _ in 0..<3 {
-                let kind = try r.u8("kind")
-                _ = try r.take(7, "reserved")
-                let len = try r.u64("length")
-                guard len <= UInt64(r.remaining) else { throw FormatError("section length \(len) too large") }
-                let sum = Array(try r.take(32, "checksum"))
-                let body = Array(try r.take(Int(len), "section"))
-                guard Primitives.sha256(body) == sum else { throw FormatError("section \(kind) checksum mismatch") }
-                parts[kind] = body
-            }
-            guard r.remaining == 0 else { throw FormatError("unexpected bytes at the end") }
-        } catch {
-            throw bad("\(error)")
-        }
-        guard let k = parts[1], let s = parts[2], let j = parts[3] else { throw bad("a section is missing") }
-        return Parts(keys: k, snapshot: s, journal: j)
     }
 }

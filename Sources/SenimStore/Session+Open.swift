@@ -10,7 +10,7 @@ extension Session {
     public static func create(at directory: URL, user: String, passphrase: String, point: String,
                               configuration: Configuration, kdf: KDFParameters = .default,
                               clock: @escaping @Sendable () -> Date = { Date() },
-                              fileSystem: FileSystem = .real) throws -> Session {
+                              fileSystem: FileSystem = .real, derivation: KeyDerivation = .scrypt) throws -> Session {
         let name = Names.nfc(user)
         try checkNewUser(name: name, passphrase: passphrase, kdf: kdf)
         guard configuration.points.point(point) != nil else {
@@ -34,7 +34,7 @@ extension Session {
             let content = Slot.Content(name: name, role: .coordinator, privateKey: privateKey)
             guard let slot = Slot.make(storeID: storeID, storeSalt: storeSalt, content: content,
                                        passphrase: Names.passphraseBytes(passphrase), params: kdf,
-                                       dataKey: dataKey, notesKey: nil) else {
+                                       dataKey: dataKey, notesKey: nil, derivation: derivation) else {
                 throw StoreError.invalid(Message("store.kdf.refused", kdf.description))
             }
             let index = Int.random(in: 0..<KeysFile.maxSlots)
@@ -71,7 +71,8 @@ extension Session {
             try disk.rename(Disk.keys + Disk.newSuffix, Disk.keys)
             try disk.syncDirectory()
             let s = Session(configuration: configuration, disk: disk, clock: clock, lockFD: lockFD, keysFile: kf,
-                            manifest: manifest, unlocked: Unlocked(slot: index, content: content, dataKey: dataKey, notesKey: nil))
+                            manifest: manifest, unlocked: Unlocked(slot: index, content: content, dataKey: dataKey, notesKey: nil),
+                            derivation: derivation)
             try s.load()
             return s
         } catch {
@@ -84,20 +85,21 @@ extension Session {
     /// case-insensitively. A wrong name and a wrong passphrase give the same error.
     public static func open(at directory: URL, user: String, passphrase: String, configuration: Configuration,
                             clock: @escaping @Sendable () -> Date = { Date() },
-                            fileSystem: FileSystem = .real, readOnly: Bool = false) throws -> Session {
+                            fileSystem: FileSystem = .real, readOnly: Bool = false,
+                            derivation: KeyDerivation = .scrypt) throws -> Session {
         let disk = Disk(fileSystem, directory)
         guard disk.exists(Disk.keys) else { throw StoreError.noStore(path: disk.directory) }
         let lockFD = try takeLock(disk)
         do {
             guard let bytes = try disk.read(Disk.keys, limit: KeysFile.maxFileSize) else { throw StoreError.noStore(path: disk.directory) }
             let kf = try KeysFile.parse(bytes)
-            let u = try unlock(kf, name: user, passphrase: passphrase)
+            let u = try unlock(kf, name: user, passphrase: passphrase, derivation: derivation)
             let manifest = try openManifest(kf, dataKey: u.dataKey)
             guard manifest.directory.contains(where: { $0.slot == u.slot && Names.key($0.name) == Names.key(u.content.name) }) else {
                 throw StoreError.damaged(file: "keys", detail: "the manifest does not list keyslot \(u.slot)")
             }
             let s = Session(configuration: configuration, disk: disk, clock: clock, lockFD: lockFD, keysFile: kf,
-                            manifest: manifest, unlocked: u)
+                            manifest: manifest, unlocked: u, derivation: derivation)
             s.readOnly = readOnly
             try s.recoverFiles()
             try s.load()
@@ -154,7 +156,7 @@ extension Session {
     /// Checks every slot's checksum and parameters first (no KDF), then runs scrypt once per
     /// parameter set (the salt depends on store and name, not on the slot) and tries it on
     /// every slot with those parameters.
-    static func unlock(_ kf: KeysFile, name: String, passphrase: String) throws(StoreError) -> Unlocked {
+    static func unlock(_ kf: KeysFile, name: String, passphrase: String, derivation: KeyDerivation) throws(StoreError) -> Unlocked {
         let pass = Names.passphraseBytes(passphrase)
         // No slot is ever made with an empty or over-long passphrase: refuse without work.
         guard !pass.isEmpty, pass.count <= maxPassphraseBytes, !name.isEmpty, name.utf8.count <= 4 * Slot.maxNameBytes else {
@@ -175,7 +177,7 @@ extension Session {
         }
         let salt = Slot.salt(storeSalt: kf.storeSalt, name: name)
         for (params, indices) in groups.sorted(by: { $0.0.memory < $1.0.memory }) {
-            guard let kek = Primitives.scrypt(pass, salt: salt, params: params) else { continue }
+            guard let kek = derivation.key(pass, salt: salt, params: params) else { continue }
             for i in indices {
                 guard let c = Slot.open(kf.slots[i], kek: kek, storeID: kf.storeID), Names.key(c.name) == Names.key(name) else { continue }
                 guard let dk = Slot.grant(kf.slots[i], kind: .data, privateKey: c.privateKey, storeID: kf.storeID) else {

@@ -34,6 +34,8 @@ public final class Session {
 
     let disk: Disk
     let clock: @Sendable () -> Date
+    /// Turns passphrases into keyslot keys (unlock, new users, passphrase changes).
+    let derivation: KeyDerivation
     var lockFD: Int32?
     var journalFD: Int32?
     var keysFile: KeysFile
@@ -73,8 +75,9 @@ public final class Session {
     var storeID: [UInt8] { keysFile.storeID }
 
     init(configuration: Configuration, disk: Disk, clock: @escaping @Sendable () -> Date, lockFD: Int32,
-                 keysFile: KeysFile, manifest: Manifest, unlocked: Unlocked) {
+                 keysFile: KeysFile, manifest: Manifest, unlocked: Unlocked, derivation: KeyDerivation) {
         self.configuration = configuration
+        self.derivation = derivation
         self.disk = disk
         self.clock = clock
         self.lockFD = lockFD

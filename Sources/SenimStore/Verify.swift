@@ -39,12 +39,8 @@ extension Session {
     /// Checks every file without changing anything (takes the lock while reading).
     /// Throws only when the store cannot be found, is in use, or the name/passphrase open
     /// no keyslot; damage is reported in the lines.
-    public static func verify(at directory: URL, user: String, passphrase: String, configuration: Configuration) throws -> VerifyReport {
-        try verify(at: directory, user: user, passphrase: passphrase, configuration: configuration, fileSystem: .real)
-    }
-
     public static func verify(at directory: URL, user: String, passphrase: String, configuration: Configuration,
-                              fileSystem: FileSystem) throws -> VerifyReport {
+                              fileSystem: FileSystem = .real, derivation: KeyDerivation = .scrypt) throws -> VerifyReport {
         let disk = Disk(fileSystem, directory)
         guard disk.exists(Disk.keys) else { throw StoreError.noStore(path: disk.directory) }
         let lockFD = try takeLock(disk)
@@ -61,7 +57,7 @@ extension Session {
         report.add("keys", damagedSlots.isEmpty, "format \(KeysFile.version), \(kf.slots.count) keyslots (users and decoys)"
                    + (damagedSlots.isEmpty ? ", all intact" : "; damaged: " + damagedSlots.joined(separator: "; ")))
         let unlocked: Result<Unlocked, StoreError>
-        do { unlocked = .success(try unlock(kf, name: user, passphrase: passphrase)) } catch { unlocked = .failure(error) }
+        do { unlocked = .success(try unlock(kf, name: user, passphrase: passphrase, derivation: derivation)) } catch { unlocked = .failure(error) }
         let u: Unlocked
         switch unlocked {
         case .success(let x): u = x
@@ -214,12 +210,8 @@ extension Session {
     /// store at `newDirectory`, under a fresh data key. Keyslots are carried over, so every
     /// user keeps their passphrase (if the manifest is unreadable, only this user).
     public static func salvage(from directory: URL, to newDirectory: URL, user: String, passphrase: String,
-                               configuration: Configuration) throws -> SalvageReport {
-        try salvage(from: directory, to: newDirectory, user: user, passphrase: passphrase, configuration: configuration, fileSystem: .real)
-    }
-
-    public static func salvage(from directory: URL, to newDirectory: URL, user: String, passphrase: String,
-                               configuration: Configuration, fileSystem: FileSystem) throws -> SalvageReport {
+                               configuration: Configuration, fileSystem: FileSystem = .real,
+                               derivation: KeyDerivation = .scrypt) throws -> SalvageReport {
         let src = Disk(fileSystem, directory)
         guard src.exists(Disk.keys) else { throw StoreError.noStore(path: src.directory) }
         let dst = Disk(fileSystem, newDirectory)
@@ -228,7 +220,7 @@ extension Session {
         defer { src.ops.close(srcLock) }
         guard let kbytes = try src.read(Disk.keys, limit: KeysFile.maxFileSize) else { throw StoreError.noStore(path: src.directory) }
         let kf = try KeysFile.parse(kbytes)
-        let u = try unlock(kf, name: user, passphrase: passphrase)
+        let u = try unlock(kf, name: user, passphrase: passphrase, derivation: derivation)
         var report = SalvageReport()
         let m: Manifest?
         do { m = try openManifest(kf, dataKey: u.dataKey) } catch {

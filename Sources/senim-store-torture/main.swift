@@ -41,6 +41,9 @@ guard args.count == 5 else { fail("usage: senim-store-torture append|hold <store
 let mode = args[1]
 let store = URL(fileURLWithPath: args[2])
 guard let passphrase = readLine(strippingNewline: true) else { fail("no passphrase on stdin") }
+/// The key the parent test derived is reused (a real scrypt otherwise): the crash tests start
+/// this helper hundreds of times.
+var derivation = KeyDerivation.scrypt
 #if DEBUG
 if let hex = readLine(strippingNewline: true), hex.count == 64 + 64 + 20 {
     // salt hex (64) · key hex (64) · logN r p as "LL:RRRRRRRR:PPPPPPPP"
@@ -58,8 +61,10 @@ if let hex = readLine(strippingNewline: true), hex.count == 64 + 64 + 20 {
     let key = bytes(hex.dropFirst(64).prefix(64))
     let p = hex.suffix(20).split(separator: ":")
     let params = KDFParameters(logN: UInt8(p[0], radix: 16)!, r: UInt32(p[1], radix: 16)!, p: UInt32(p[2], radix: 16)!)
-    KDFCache.shared.enable()
-    KDFCache.shared.preload(Array(passphrase.precomposedStringWithCanonicalMapping.utf8), salt, params, key)
+    let known = Array(passphrase.precomposedStringWithCanonicalMapping.utf8)
+    derivation = KeyDerivation { p, s, k in
+        p == known && s == salt && k == params ? key : KeyDerivation.scrypt.derive(p, salt: s, params: k)
+    }
 }
 #endif
 
@@ -116,7 +121,8 @@ if mode == "measure" {
 
 let session: Session
 do {
-    session = try Session.open(at: store, user: args[4], passphrase: passphrase, configuration: configuration)
+    session = try Session.open(at: store, user: args[4], passphrase: passphrase, configuration: configuration,
+                               derivation: derivation)
 } catch {
     fail("open: \(error)")
 }

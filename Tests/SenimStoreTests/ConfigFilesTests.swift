@@ -87,7 +87,7 @@ import SenimCore
         changed.catalogue.items.removeAll { $0.id == "syringe-2ml" }
         changed.catalogue.packs = changed.catalogue.packs.filter { $0.items["syringe-2ml"] == nil }
         changed.points.points.removeAll { $0.id == TestSupport.point }
-        let t = try Session.open(at: dir, user: "aigerim", passphrase: "correct horse", configuration: changed)
+        let t = try Session.open(at: dir, user: "aigerim", passphrase: "correct horse", configuration: changed, derivation: TestSupport.derivation)
         defer { t.close() }
         let keys = t.configurationWarnings.map(\.key)
         #expect(keys.contains("config.missing.items") && keys.contains("config.missing.points"), "\(keys)")
@@ -104,7 +104,7 @@ import SenimCore
         defer { TestSupport.cleanup(dir) }
         var changed = TestSupport.configuration
         changed.uic.padding = changed.uic.padding == "X" ? "Z" : "X"
-        let s = try Session.open(at: dir, user: "aigerim", passphrase: "correct horse", configuration: changed)
+        let s = try Session.open(at: dir, user: "aigerim", passphrase: "correct horse", configuration: changed, derivation: TestSupport.derivation)
         defer { s.close() }
         #expect(s.configurationWarnings.map(\.key) == ["config.changed.uic"])
     }

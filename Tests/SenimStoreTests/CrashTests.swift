@@ -6,7 +6,6 @@ import SenimTestSupport
 
 /// Power-loss simulation through the injectable file layer (test 3 and test 5).
 @Suite struct CrashTests {
-    init() { TestSupport.fastKDF() }
 
     let path = TestSupport.memoryPath
 

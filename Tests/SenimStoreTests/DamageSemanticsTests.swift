@@ -9,7 +9,6 @@ import Testing
 /// commands change nothing; salvage keeps every authentic frame and chunk and says what it
 /// skipped.
 @Suite struct DamageSemanticsTests {
-    init() { TestSupport.fastKDF() }
 
     /// A store on disk with six journal frames of one contact each; returns the folder, the
     /// ids per frame and the journal bytes.
@@ -30,11 +29,11 @@ import Testing
     func write(_ b: [UInt8], _ url: URL) throws { try Data(b).write(to: url) }
 
     func verify(_ dir: URL) throws -> VerifyReport {
-        try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration)
+        try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration, derivation: TestSupport.derivation)
     }
 
     func openReadOnly(_ dir: URL) throws -> Session {
-        try Session.open(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration, readOnly: true)
+        try Session.open(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration, readOnly: true, derivation: TestSupport.derivation)
     }
 
     @Test func aChangedByteInTheLastCompleteFrameIsDamageForReadersWritersAndVerify() throws {
@@ -48,7 +47,7 @@ import Testing
         for readOnly in [true, false] {
             let e = storeError {
                 _ = try Session.open(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration,
-                                     readOnly: readOnly)
+                                     readOnly: readOnly, derivation: TestSupport.derivation)
             }
             guard case .damaged(let file, let detail) = e else { Issue.record("\(String(describing: e))"); continue }
             #expect(file == "journal" && detail.contains("offset \(start)"), "\(detail)")
@@ -110,7 +109,7 @@ import Testing
             let out = TestSupport.tempDirectory("salvaged")
             defer { TestSupport.cleanup(out) }
             let report = try Session.salvage(from: dir, to: out, user: "aigerim", passphrase: "correct horse",
-                                             configuration: TestSupport.configuration)
+                                             configuration: TestSupport.configuration, derivation: TestSupport.derivation)
             #expect(!report.skipped.isEmpty || what == "swapped" || what == "last two swapped", "\(what)")
             if what == "missing" { #expect(report.skipped.contains { $0.contains("frame \(first + 2) missing") }, "\(report)") }
             let s = try TestSupport.open(out)
@@ -204,7 +203,7 @@ import Testing
                     let out = TestSupport.tempDirectory("salv")
                     defer { TestSupport.cleanup(out) }
                     _ = try Session.salvage(from: dir, to: out, user: "aigerim", passphrase: "correct horse",
-                                            configuration: TestSupport.configuration)
+                                            configuration: TestSupport.configuration, derivation: TestSupport.derivation)
                 }),
             ]
             for (name, read) in reads {

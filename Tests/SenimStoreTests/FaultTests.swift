@@ -8,7 +8,6 @@ import Glibc
 
 /// Test 6: ENOSPC and EIO injected on write and fsync.
 @Suite struct FaultTests {
-    init() { TestSupport.fastKDF() }
 
     let path = TestSupport.memoryPath
 

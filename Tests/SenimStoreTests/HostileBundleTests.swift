@@ -7,7 +7,6 @@ import Testing
 /// a message naming the event kind and the field (or the author), and the receiving store's
 /// files are byte-identical afterwards.
 @Suite struct HostileBundleTests {
-    init() { TestSupport.fastKDF() }
 
     static let device = DeviceID(0x5E5E)
     static let site = "temirtau"

@@ -17,7 +17,6 @@ func storeFileHashes(_ dir: URL) -> [String: String] {
 /// Output paths (`OutputFile`), bounded reads (`BoundedFile`), backups and the keys file's
 /// limits: a path or a file given by a careless user or an attacker never touches the store.
 @Suite struct HostileFileTests {
-    init() { TestSupport.fastKDF() }
 
     @Test func outputInsideTheStoreIsRefusedEvenThroughLinksAndWithForce() throws {
         let store = TestSupport.freshStore()

@@ -17,7 +17,6 @@ func frameBoundaries(_ b: [UInt8]) -> [Int] {
 }
 
 @Suite struct JournalDamageTests {
-    init() { TestSupport.fastKDF() }
 
     let journal = TestSupport.memoryPath.path + "/journal"
 

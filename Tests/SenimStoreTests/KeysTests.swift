@@ -4,7 +4,6 @@ import Testing
 @testable import SenimStore
 
 @Suite struct KeysTests {
-    init() { TestSupport.fastKDF() }
 
     let keysPath = TestSupport.memoryPath.path + "/keys"
 
@@ -57,13 +56,13 @@ import Testing
                 if bit % 61 == 0 {
                     var k = kf
                     k.slots[slot] = s
-                    let e = storeError { _ = try Session.unlock(k, name: user, passphrase: pass) }
+                    let e = storeError { _ = try Session.unlock(k, name: user, passphrase: pass, derivation: TestSupport.derivation) }
                     guard case .damaged(let file, let detail) = e else {
                         Issue.record("slot \(slot) bit \(bit): \(String(describing: e))")
                         continue
                     }
                     #expect(file == "keys" && detail.contains("keyslot \(slot)"))
-                    let u = try Session.unlock(k, name: other.0, passphrase: other.1)
+                    let u = try Session.unlock(k, name: other.0, passphrase: other.1, derivation: TestSupport.derivation)
                     #expect(u.content.name == other.0)
                     unlocks += 2
                 }
@@ -79,7 +78,7 @@ import Testing
         let s = try TestSupport.open(TestSupport.memoryPath, fs: FileSystem(fs))
         s.close()
         let report = try Session.verify(at: TestSupport.memoryPath, user: "aigerim", passphrase: "correct horse",
-                                        configuration: TestSupport.configuration, fileSystem: FileSystem(fs))
+                                        configuration: TestSupport.configuration, fileSystem: FileSystem(fs), derivation: TestSupport.derivation)
         #expect(!report.ok)
         #expect(report.description.contains("keyslot \(dana)"))
         print("keyslots: \(detected) bit flips detected, \(unlocks) unlock attempts")
@@ -94,7 +93,7 @@ import Testing
             var b = bytes
             b[bit / 8] ^= 1 << UInt8(bit % 8)
             let k = try KeysFile.parse(b)
-            let u = try Session.unlock(k, name: "dana", passphrase: "dana pass")
+            let u = try Session.unlock(k, name: "dana", passphrase: "dana pass", derivation: TestSupport.derivation)
             #expect(throws: StoreError.damaged(file: "keys", detail: "the manifest does not authenticate")) {
                 _ = try Session.openManifest(k, dataKey: u.dataKey)
             }
@@ -137,13 +136,13 @@ import Testing
                 continue
             }
             #expect(file == "keys" && detail.contains("KDF parameters refused"), "\(what): \(detail)")
-            #expect(!KDFCache.shared.wasAttempted(Slot.salt(storeSalt: kf.storeSalt, name: "aigerim")), "\(what) reached the KDF")
+            #expect(!TestSupport.kdfMemo.wasAttempted(Slot.salt(storeSalt: kf.storeSalt, name: "aigerim")), "\(what) reached the KDF")
         }
         // Five different parameter sets (each acceptable alone) are refused as a whole.
         var many = kf
         for i in 0..<5 { many.slots[i] = Slot.decoy(KDFParameters(logN: UInt8(14 + i), r: 8, p: 1)) }
         #expect(throws: StoreError.damaged(file: "keys", detail: "5 different KDF parameter sets (at most 4)")) {
-            _ = try Session.unlock(many, name: "aigerim", passphrase: "correct horse")
+            _ = try Session.unlock(many, name: "aigerim", passphrase: "correct horse", derivation: TestSupport.derivation)
         }
         // Header fields: a million slots, an absurd slot size, a huge manifest length.
         func header(_ edit: (inout [UInt8]) -> Void) -> [UInt8] {

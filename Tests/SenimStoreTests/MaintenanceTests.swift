@@ -4,7 +4,6 @@ import Testing
 @testable import SenimStore
 
 @Suite struct MaintenanceTests {
-    init() { TestSupport.fastKDF() }
 
     func ids(_ dir: URL, _ user: String = "aigerim", _ pass: String = "correct horse") throws -> Set<EventID> {
         let s = try TestSupport.open(dir, user: user, passphrase: pass)
@@ -91,26 +90,26 @@ import Testing
         try s.save([TestSupport.contact(s, n: 7)])
         let count = s.eventCount
         s.close()
-        let clean = try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration)
+        let clean = try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration, derivation: TestSupport.derivation)
         #expect(clean.ok, "\(clean)")
         #expect(clean.eventCount == count)
         #expect(clean.lines.map(\.file).contains("snapshot") && clean.lines.map(\.file).contains("journal"))
         #expect(throws: StoreError.wrongPassphrase) {
-            _ = try Session.verify(at: dir, user: "aigerim", passphrase: "nope", configuration: TestSupport.configuration)
+            _ = try Session.verify(at: dir, user: "aigerim", passphrase: "nope", configuration: TestSupport.configuration, derivation: TestSupport.derivation)
         }
         // A torn tail is reported (still ok: the next open drops it).
         let jpath = dir.appendingPathComponent("journal")
         var j = Array(try Data(contentsOf: jpath))
         let bounds = frameBoundaries(j)
         try Data(j[0..<(j.count - 5)]).write(to: jpath)
-        let torn = try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration)
+        let torn = try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration, derivation: TestSupport.derivation)
         #expect(torn.ok)
         #expect(torn.description.contains("interrupted last write"))
         // Damage in the middle is not ok, and says where.
         #expect(bounds.count == 3)
         j[bounds[0] + 40] ^= 0x20
         try Data(j).write(to: jpath)
-        let bad = try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration)
+        let bad = try Session.verify(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration, derivation: TestSupport.derivation)
         #expect(!bad.ok)
         #expect(bad.description.contains("offset \(bounds[0])"), "\(bad)")
         #expect(throws: StoreError.self) { _ = try TestSupport.open(dir) }
@@ -140,7 +139,7 @@ import Testing
         try Data(j).write(to: jpath)
         #expect(throws: StoreError.self) { _ = try TestSupport.open(dir) }
         let target = out.appendingPathComponent("new")
-        let report = try Session.salvage(from: dir, to: target, user: "dana", passphrase: "dana pass", configuration: TestSupport.configuration)
+        let report = try Session.salvage(from: dir, to: target, user: "dana", passphrase: "dana pass", configuration: TestSupport.configuration, derivation: TestSupport.derivation)
         #expect(report.events == all.count - 1)
         #expect(report.users == ["aigerim", "dana", "gulnara", "marat"])
         #expect(!report.skipped.isEmpty)
@@ -149,7 +148,7 @@ import Testing
         #expect(try p.openNote(note) == "kept")
         p.close()
         #expect(throws: StoreError.alreadyExists(path: target.standardizedFileURL.path)) {
-            _ = try Session.salvage(from: dir, to: target, user: "dana", passphrase: "dana pass", configuration: TestSupport.configuration)
+            _ = try Session.salvage(from: dir, to: target, user: "dana", passphrase: "dana pass", configuration: TestSupport.configuration, derivation: TestSupport.derivation)
         }
     }
 
@@ -188,7 +187,6 @@ import Testing
 
 /// Test 10: known strings written through the store never appear in any file.
 @Suite struct CanaryTests {
-    init() { TestSupport.fastKDF() }
 
     func search(_ needles: [[UInt8]], in root: URL, skipLarger: Int = 64 << 20) -> [String] {
         var hits: [String] = []

@@ -214,18 +214,17 @@ import Testing
 
     @Test("Notes written at site A are read by a psychologist at store B after sync, and by no one else there")
     func notesAcrossSites() throws {
-        TestSupport.fastKDF()
         let a = TestSupport.tempDirectory("notes-site-a"), b = TestSupport.tempDirectory("notes-site-b")
         defer { TestSupport.cleanup(a); TestSupport.cleanup(b) }
         func make(_ dir: URL, point: String, coordinator: String, psychologist: String, worker: String) throws {
             let s = try Session.create(at: dir, user: coordinator, passphrase: "pass \(coordinator)", point: point,
-                                       configuration: TestSupport.configuration, kdf: TestSupport.kdf)
+                                       configuration: TestSupport.configuration, kdf: TestSupport.kdf, derivation: TestSupport.derivation)
             try s.addUser(name: psychologist, role: .psychologist, passphrase: "pass \(psychologist)", oneTime: false)
             try s.addUser(name: worker, role: .worker, passphrase: "pass \(worker)", oneTime: false)
             s.close()
         }
         func open(_ dir: URL, _ user: String) throws -> Session {
-            try Session.open(at: dir, user: user, passphrase: "pass \(user)", configuration: TestSupport.configuration)
+            try Session.open(at: dir, user: user, passphrase: "pass \(user)", configuration: TestSupport.configuration, derivation: TestSupport.derivation)
         }
         try make(a, point: "temirtau", coordinator: "asel", psychologist: "pa", worker: "wa")
         try make(b, point: "almaty-central", coordinator: "bolat", psychologist: "pb", worker: "wb")

@@ -83,7 +83,6 @@ final class Child {
 
 /// Tests 4 and 7: real processes, SIGKILL, and the flock.
 @Suite(.serialized) struct ProcessTests {
-    init() { TestSupport.fastKDF() }
 
     /// The salt, derived key and parameters of a user's slot, for the helper's stdin (debug
     /// builds only use it; the helper derives the key itself otherwise).
@@ -93,7 +92,7 @@ final class Child {
         s.close()
         let params = Slot.params(kf.slots[index])
         let salt = Slot.salt(storeSalt: kf.storeSalt, name: user)
-        let key = Primitives.bytes(Primitives.scrypt(Names.passphraseBytes(pass), salt: salt, params: params)!)
+        let key = TestSupport.derivation.derive(Names.passphraseBytes(pass), salt: salt, params: params)!
         return salt.hex + key.hex + String(format: "%02x:%08x:%08x", params.logN, params.r, params.p)
     }
 

@@ -8,7 +8,6 @@ import SenimTestSupport
 /// build, or before import validation existed), every listing, show and report renders
 /// without trapping, and no control character reaches the terminal raw.
 @Suite struct RendererFuzzTests {
-    init() { TestSupport.fastKDF() }
 
     static let extremeTimes: [Timestamp] = [.max, .min, -1, 0, 884_541_000_000, -62_135_596_800, 253_402_300_800, 1_790_000_000]
     static let extremeDays: [DayNumber] = [.max, .min, -1, 0, 2_932_896]

@@ -4,7 +4,6 @@ import Testing
 @testable import SenimStore
 
 @Suite struct SessionBasics {
-    init() { TestSupport.fastKDF() }
 
     @Test func createSaveReopen() throws {
         let dir = TestSupport.tempDirectory()
@@ -154,7 +153,6 @@ import Testing
 }
 
 @Suite struct StoreEdgeCases {
-    init() { TestSupport.fastKDF() }
 
     @Test func createAndOpenRefuseClearly() throws {
         let dir = TestSupport.freshStore()
@@ -170,11 +168,11 @@ import Testing
         #expect(m.key == "store.create.notEmpty")
         #expect(throws: StoreError.invalid(Message("validate.user.name", "a/b"))) {
             _ = try Session.create(at: empty.appendingPathComponent("x"), user: "a/b", passphrase: "p", point: TestSupport.point,
-                                   configuration: TestSupport.configuration, kdf: .testing)
+                                   configuration: TestSupport.configuration, kdf: .testing, derivation: TestSupport.derivation)
         }
         #expect(throws: StoreError.invalid(Message("store.kdf.refused", "logN 12 outside 14…20"))) {
             _ = try Session.create(at: empty.appendingPathComponent("x"), user: "ok", passphrase: "p", point: TestSupport.point,
-                                   configuration: TestSupport.configuration, kdf: KDFParameters(logN: 12, r: 8, p: 1))
+                                   configuration: TestSupport.configuration, kdf: KDFParameters(logN: 12, r: 8, p: 1), derivation: TestSupport.derivation)
         }
         let s = try TestSupport.open(dir)
         #expect(throws: StoreError.invalid(Message("store.backup.inside"))) { try s.backup(to: dir.appendingPathComponent("b")) }

@@ -9,7 +9,6 @@ import Testing
 /// streamed and merged with the journal's events. These tests hold the streamed path to what
 /// the in-memory path wrote: the same events, in fold order, the same local values.
 @Suite struct StreamedRewriteTests {
-    init() { TestSupport.fastKDF() }
 
     static let config = TestSupport.configuration
 
@@ -102,14 +101,16 @@ import Testing
         let d = Disk(FileSystem.real, out)
         let parts = try Backup.inspect(d, "senim.backup", file: file.path)
         let whole = try #require(try d.read("senim.backup"))
-        let decoded = try Backup.decode(whole, file: file.path)
-        #expect(parts.keys == decoded.keys && parts.journal == decoded.journal)
-        #expect(Array(whole[parts.snapshot]) == decoded.snapshot)
-        let header = try Snapshot.parseHeader(decoded.snapshot, storeID: nil)
+        let header = try Snapshot.parseHeader(Array(whole[parts.snapshot]), storeID: nil)
         #expect(header.count > 1, "the test needs a snapshot section of several chunks")
 
         let restored = out.appendingPathComponent("restored")
         try Session.restore(from: file, to: restored, force: false)
+        // Restore copies the three sections as they are (the snapshot in blocks).
+        let r = Disk(FileSystem.real, restored)
+        #expect(try r.read(Disk.keys) == parts.keys)
+        #expect(try r.read(Disk.journal) == parts.journal)
+        #expect(try r.read(Disk.snapshot) == Array(whole[parts.snapshot]))
         let t = try TestSupport.open(restored)
         #expect(t.eventCount == stored)
         #expect(LedgerDigest.of(t.ledger) == before)

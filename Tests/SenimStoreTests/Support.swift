@@ -14,9 +14,10 @@ enum TestSupport {
     static let point = "almaty-central"
     static let kdf = KDFParameters.testing
 
-    /// Memoises scrypt inside this test process (see KDFCache): reopening thousands of
-    /// times in fault-injection tests stays fast. Every test file calls this.
-    static func fastKDF() { KDFCache.shared.enable() }
+    /// scrypt memoised inside this test process: reopening thousands of times in
+    /// fault-injection tests stays fast. Every store the tests open or create gets it.
+    static let kdfMemo = KDFMemo()
+    static let derivation = KeyDerivation { p, s, k in kdfMemo.derive(p, s, k) }
 
     /// A fresh empty directory under the system temp dir, removed by `cleanup`.
     static func tempDirectory(_ tag: String = "store") -> URL {
@@ -70,15 +71,13 @@ enum TestSupport {
 
     static func create(_ dir: URL, user: String = "aigerim", passphrase: String = "correct horse",
                        fs: FileSystem = .real) throws -> Session {
-        fastKDF()
         return try Session.create(at: dir, user: user, passphrase: passphrase, point: point,
-                                  configuration: configuration, kdf: kdf, fileSystem: fs)
+                                  configuration: configuration, kdf: kdf, fileSystem: fs, derivation: TestSupport.derivation)
     }
 
     static func open(_ dir: URL, user: String = "aigerim", passphrase: String = "correct horse",
                      fs: FileSystem = .real) throws -> Session {
-        fastKDF()
-        return try Session.open(at: dir, user: user, passphrase: passphrase, configuration: configuration, fileSystem: fs)
+        return try Session.open(at: dir, user: user, passphrase: passphrase, configuration: configuration, fileSystem: fs, derivation: TestSupport.derivation)
     }
 
     /// A contact event by the session's user, with a note (for canaries) if given.
@@ -93,6 +92,32 @@ enum TestSupport {
     }
 }
 
+
+/// Remembers every key it derived (by passphrase, salt and parameters) and every salt it was
+/// asked about, so tests can prove that a refused keys file never reaches the KDF.
+/// `@unchecked Sendable`: the two tables are only touched under `lock`.
+final class KDFMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var table: [[UInt8]: [UInt8]] = [:]
+    private var attempted = Set<[UInt8]>()
+
+    func derive(_ p: [UInt8], _ s: [UInt8], _ k: KDFParameters) -> [UInt8]? {
+        let id = p + [0] + s + [k.logN] + withUnsafeBytes(of: k.r) { Array($0) } + withUnsafeBytes(of: k.p) { Array($0) }
+        lock.lock()
+        attempted.insert(s)
+        let hit = table[id]
+        lock.unlock()
+        if let hit { return hit }
+        guard let key = KeyDerivation.scrypt.derive(p, salt: s, params: k) else { return nil }
+        lock.lock(); table[id] = key; lock.unlock()
+        return key
+    }
+
+    func wasAttempted(_ salt: [UInt8]) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return attempted.contains(salt)
+    }
+}
 
 /// The StoreError `body` throws (nil if it returns or throws something else). Avoids
 /// non-exhaustive `catch` patterns, which crash the 6.3 compiler in some functions.

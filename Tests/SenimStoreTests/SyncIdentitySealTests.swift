@@ -8,7 +8,6 @@ import Testing
 /// session, which holds the shared data key, cannot obtain the private keys and so cannot sign a
 /// bundle as this store; user changes by a holder re-seal; stores from before are migrated.
 @Suite(.serialized) struct SyncIdentitySealTests {
-    init() { TestSupport.fastKDF() }
 
     /// A store with coordinator `aigerim` (the template's user) and worker `wk`.
     func storeWithWorker() throws -> (URL, Session) {
@@ -170,7 +169,7 @@ import Testing
 
         // A coordinator's read-only session uses it where it is and writes nothing.
         let r = try Session.open(at: dir, user: "aigerim", passphrase: "correct horse", configuration: TestSupport.configuration,
-                                 readOnly: true)
+                                 readOnly: true, derivation: TestSupport.derivation)
         #expect(try r.syncIdentity()?.serialized == legacy.serialized)
         r.close()
         #expect(storeFileHashes(dir) == before)

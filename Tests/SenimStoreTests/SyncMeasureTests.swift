@@ -66,11 +66,10 @@ import Testing
         let n = Int(ProcessInfo.processInfo.environment["SENIM_MEASURE_EVENTS"] ?? "") ?? 100_000
         let events = SyncWorld.generate(seed: 2027, count: n)
         let sender = SyncIdentity()
-        TestSupport.fastKDF()
         let dir = TestSupport.tempDirectory("sync-measure")
         defer { TestSupport.cleanup(dir) }
         let session = try Session.create(at: dir, user: "gulnara", passphrase: "measure pass", point: "almaty-central",
-                                         configuration: TestSupport.configuration, kdf: TestSupport.kdf)
+                                         configuration: TestSupport.configuration, kdf: TestSupport.kdf, derivation: TestSupport.derivation)
         defer { session.close() }
         let engine = SyncEngine(session: session)
         try engine.trust(name: "laptop", key: sender.publicLine)

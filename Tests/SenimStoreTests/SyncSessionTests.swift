@@ -7,15 +7,14 @@ import Testing
 @Suite struct SyncSessionTests {
     /// Creates a store at `point` whose first user (a coordinator) is `user`.
     static func store(_ tag: String, point: String, user: String) throws -> (URL, Session) {
-        TestSupport.fastKDF()
         let dir = TestSupport.tempDirectory(tag)
         let s = try Session.create(at: dir, user: user, passphrase: "pass \(user)", point: point,
-                                   configuration: TestSupport.configuration, kdf: TestSupport.kdf)
+                                   configuration: TestSupport.configuration, kdf: TestSupport.kdf, derivation: TestSupport.derivation)
         return (dir, s)
     }
 
     static func reopen(_ dir: URL, user: String) throws -> Session {
-        try Session.open(at: dir, user: user, passphrase: "pass \(user)", configuration: TestSupport.configuration)
+        try Session.open(at: dir, user: user, passphrase: "pass \(user)", configuration: TestSupport.configuration, derivation: TestSupport.derivation)
     }
 
     static func contact(_ s: Session, _ code: String, note: String) throws -> [Event] {

@@ -174,8 +174,8 @@ struct Slot {
 
     /// A complete slot for a user.
     static func make(storeID: [UInt8], storeSalt: [UInt8], content: Content, passphrase: [UInt8],
-                     params: KDFParameters, dataKey: SymmetricKey, notesKey: SymmetricKey?) -> [UInt8]? {
-        guard let kek = Primitives.scrypt(passphrase, salt: salt(storeSalt: storeSalt, name: content.name), params: params) else { return nil }
+                     params: KDFParameters, dataKey: SymmetricKey, notesKey: SymmetricKey?, derivation: KeyDerivation) -> [UInt8]? {
+        guard let kek = derivation.key(passphrase, salt: salt(storeSalt: storeSalt, name: content.name), params: params) else { return nil }
         var w = ByteWriter(capacity: KeysFile.slotSize)
         w.u8(params.logN); w.u32(params.r); w.u32(params.p)
         let sealed = Primitives.seal(encodeContent(content), key: kek, ad: contentAD(storeID: storeID, params: params))

@@ -93,10 +93,13 @@ enum TimeCheck {
     /// A time from --at: parsed, and not in the future (a few minutes of clock skew allowed).
     static func past(_ text: String, now: Date = Date()) throws -> Date {
         guard let d = Dates.parseInstant(text) else { throw CLIFailure.usage("cli.time.invalid", PrivacyGuard.echo(text)) }
-        guard d.timeIntervalSince(now) <= Double(Validator.futureAllowance) else {
-            throw CLIFailure.refused("cli.time.future", PrivacyGuard.echo(text))
+        // The limits are the Validator's (the TUI's "When" fields use the same); the CLI's
+        // wording repeats the time typed.
+        do throws(Message) {
+            try Validator.checkTime(Timestamp(d.timeIntervalSince1970.rounded(.down)), now: Timestamp(now.timeIntervalSince1970.rounded(.down)))
+        } catch {
+            throw CLIFailure.refused(error.key == "validate.time.early" ? "cli.time.early" : "cli.time.future", PrivacyGuard.echo(text))
         }
-        guard d.timeIntervalSince1970 >= Double(Validator.earliestTime) else { throw CLIFailure.refused("cli.time.early", PrivacyGuard.echo(text)) }
         return d
     }
 }
