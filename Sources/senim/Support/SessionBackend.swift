@@ -59,13 +59,23 @@ final class SessionBackend: TUIBackend {
     /// A path typed in the TUI: `~` expanded, relative to the working folder.
     func url(_ path: String) -> URL { URL(fileURLWithPath: Runtime.expand(path)) }
 
+    /// `OutputFile`'s "exists" refusal says "add --force"; the TUI has no such flag.
+    func withoutForce<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as StoreError {
+            if case .invalid(let m) = e, m.key == "store.output.exists" { throw Message("tui.output.exists", m.args.first ?? "") }
+            throw e
+        }
+    }
+
     func backup(to path: String, progress: @escaping (Int, Int) -> Void) throws -> BackupOutcome {
         try Policy.require(session.role, .backup)
         let target = url(path)
         // The output-path owner first (inside the store, an existing file, a folder), then the
         // store's own backup, which checks the same again and writes atomically.
-        try OutputFile.check(target, storeDirectory: store, force: false)
-        try session.backup(to: target, force: false)
+        try withoutForce {
+            try OutputFile.check(target, storeDirectory: store, force: false)
+            try session.backup(to: target, force: false)
+        }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int) ?? 0
         return BackupOutcome(path: target.standardizedFileURL.path, bytes: bytes ?? 0, events: session.eventCount)
     }
@@ -95,8 +105,10 @@ final class SessionBackend: TUIBackend {
 
     func exportBundle(for peer: String, to path: String) throws -> [Message] {
         let target = url(path)
-        try OutputFile.check(target, storeDirectory: store, force: false)
-        return try SyncBridge.export(session, to: peer, all: false, file: target, store: store, force: false)
+        return try withoutForce {
+            try OutputFile.check(target, storeDirectory: store, force: false)
+            return try SyncBridge.export(session, to: peer, all: false, file: target, store: store, force: false)
+        }
     }
 
     func importBundle(from path: String, progress: @escaping (Int, Int) -> Void) throws -> [Message] {
