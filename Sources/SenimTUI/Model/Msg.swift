@@ -121,7 +121,8 @@ public struct SessionInfo: Sendable {
 /// copy-on-write duplicates every array of the ledger (75–100 ms at a million contacts).
 /// `@unchecked Sendable` so that `Model` stays Sendable: the closure reads a backend that is
 /// not thread-safe, which is sound only because the TUI calls `update`, `view` and every
-/// effect on the one UI thread. An effect moved off that thread must not read `ledger`.
+/// effect on the one UI thread — except a background job, during which the model is `busy` and
+/// the view paints no screen body, so nothing reads `ledger` while the job may change it.
 public final class LedgerSource: @unchecked Sendable {
     private let read: () -> LedgerState
     public init(_ read: @escaping () -> LedgerState) { self.read = read }
