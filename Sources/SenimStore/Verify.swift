@@ -83,6 +83,9 @@ extension Session {
         return report
     }
 
+    /// The folder this session's store lives in (no output path may lie inside it).
+    public var storeDirectory: URL { URL(fileURLWithPath: disk.directory) }
+
     /// The open session's own check (the TUI's Store screen): the same checks of every file
     /// as `verify(at:)`, under the lock this session already holds and with its data key
     /// instead of deriving it again from the passphrase. Reads only; changes nothing.

@@ -63,6 +63,7 @@ public final class InMemoryBackend: TUIBackend {
     public let role: Role
     public var point: String { store.point }
     public var notices: [Message] = []
+    public var configurationWarnings: [Message] = []
 
     public init(store: InMemoryStore, user: String, role: Role) {
         self.store = store
@@ -131,7 +132,7 @@ public final class InMemoryBackend: TUIBackend {
         try save([Event(id: ctx.id, at: ctx.at, author: user, device: ctx.device, site: point, body: .userAdded(name: name, role: role))])
     }
 
-    public func removeUser(_ name: String, force: Bool) throws {
+    public func removeUser(name: String, force: Bool) throws {
         try Policy.require(role, .manageUsers)
         guard name != user else { throw Message("tui.users.removeSelf") }
         if isLastHolder(name) && !force { throw Message("store.notes.lastHolder", name) }
@@ -143,7 +144,7 @@ public final class InMemoryBackend: TUIBackend {
 
     public func isLastHolder(_ name: String) -> Bool { store.notesHolders == [name] }
 
-    public func resetPassphrase(_ name: String, to passphrase: String, force: Bool) throws {
+    public func resetPassphrase(name: String, to passphrase: String, force: Bool) throws {
         try Policy.require(role, .manageUsers)
         guard store.accounts[name] != nil else { throw Message("tui.users.unknown", name) }
         if isLastHolder(name) && !force { throw Message("store.notes.lastHolder", name) }
@@ -166,7 +167,7 @@ public final class InMemoryBackend: TUIBackend {
     public var mustChangePassphrase: Bool { store.oneTime.contains(user) }
     public var keyFingerprint: String { InMemoryStore.fingerprint(user) }
 
-    public func notesAccess() throws -> [NotesAccount] {
+    public func notesAccounts() throws -> [NotesAccount] {
         try Policy.require(role, .readConfidentialNotes)
         return store.accounts.filter { $0.value.role == .psychologist }.keys.sorted().map { n in
             NotesAccount(name: n, holdsKey: store.notesHolders.contains(n), mustChangePassphrase: store.oneTime.contains(n),
@@ -174,6 +175,9 @@ public final class InMemoryBackend: TUIBackend {
                         fingerprint: InMemoryStore.fingerprint(n))
         }
     }
+
+    /// Nothing to release: the store lives in memory.
+    public func close() {}
 
     public func grantNotes(to name: String) throws {
         try Policy.require(role, .readConfidentialNotes)

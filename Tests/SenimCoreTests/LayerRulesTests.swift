@@ -11,7 +11,7 @@ enum LayerRules {
         // Pure domain: Foundation for Data, Calendar and JSON only.
         "SenimCore": ["Foundation"],
         "SenimStore": ["Foundation", "SenimCore", "Crypto", "CryptoExtras", "Glibc", "Musl", "Darwin"],
-        // Knows the domain, not the store: the executable wires the store in (SessionBackend).
+        // Knows the domain, not the store: the executable wires the store in (Sources/senim/Support/StoreBridge.swift: Session conforms to StoreAccess / TUIBackend).
         "SenimTUI": ["Foundation", "SenimCore", "CNcursesw", "Glibc", "Musl", "Darwin"],
         // The composition root.
         "senim": ["Foundation", "SenimCore", "SenimStore", "SenimTUI", "ArgumentParser", "Glibc", "Musl", "Darwin"],

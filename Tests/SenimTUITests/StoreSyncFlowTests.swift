@@ -372,21 +372,22 @@ final class OpsBackend: TUIBackend, @unchecked Sendable {
     var role: Role { inner.role }
     var point: String { inner.point }
     var notices: [Message] { inner.notices }
+    var configurationWarnings: [Message] { inner.configurationWarnings }
     func context(site: String, at: Timestamp) -> Validator.Context { inner.context(site: site, at: at) }
     func save(_ events: [Event]) throws { try inner.save(events) }
     func sealNote(_ text: String) throws -> [UInt8] { try inner.sealNote(text) }
     func openNote(_ sealed: [UInt8]) throws -> String { try inner.openNote(sealed) }
     func userAccounts() throws -> [UserAccount] { try inner.userAccounts() }
     func addUser(name: String, role: Role, passphrase: String) throws { try inner.addUser(name: name, role: role, passphrase: passphrase) }
-    func removeUser(_ name: String, force: Bool) throws { try inner.removeUser(name, force: force) }
-    func resetPassphrase(_ name: String, to passphrase: String, force: Bool) throws {
-        try inner.resetPassphrase(name, to: passphrase, force: force)
+    func removeUser(name: String, force: Bool) throws { try inner.removeUser(name: name, force: force) }
+    func resetPassphrase(name: String, to passphrase: String, force: Bool) throws {
+        try inner.resetPassphrase(name: name, to: passphrase, force: force)
     }
     func changePassphrase(from current: String, to passphrase: String) throws { try inner.changePassphrase(from: current, to: passphrase) }
     func rekey() throws { try inner.rekey() }
     var mustChangePassphrase: Bool { inner.mustChangePassphrase }
     var keyFingerprint: String { inner.keyFingerprint }
-    func notesAccess() throws -> [NotesAccount] { try inner.notesAccess() }
+    func notesAccounts() throws -> [NotesAccount] { try inner.notesAccounts() }
     func grantNotes(to name: String) throws { try inner.grantNotes(to: name) }
     func close() { closed = true }
 

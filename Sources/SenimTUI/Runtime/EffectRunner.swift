@@ -127,7 +127,7 @@ public final class EffectRunner {
     func adopt(_ b: any TUIBackend) -> Msg {
         backend = b
         let source = LedgerSource { [weak b] in b?.ledger ?? LedgerState() }
-        return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, source: source, notices: b.notices,
+        return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, source: source, notices: b.notices + b.configurationWarnings,
                                      mustChangePassphrase: b.mustChangePassphrase, keyFingerprint: b.keyFingerprint))
     }
 
@@ -177,7 +177,7 @@ public final class EffectRunner {
         case .removeUser(let name, let force):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
-                try b.removeUser(name, force: force)
+                try b.removeUser(name: name, force: force)
                 return .userRemoved(name, try b.userAccounts())
             } catch {
                 return .failed(Message.from(error))
@@ -185,7 +185,7 @@ public final class EffectRunner {
         case .resetPassphrase(let name, let passphrase, let force):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
-                try b.resetPassphrase(name, to: passphrase, force: force)
+                try b.resetPassphrase(name: name, to: passphrase, force: force)
                 return .usersChanged(Message("tui.users.reset", name), try b.userAccounts())
             } catch {
                 return .failed(Message.from(error))
@@ -200,12 +200,12 @@ public final class EffectRunner {
             }
         case .loadNotesAccess:
             guard let b = backend else { return nil }
-            do { return .notesAccessLoaded(try b.notesAccess()) } catch { return .failed(Message.from(error)) }
+            do { return .notesAccessLoaded(try b.notesAccounts()) } catch { return .failed(Message.from(error)) }
         case .grantNotes(let name):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
                 try b.grantNotes(to: name)
-                return .notesAccessChanged(Message("tui.notes.granted", name), try b.notesAccess())
+                return .notesAccessChanged(Message("tui.notes.granted", name), try b.notesAccounts())
             } catch {
                 return .failed(Message.from(error))
             }

@@ -1,6 +1,7 @@
 import Foundation
 import SenimCore
 import SenimStore
+import SenimTUI
 
 /// The one place that names the store's types: creating, opening and maintaining stores,
 /// Commands see only `StoreSession`; store errors carry their own `FailureCategory`.
@@ -41,7 +42,30 @@ enum StoreBridge {
     }
 }
 
-extension Session: StoreSession {
+/// `Session` is the real store behind both front ends: `StoreAccess` (shared), `StoreSession`
+/// (the CLI's extras) and `TUIBackend` (the TUI's). Where the protocol's shape differs from
+/// Session's own (a time as `Timestamp`, the store's KDF parameters), the methods below adapt.
+extension Session: StoreSession, TUIBackend {
+    public func context(site: String, at: Timestamp) -> Validator.Context {
+        context(site: Optional(site), at: Optional(Date(timeIntervalSince1970: TimeInterval(at))))
+    }
+
+    public func userAccounts() throws -> [UserAccount] {
+        users().map { UserAccount(name: $0.name, role: $0.role, lastNotesHolder: wouldLoseLastNotesHolder($0.name)) }
+    }
+
+    public func addUser(name: String, role: Role, passphrase: String) throws {
+        try addUser(name: name, role: role, passphrase: passphrase, kdf: nil, oneTime: true)
+    }
+
+    public func resetPassphrase(name: String, to oneTimePassphrase: String, force: Bool) throws {
+        try resetPassphrase(name: name, to: oneTimePassphrase, force: force, kdf: nil)
+    }
+
+    public func changePassphrase(from current: String, to newPassphrase: String) throws {
+        try changePassphrase(from: current, to: newPassphrase, kdf: nil)
+    }
+
     func addUser(name: String, role: Role, passphrase: String, testingKDF: Bool, oneTime: Bool) throws {
         try addUser(name: name, role: role, passphrase: passphrase, kdf: testingKDF ? .testing : nil, oneTime: oneTime)
     }

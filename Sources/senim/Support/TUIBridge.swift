@@ -16,7 +16,7 @@ enum TUIBridge {
         }
         return TUIApp.run(configuration: configuration, language: env.language, initialUser: initialUser,
                           writeFile: writeFile) { user, passphrase in
-            SessionBackend(try Session.open(at: store, user: user, passphrase: passphrase, configuration: configuration), store: store)
+            try Session.open(at: store, user: user, passphrase: passphrase, configuration: configuration)
         }
     }
 }
