@@ -211,6 +211,20 @@ enum Screens {
             guard let u = selected else { return [] }
             m.clients.searching = false
             m.dialog = .form(Forms.profile(m, client: u))
+        case .unmerge:
+            // On a card: split off a merged code (asked which one when there are several).
+            guard let u = m.clients.card, let p = s.ledger.person(u) else {
+                m.status = Status(Message("tui.amend.openCard"), .warning)
+                return []
+            }
+            let merged = p.codes.filter { DuplicatesScreen.mergedInto(m, $0) != nil }
+            if merged.count == 1, let into = DuplicatesScreen.mergedInto(m, merged[0]) {
+                m.dialog = DuplicatesScreen.confirmUnmerge(from: merged[0], into: into)
+            } else if merged.count > 1 {
+                m.dialog = .form(Forms.unmerge(m, codes: merged))
+            } else {
+                m.status = Status(Message("tui.card.notMerged", p.uic.code), .info)
+            }
         default:
             break
         }

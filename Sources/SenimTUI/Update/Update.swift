@@ -352,6 +352,8 @@ public enum Update {
         switch a {
         case .merge(let from, let into):
             return Forms.check(&m, .merge(from: from, into: into))
+        case .unmerge(let from, let into):
+            return Forms.check(&m, .unmerge(from: from, into: into))
         case .newClient(let u, _):
             m.contact.resolved = u
             m.contact.isNew = true
@@ -432,8 +434,11 @@ public enum Update {
             }
         case .merge(let from, let into):
             m.duplicates.flipped = false
-            m.duplicates.selection = min(m.duplicates.selection, max(0, DuplicatesScreen.pairs(m).count - 1))
+            m.duplicates.selection = min(m.duplicates.selection, max(0, DuplicatesScreen.rows(m).count - 1))
             m.status = Status(Message("tui.dup.merged", from.code, into.code), .success)
+        case .unmerge(let from, let into):
+            m.duplicates.selection = min(m.duplicates.selection, max(0, DuplicatesScreen.rows(m).count - 1))
+            m.status = Status(Message("tui.dup.unmerged", from.code, into.code), .success)
         case .receive(let item, let q, _, _):
             m.status = Status(Message("tui.stock.received", itemName(m, item), String(q)), .success)
         case .transfer(let item, let q, let to):
