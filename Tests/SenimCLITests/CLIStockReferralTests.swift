@@ -40,6 +40,33 @@ import Testing
         #expect(table.status == 0 && table.out.contains("Naloxone") && table.out.contains("NX-25C"))
     }
 
+    /// `stock writeoff --lot`: that lot goes first; an unknown lot or one with too little is
+    /// refused with the lots that are there, and nothing is saved.
+    @Test func writeOffOfAChosenLot() throws {
+        let s = try TestStore()
+        #expect(try s.run(["stock", "receive", "naloxone", "10", "--lot", "NX-A", "--expires", "2027-01-01"]).status == 0)
+        #expect(try s.run(["stock", "receive", "naloxone", "20", "--lot", "NX-B", "--expires", "2027-06-01"]).status == 0)
+        let w = try s.run(["stock", "writeoff", "naloxone", "5", "--reason", "damaged", "--lot", "NX-B"])
+        #expect(w.status == 0, "\(w)")
+        func lots() throws -> [String] {
+            let items = try #require(try s.run(["stock", "--json"]).json()["items"] as? [[String: Any]])
+            let n = try #require(items.first { $0["item"] as? String == "naloxone" })
+            return (n["lots"] as? [[String: Any]] ?? []).map { "\($0["lot"] as? String ?? "-"):\($0["remaining"] as? Int ?? -1)" }
+        }
+        #expect(try lots() == ["NX-A:10", "NX-B:15"])
+        let unknown = try s.run(["stock", "writeoff", "naloxone", "1", "--reason", "lost", "--lot", "NX-C"])
+        #expect(unknown.status == 65 && unknown.err.contains("NX-C") && unknown.err.contains("NX-A, NX-B"), "\(unknown)")
+        let short = try s.run(["stock", "writeoff", "naloxone", "16", "--reason", "expired", "--lot", "NX-B"])
+        #expect(short.status == 65 && short.err.contains("15"), "\(short)")
+        let ru = try s.run(["stock", "writeoff", "naloxone", "16", "--reason", "expired", "--lot", "NX-B"], env: ["LANG": "ru_RU.UTF-8"])
+        #expect(ru.status == 65 && ru.err.contains("осталось 15"), "\(ru)")
+        #expect(try lots() == ["NX-A:10", "NX-B:15"])
+        // Without --lot: first expiry first, as before.
+        #expect(try s.run(["stock", "writeoff", "naloxone", "12", "--reason", "expired"]).status == 0)
+        #expect(try lots() == ["NX-B:13"])
+        #expect(try s.run(["stock", "writeoff", "--help"]).out.contains("--lot"))
+    }
+
     @Test func stockRefusals() throws {
         let s = try TestStore()
         try s.addUser("timur", role: "worker")

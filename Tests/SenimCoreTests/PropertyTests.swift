@@ -34,7 +34,7 @@ import SenimTestSupport
                 if let t = transfers.randomElement(using: &g) {
                     body = .stockTransferReceived(TransferReceipt(transfer: t.0, item: t.1, quantity: q, from: site))
                 } else { body = .stockCounted(StockCount(item: item, counted: q)) }
-            case 7: body = .stockWrittenOff(StockWriteOff(item: item, quantity: q, reason: .damaged))
+            case 7: body = .stockWrittenOff(StockWriteOff(item: item, quantity: q, reason: .damaged, lot: g.next() % 2 == 0 ? "L\(g.next() % 50 + 1)" : nil))
             case 8: body = .stockCounted(StockCount(item: item, counted: q))
             case 9:
                 body = .referralIssued(ReferralIssue(client: client, service: "oat", due: nil, note: nil))
@@ -56,7 +56,7 @@ import SenimTestSupport
         var parts: [String] = []
         parts.append("clients:" + s.clients.map { "\($0.uic.code)/\($0.firstSeen)/\($0.contacts)/\($0.mergedInto.map { s.clients[Int($0)].uic.code } ?? "-")" }.sorted().joined(separator: ","))
         parts.append("contacts:" + s.contacts.map { "\($0.id)@\($0.at)" }.joined(separator: ","))
-        parts.append("stock:" + s.stock.map { "\(s.sites[$0.key.site])/\(s.items[$0.key.item])=\($0.value.level),\($0.value.discrepancies),\($0.value.lots.map(\.remaining))" }.sorted().joined(separator: ";"))
+        parts.append("stock:" + s.stock.map { "\(s.sites[$0.key.site])/\(s.items[$0.key.item])=\($0.value.level),\($0.value.discrepancies),\($0.value.lots.map { "\($0.lot ?? "-"):\($0.remaining)" })" }.sorted().joined(separator: ";"))
         parts.append("referrals:" + s.referralList.map { "\($0.id):\($0.status):\($0.conflict):\($0.history.map(\.id))" }.joined(separator: ";"))
         parts.append("transit:" + s.transfersInTransit.map(\.id.description).joined(separator: ","))
         parts.append("events:\(s.eventCount)")

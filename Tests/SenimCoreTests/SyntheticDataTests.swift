@@ -127,7 +127,7 @@ import Testing
             case .contactLogged(let c):
                 let input = Validator.ContactInput(client: c.client.code, type: c.type, packs: c.packs,
                                                    items: c.items.map { ($0.item, Int($0.quantity)) },
-                                                   services: c.services, overdose: c.overdose, note: c.note)
+                                                   services: c.services, overdose: c.overdose, note: c.note, detail: c.detail)
                 let made = try v.contact(input, ctx: ctx, known: { _ in true }, nearDuplicates: { _ in [] }, newClient: false)
                 #expect(made == [e])
             case .stockReceived(let r):
@@ -143,13 +143,45 @@ import Testing
                                             ctx: ctx, known: { _ in true }) == e)
             case .referralUpdated(let u):
                 if let n = u.note { #expect(try v.note(n) == n) }
+            case .clientProfileSet(let p):
+                #expect(try v.setProfile(client: p.client.code, substances: p.substances, routes: p.routes, oat: p.oat,
+                                         gender: p.gender, ctx: ctx, known: { _ in true }) == e)
             default: break
             }
             checked.insert(e.body.kindName)
         }
         #expect(checked.isSuperset(of: ["client-registered", "contact-logged", "stock-received", "stock-transferred",
                                         "stock-transfer-received", "stock-written-off", "stock-counted",
-                                        "referral-issued", "referral-updated", "referral-note-added", "clients-merged"]))
+                                        "referral-issued", "referral-updated", "referral-note-added", "clients-merged",
+                                        "client-profile-set"]))
+    }
+
+    /// The demo's reports by substance, gender, overdose kind and test result have something to
+    /// show: profiles for most new clients, details on overdoses and rapid tests.
+    @Test func profilesAndDetailsAreDrawn() throws {
+        let events = Self.standard.events
+        let ledger = LedgerState.fold(events, catalogue: Fixtures.catalogue)
+        let registered = ledger.clients.filter { $0.contacts > 0 }.count
+        let profiled = ledger.clients.compactMap { ledger.profile(of: $0.uic) }
+        #expect(Double(profiled.count) > 0.5 * Double(registered) && profiled.count < registered)
+        let columns = Set(profiled.map { SubstanceColumn($0.substances) })
+        #expect(columns.isSuperset(of: [.opioids, .stimulants, .several]))
+        #expect(profiled.contains { $0.gender == .woman } && profiled.contains { $0.gender == .man })
+        var kinds = Set<OverdoseKind>(), results = Set<TestResult>()
+        for e in events {
+            guard case .contactLogged(let c) = e.body else { continue }
+            if let k = c.detail.overdoseKind { kinds.insert(k) }
+            for r in c.detail.results { results.insert(r.result) }
+        }
+        #expect(kinds.contains(.opioid) && results.isSuperset(of: [.nonReactive, .reactive]))
+        // A profile is recorded with the first contact, so it already places that contact; and
+        // nobody's profile changes later, so people add up across the substance columns.
+        let r = Reports.compute(ledger: ledger, configuration: Fixtures.configuration, period: ReportFixtures.period("2025"),
+                                point: nil, by: .substance)
+        let substanceColumns = ["opioids", "stimulants", "nps", "other", "several", "unknown"]
+        let total = try #require(r.value("clients.reached", "total"))
+        #expect(substanceColumns.compactMap { r.value("clients.reached", $0) }.reduce(0, +) == total)
+        #expect(try #require(r.value("clients.reached", "unknown")) < total / 2)
     }
 
     @Test func noFreeTextLooksLikeAnIdentifier() {

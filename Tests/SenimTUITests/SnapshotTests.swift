@@ -20,6 +20,7 @@ import SenimTestSupport
         "incident-form", "activity-form",
         "home-contacts-picked", "home-correction-reason", "home-void-reason", "stock-receive-expiring", "stock-movements-voided", "stocktake-dated",
         "contact-overdose-form", "contact-details", "contact-confirmatory-referral", "contact-new-profile",
+        "stock-lots", "stock-writeoff-lot", "duplicates-merged", "unmerge-confirm",
         "store", "store-backup-form", "store-backed-up", "store-verified-damage", "store-backup-refused", "busy-backup",
         "sync", "sync-trust-form", "sync-untrust-confirm", "sync-imported", "sync-import-refused", "busy-import", "unlock-busy",
     ]
@@ -62,6 +63,14 @@ import SenimTestSupport
         case "stock-receive-expiring":
             d.login("bolat"); d.press(.function(5)); d.press([.function(2), .tab]); d.type("500")
             d.press([.tab, .tab]); d.type("2026-06-09"); d.press(.function(2))
+        case "duplicates-merged":
+            d.login("bolat"); d.press([.char("c"), .function(4), .function(2), .char("y")])
+        case "unmerge-confirm":
+            d.login("bolat"); d.press([.char("c"), .function(4), .function(2), .char("y"), .function(5)])
+        case "stock-lots":
+            d.login("bolat"); d.press(.function(5)); d.press(Self.downTo("naloxone") + [.enter])
+        case "stock-writeoff-lot":
+            d.login("bolat"); d.press(.function(5)); d.press(Self.downTo("naloxone") + [.enter, .function(4)]); d.type("3")
         case "stock-movements-voided":
             d.login("bolat"); d.press(.function(5)); d.press(.function(7)); d.press([.char("x"), .right, .function(2), .char("y"), .down])
         case "contact-overdose-form":
@@ -149,6 +158,11 @@ import SenimTestSupport
         default:
             Issue.record("no set-up for \(name)")
         }
+    }
+
+    /// ↓ from the first catalogue item to `item`.
+    static func downTo(_ item: String) -> [Key] {
+        Array(repeating: Key.down, count: Fixture.configuration.catalogue.items.firstIndex { $0.id == item }!)
     }
 
     static let directory: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")

@@ -38,7 +38,14 @@ public enum EventCodec {
             w.u8(5); w.fixed64(r.transfer.high); w.fixed64(r.transfer.low)
             w.string(r.item); w.int(Int64(r.quantity)); w.string(r.from)
         case .stockWrittenOff(let o):
-            w.u8(6); w.string(o.item); w.int(Int64(o.quantity)); w.string(o.reason.rawValue)
+            w.u8(6); w.string(o.item); w.int(Int64(o.quantity))
+            if let lot = o.lot {
+                // A chosen lot: an empty reason (length 0, never a valid reason) marks the
+                // extended form `reason string · lot string`; without a lot the bytes are as before.
+                w.u8(0); w.string(o.reason.rawValue); w.string(lot)
+            } else {
+                w.string(o.reason.rawValue)
+            }
         case .stockCounted(let c):
             w.u8(7); w.string(c.item); w.int(Int64(c.counted))
         case .referralIssued(let r):
@@ -251,9 +258,15 @@ public enum EventCodec {
         case 6:
             let item = try r.string("item", max: 256)
             let q = try r.int32("quantity")
-            let rs = try r.string("reason", max: 32)
+            var rs = try r.string("reason", max: 32)
+            var lot: String?
+            if rs.isEmpty {
+                // The extended form (a chosen lot): the reason and the lot follow.
+                rs = try r.string("reason", max: 32)
+                lot = try r.string("lot")   // as long as a received lot may be
+            }
             guard let reason = WriteOffReason(rawValue: rs) else { throw .badTag(field: "reason", value: rs.count) }
-            body = .stockWrittenOff(StockWriteOff(item: item, quantity: q, reason: reason))
+            body = .stockWrittenOff(StockWriteOff(item: item, quantity: q, reason: reason, lot: lot))
         case 7:
             body = .stockCounted(StockCount(item: try r.string("item", max: 256), counted: try r.int32("counted")))
         case 8:

@@ -247,7 +247,7 @@ public struct LedgerState: Sendable {
         case .stockWrittenOff(let w):
             let item = items.intern(w.item)
             let q = Int64(w.quantity)
-            take(site, item, q, id: e.id, at: e.at)
+            take(site, item, q, id: e.id, at: e.at, lot: w.lot)
             movements.append(StockMovement(id: e.id, at: e.at, site: site, item: item, kind: .writtenOff,
                                            delta: -q, reason: w.reason, author: workers.intern(e.author)))
         case .stockCounted(let c):
@@ -546,10 +546,10 @@ public struct LedgerState: Sendable {
 
     /// Takes stock out. Never refuses: a level below zero is recorded as a discrepancy.
     @inline(__always)
-    private mutating func take(_ site: Int32, _ item: Int32, _ q: Int64, id: EventID, at: Timestamp) {
+    private mutating func take(_ site: Int32, _ item: Int32, _ q: Int64, id: EventID, at: Timestamp, lot: String? = nil) {
         let slot = stockSlot(site, item)
         markDirty(slot)
-        let went = stockLevels.withUnsafeMutableBufferPointer { Self.take($0.baseAddress! + slot, q, at: at) }
+        let went = stockLevels.withUnsafeMutableBufferPointer { Self.take($0.baseAddress! + slot, q, at: at, lot: lot) }
         if went > 0 {
             discrepancies.append(Discrepancy(event: id, at: at, site: site, item: item, shortfall: went))
         }
@@ -557,11 +557,11 @@ public struct LedgerState: Sendable {
 
     /// Takes `q` from one level; returns how far this took it (further) below zero.
     @inline(__always)
-    static func take(_ lvl: UnsafeMutablePointer<StockLevel>, _ q: Int64, at: Timestamp) -> Int64 {
+    static func take(_ lvl: UnsafeMutablePointer<StockLevel>, _ q: Int64, at: Timestamp, lot: String? = nil) -> Int64 {
         let before = lvl.pointee.level
         let after = before - q
         lvl.pointee.level = after
-        if !lvl.pointee.lots.isEmpty { consumeLots(&lvl.pointee, q) }
+        if !lvl.pointee.lots.isEmpty { consumeLots(&lvl.pointee, q, preferring: lot) }
         guard after < 0 else { return 0 }
         let went = -after - max(0, -before)
         if went > 0 {
@@ -619,9 +619,19 @@ public struct LedgerState: Sendable {
         for (i, d) in details { contactDetails[i] = d }
     }
 
-    private static func consumeLots(_ lvl: inout StockLevel, _ q: Int64) {
+    /// Takes `q` from the lots first-expiry-first-out. With `preferring`, the lots of that
+    /// number go first (a write-off of a chosen lot); whatever they lack comes FEFO from the
+    /// others (the Validator refuses that locally; a synced write-off may find less).
+    private static func consumeLots(_ lvl: inout StockLevel, _ q: Int64, preferring lot: String? = nil) {
         guard !lvl.lots.isEmpty else { return }
         var left = q
+        if let lot {
+            for i in lvl.lots.indices where left > 0 && lvl.lots[i].lot == lot {
+                let t = min(left, lvl.lots[i].remaining)
+                lvl.lots[i].remaining -= t
+                left -= t
+            }
+        }
         var i = 0
         while left > 0 && i < lvl.lots.count {
             let t = min(left, lvl.lots[i].remaining)

@@ -168,10 +168,14 @@ public struct StockWriteOff: Hashable, Sendable {
     public var item: String
     public var quantity: Int32
     public var reason: WriteOffReason
-    public init(item: String, quantity: Int32, reason: WriteOffReason) {
+    /// The lot number written off; nil: first-expiry-first-out, as every write-off before lots
+    /// could be chosen.
+    public var lot: String?
+    public init(item: String, quantity: Int32, reason: WriteOffReason, lot: String? = nil) {
         self.item = item
         self.quantity = quantity
         self.reason = reason
+        self.lot = lot
     }
 }
 
@@ -236,6 +240,7 @@ extension Event {
         switch body {
         case .contactLogged(let c): c.note.map { [$0] } ?? []
         case .stockReceived(let r): r.lot.map { [$0] } ?? []
+        case .stockWrittenOff(let w): w.lot.map { [$0] } ?? []
         case .referralIssued(let r): r.note.map { [$0] } ?? []
         case .referralUpdated(let u): u.note.map { [$0] } ?? []
         case .contactCorrected(let c): [c.contact.note, c.note].compactMap { $0 }

@@ -61,6 +61,8 @@ struct SyntheticGenerator {
         var home: Int
         var profile: Int
         var registered = false
+        /// The sex digit of the code says female (for the self-described gender of the profile).
+        var female = false
     }
 
     private struct Site {
@@ -82,6 +84,9 @@ struct SyntheticGenerator {
     private let formula: UICFormula
     private let seal: ((String) throws -> [UInt8])?
     private var rng: SyntheticRandom
+    /// Client profiles and contact details draw from their own stream, so that adding them
+    /// left every other generated event (and the benchmark fixtures) exactly as it was.
+    private var detailRng: SyntheticRandom
     private var sites: [Site] = []
     private var hub = 0
     private var coordinator = "coordinator"
@@ -111,6 +116,8 @@ struct SyntheticGenerator {
     private var looseItems: [[(Int, ClosedRange<Int>)]] = []  // by profile
     private var bandage: Int?
     private var serviceIDs: [String] = []
+    /// Services that are rapid tests (they may carry a result).
+    private var rapidTests: Set<String> = []
     private var serviceWeights: [Double] = []
     private var outcomeIDs: [String] = []
     private var outcomeWeights: [Double] = []
@@ -135,6 +142,7 @@ struct SyntheticGenerator {
         self.formula = formula
         self.seal = seal
         self.rng = SyntheticRandom(seed: plan.seed)
+        self.detailRng = SyntheticRandom(seed: plan.seed ^ 0xD37A_11ED_0F11_E5)
         guard plan.days >= 1 else { throw Message("synthetic.invalid", "days", String(plan.days)) }
         guard plan.contacts >= 0 else { throw Message("synthetic.invalid", "contacts", String(plan.contacts)) }
         guard plan.clients >= 1 else { throw Message("synthetic.invalid", "clients", String(plan.clients)) }
@@ -249,6 +257,7 @@ struct SyntheticGenerator {
             "narcologist": 1.5, "mental-health": 1.5, "legal-aid": 2, "social-worker": 3, "shelter": 1.5, "srh": 2,
         ]
         serviceIDs = catalogue.services.map(\.id)
+        rapidTests = Set(catalogue.services.filter(\.isRapidTest).map(\.id))
         serviceWeights = serviceIDs.map { serviceWeight[$0] ?? 1 }
         let outcomeWeight: [String: Double] = [
             "reversed-naloxone": 55, "reversed-other": 15, "ambulance": 14, "fatal": 3, "unknown": 13,
@@ -302,7 +311,7 @@ struct SyntheticGenerator {
             }
             let join = rng.chance(0.4) ? 0 : rng.below(plan.days)
             clients.append(Client(uic: code, weight: weight, join: join, home: rng.weighted(siteWeights),
-                                  profile: rng.weighted(profileWeights)))
+                                  profile: rng.weighted(profileWeights), female: female))
         }
         // Typo twins: the same person registered again with one letter wrong.
         let letterSlots = formula.slots.indices.filter { formula.slots[$0] == .letter }
@@ -320,7 +329,7 @@ struct SyntheticGenerator {
             guard formula.isValid(code), seen.insert(code).inserted else { continue }
             let join = min(plan.days - 1, clients[of].join + rng.below(max(1, plan.days / 3)))
             clients.append(Client(uic: UIC(normalised: code), weight: 1, join: join, home: clients[of].home,
-                                  profile: clients[of].profile))
+                                  profile: clients[of].profile, female: clients[of].female))
             made += 1
             if rng.chance(0.5) {
                 let day = min(plan.days - 1, join + rng.int(20...90))
@@ -563,7 +572,8 @@ struct SyntheticGenerator {
         }
         let id = rng.eventID()
         let siteID = sites[site].id
-        if !clients[ci].registered {
+        let newClient = !clients[ci].registered
+        if newClient {
             // Registered with the first contact, as the Validator does (a derived id just before).
             clients[ci].registered = true
             let rid = Validator.derived(id)
@@ -571,11 +581,18 @@ struct SyntheticGenerator {
             emit(Event(id: rid, at: at, author: author, device: plan.device, site: siteID,
                        body: .clientRegistered(clients[ci].uic)), into: &out)
         }
+        let detail = contactDetail(profile: clients[ci].profile, services: services, overdose: outcome)
         flushExtras(before: at, id, into: &out)
         emit(Event(id: id, at: at, author: author, device: plan.device, site: siteID,
                    body: .contactLogged(Contact(client: clients[ci].uic, type: type, items: h.items,
                                                 services: services, overdose: outcome, note: note,
-                                                packs: h.packs))), into: &out)
+                                                packs: h.packs, detail: detail))), into: &out)
+        if newClient, let profile = clientProfile(ci) {
+            // Asked at the first visit and saved with the contact, as the TUI's code-builder flow
+            // does: the same time and the next id, so that the profile already applies to it.
+            schedule(Event(id: EventID(high: id.high, low: id.low &+ 1), at: at, author: author,
+                           device: plan.device, site: siteID, body: .clientProfileSet(profile)))
+        }
         if plan.stock {
             for (l, p) in zip(h.items, h.positions) {
                 level[site][p] -= Int64(l.quantity)
@@ -585,6 +602,63 @@ struct SyntheticGenerator {
         if plan.referrals, !serviceIDs.isEmpty, rng.chance(0.03) {
             try referral(client: ci, site: site, day: d, at: at + Timestamp(rng.int(60...600)), author: author)
         }
+    }
+
+    // MARK: Profiles and contact details
+
+    /// What a worker records about a new client (about two in three are asked), from the
+    /// generator's use profile: substances, routes, opioid agonist therapy, gender.
+    private mutating func clientProfile(_ ci: Int) -> ClientProfile? {
+        var r = detailRng
+        defer { detailRng = r }
+        guard r.chance(0.65) else { return nil }
+        let c = clients[ci]
+        var p = ClientProfile(client: c.uic)
+        switch c.profile {
+        case 0:   // opioid
+            p.substances = r.chance(0.2) ? [.opioids, .stimulants] : [.opioids]
+            p.routes = r.chance(0.15) ? [.injecting, .smoking] : [.injecting]
+            p.oat = [OATStatus.yes, .no, .unknown][r.weighted([0.18, 0.62, 0.20])]
+        case 1:   // stimulant
+            p.substances = r.chance(0.35) ? [.stimulants, .nps] : [.stimulants]
+            p.routes = [[Route.injecting], [.sniffing], [.injecting, .sniffing]][r.weighted([0.5, 0.3, 0.2])]
+        case 2:   // smoking
+            p.substances = r.chance(0.5) ? [.nps] : [.stimulants]
+            p.routes = [.smoking]
+        case 3:   // sexual health
+            if r.chance(0.3) { p.substances = [.other] }
+        default:  // mixed
+            p.substances = [.opioids, .stimulants]
+            p.routes = [.injecting, .smoking]
+            p.oat = r.chance(0.1) ? .yes : .no
+        }
+        if r.chance(0.7) {
+            p.gender = c.female ? (r.chance(0.03) ? .transWoman : .woman) : (r.chance(0.02) ? .nonBinary : .man)
+        }
+        return p.isEmpty ? nil : p
+    }
+
+    /// The overdose's kind and who came, and rapid test results, as the Validator allows them
+    /// (details only with an outcome, results only for rapid tests delivered).
+    private mutating func contactDetail(profile: Int, services: [String], overdose: String?) -> ContactDetail {
+        var d = ContactDetail()
+        guard overdose != nil || services.contains(where: { rapidTests.contains($0) }) else { return d }
+        var r = detailRng
+        defer { detailRng = r }
+        if overdose != nil {
+            d.overdoseKind = switch profile {
+            case 1, 2: [OverdoseKind.stimulant, .overheating, .psychosis, .other][r.weighted([0.45, 0.25, 0.2, 0.1])]
+            default: r.chance(0.9) ? .opioid : .other
+            }
+            if r.chance(0.35) { d.responders.append(r.chance(0.7) ? .ambulanceCalled : .ambulanceRefused) }
+            if r.chance(0.06) { d.responders.append(.policeCame) }
+        }
+        for s in services where rapidTests.contains(s) && r.chance(0.85) {
+            let reactive = s == "hcv-test" ? 0.18 : 0.04
+            let result = [TestResult.nonReactive, .reactive, .invalid, .notDisclosed][r.weighted([0.93 - reactive, reactive, 0.01, 0.06])]
+            d.results.append(ServiceResult(service: s, result: result))
+        }
+        return d
     }
 
     private mutating func referral(client ci: Int, site: Int, day d: Int, at: Timestamp, author: String) throws {

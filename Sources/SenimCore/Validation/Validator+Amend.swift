@@ -27,8 +27,15 @@ extension Validator {
 
     /// True if a lot expiring on `expires` is already expired or expires within 30 days of `today`.
     public static func expiresSoon(_ expires: DayNumber?, today: DayNumber) -> Bool {
-        guard let expires else { return false }
-        return expires - today <= expiryWarningDays
+        lotExpiry(expires, today: today) != nil
+    }
+
+    /// How a lot stands on `today`: expired (before today), expiring soon (within
+    /// `expiryWarningDays`), or nil (no date, or later). The one rule behind every mark.
+    public static func lotExpiry(_ expires: DayNumber?, today: DayNumber) -> LotExpiry? {
+        guard let expires else { return nil }
+        if expires < today { return .expired }
+        return expires - today <= expiryWarningDays ? .expiresSoon : nil
     }
 
     /// The earliest time a record may carry (late entry): 2000-01-01 00:00 UTC.
@@ -129,4 +136,9 @@ extension Validator {
                                     windowDays: catalogue.limits.correctionWindow)
         }
     }
+}
+
+/// A lot's expiry mark (`Validator.lotExpiry`).
+public enum LotExpiry: String, Hashable, Sendable {
+    case expired, expiresSoon
 }

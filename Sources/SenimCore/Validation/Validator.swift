@@ -244,11 +244,38 @@ public struct Validator: Sendable {
             transfer: t.id, item: ledger.items[t.item], quantity: Int32(t.quantity), from: ledger.sites[t.from])))
     }
 
-    public func writeOff(item id: String, quantity q: Int, reason: WriteOffReason, ctx: Context) throws(Message) -> Event {
+    /// A write-off; with `lot`, of that lot only: `lots` are the item's lots at the site now
+    /// (`LedgerState.level(site:item:)`), and the lot must be among them with enough left.
+    public func writeOff(item id: String, quantity q: Int, reason: WriteOffReason, lot: String? = nil, lots: [Lot] = [],
+                         ctx: Context) throws(Message) -> Event {
         try Policy.require(ctx.role, .writeOffStock)
         let it = try item(id)
         let qty = try quantity(id, q, limit: catalogue.limits.maxQuantityPerMovement)
-        return event(ctx, .stockWrittenOff(StockWriteOff(item: it, quantity: qty, reason: reason)))
+        let w = StockWriteOff(item: it, quantity: qty, reason: reason, lot: try lot.map { (l) throws(Message) in try lotNumber(l) })
+        if let name = w.lot {
+            let named = lots.filter { $0.lot == name }
+            guard !named.isEmpty else {
+                let known = lots.compactMap(\.lot)
+                throw Message("validate.lot.unknown", PrivacyGuard.echo(name), it, ctx.site,
+                              known.isEmpty ? "—" : Array(Set(known)).sorted().joined(separator: ", "))
+            }
+            let left = named.reduce(Int64(0)) { $0 + $1.remaining }
+            guard left >= Int64(qty) else { throw Message("validate.lot.short", name, it, String(left), String(qty)) }
+        }
+        return event(ctx, .stockWrittenOff(w))
+    }
+
+    /// A lot number as typed or received: trimmed, not blank, through the privacy guard.
+    public func lotNumber(_ typed: String) throws(Message) -> String {
+        guard let l = try note(typed) else { throw Message("validate.lot.blank") }
+        return l
+    }
+
+    /// Content checks of a write-off from any source (a sync bundle): a chosen lot is a lot
+    /// number like a typed one (whether the lot exists is the ledger's to settle: it may
+    /// arrive before its receipt).
+    public func check(_ w: StockWriteOff) throws(Message) {
+        if let l = w.lot { _ = try lotNumber(l) }
     }
 
     /// A stocktake; zero is a valid count.

@@ -143,6 +143,8 @@ public struct IncomingEvents {
         case .stockWrittenOff(let w):
             try item(w.item)
             try quantity(w.quantity, limits.maxQuantityPerMovement)
+            try text(w.lot, "lot")
+            try validator("lot") { v throws(Message) in try v.check(w) }
         case .stockCounted(let c):
             try item(c.item)
             try quantity(c.counted, limits.maxQuantityPerMovement, zero: true, "counted")
@@ -207,7 +209,8 @@ public struct IncomingEvents {
         case "amend": return "target"
         case "profile": return parts.count >= 3 && parts[2] == "repeated" && !m.args.isEmpty ? m.args[0] : "profile"
         case "activity": return "participants"
-        default: return parts[0] == "policy" ? "author" : (parts[0] == "privacy" ? "note" : d)
+        case "lot": return "lot"
+        default: return parts[0] == "policy" ? "author" : (parts[0] == "privacy" ? (d == "lot" ? "lot" : "note") : d)
         }
     }
 

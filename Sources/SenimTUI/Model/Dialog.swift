@@ -20,6 +20,8 @@ public enum ConfirmAction: Hashable, Sendable {
     case newClient(UIC, similar: [UIC])
     /// Merge `from` into `into` (the second survives).
     case merge(from: UIC, into: UIC)
+    /// Undo the merge of `from` into `into`.
+    case unmerge(from: UIC, into: UIC)
     case quit
     case discardContact(then: ScreenID)
     case removeUser(String)

@@ -7,7 +7,8 @@ public enum Draft: Hashable, Sendable {
     case contact(ContactDraft)
     case receive(item: String, quantity: Int, lot: String?, expires: DayNumber?)
     case transfer(item: String, quantity: Int, to: String)
-    case writeOff(item: String, quantity: Int, reason: WriteOffReason)
+    /// `lot`: that lot only (nil: first expiry first).
+    case writeOff(item: String, quantity: Int, reason: WriteOffReason, lot: String? = nil)
     case count(item: String, counted: Int)
     /// Several counts saved together (the stocktake sheet): all or nothing.
     case stocktake([ItemCount])
@@ -21,6 +22,8 @@ public enum Draft: Hashable, Sendable {
     case void(EventID, reason: AmendReason, note: String?)
     /// Two codes are the same person; `into` survives.
     case merge(from: UIC, into: UIC)
+    /// Undoes the merge of `from` (which was merged into `into`).
+    case unmerge(from: UIC, into: UIC)
     case incident(kind: IncidentKind, client: String?, note: String?)
     case activity(kind: ActivityKind, participants: Int)
     case profile(client: String, substances: [Substance], routes: [Route], oat: OATStatus?, gender: Gender?)
@@ -71,8 +74,9 @@ public enum Draft: Hashable, Sendable {
             return [try v.receive(item: item, quantity: q, lot: lot, expires: expires, ctx: ctx)]
         case .transfer(let item, let q, let to):
             return [try v.transfer(item: item, quantity: q, to: to, ctx: ctx)]
-        case .writeOff(let item, let q, let reason):
-            return [try v.writeOff(item: item, quantity: q, reason: reason, ctx: ctx)]
+        case .writeOff(let item, let q, let reason, let lot):
+            return [try v.writeOff(item: item, quantity: q, reason: reason, lot: lot,
+                                   lots: ledger.level(site: ctx.site, item: item)?.lots ?? [], ctx: ctx)]
         case .count(let item, let q):
             return [try v.count(item: item, counted: q, ctx: ctx)]
         case .stocktake(let counts):
@@ -110,6 +114,10 @@ public enum Draft: Hashable, Sendable {
         case .merge(let from, let into):
             return [try v.mergeClients(from.code, into: into.code, ctx: ctx, known: known, canonical: { u in
                 ledger.clientIndex[u].map { ledger.clients[Int(ledger.canonical($0))].uic } ?? u
+            })]
+        case .unmerge(let from, _):
+            return [try v.unmergeClient(from.code, ctx: ctx, known: known, mergedInto: { u in
+                ledger.clientIndex[u].flatMap { ledger.clients[Int($0)].mergedInto }.map { ledger.clients[Int($0)].uic }
             })]
         case .incident(let kind, let client, let note):
             return [try v.recordIncident(kind: kind, client: client, note: note, ctx: ctx, known: known)]

@@ -14,6 +14,8 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case prevPeriod, nextPeriod, periodKind, typePeriod, export
     case addUser, removeUser, passphrase, resetPassphrase, grant
     case refer, duplicates, merge, swapSides, nextPanel, prevPanel, breakdown, rekey
+    /// Undoes the merge of a code (duplicate finder, client card).
+    case unmerge
     case edit, void
     case newIncident, newActivity, setProfile
     /// On the contact form: the overdose's kind and who came, or a rapid test's result.
@@ -140,11 +142,15 @@ public enum KeyMap {
             ]
             b.append(Binding([.function(5)], .setProfile))
             if role.map({ Policy.allows($0, .mergeClients) }) ?? false { b.append(Binding([.function(4)], .duplicates)) }
+            if role.map({ Policy.allows($0, .unmergeClients) }) ?? false {
+                b.append(Binding([.char("u")], .unmerge, inField: false, onBar: false))
+            }
             b += lists
         case .duplicates:
             b = [
                 Binding([.function(2), .char("m")], .merge),
                 Binding([.function(3), .char("x")], .swapSides),
+                Binding([.function(5), .char("u")], .unmerge),
             ] + lists
         case .referrals:
             b = [
@@ -169,6 +175,8 @@ public enum KeyMap {
             b += [
                 Binding([.function(6)], .arrived),
                 Binding([.function(7), .tab], .nextTab),
+                // On a level: the item's lots (number, expiry, what is left).
+                Binding([.enter], .open, onBar: false),
             ]
             if coordinator { b.append(Binding([.char("x"), .delete], .void, onBar: false)) }
             if coordinator { b.append(Binding([.function(8)], .nextSite)) }

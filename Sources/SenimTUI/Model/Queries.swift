@@ -28,9 +28,6 @@ public enum Queries {
         public var kind: Kind
     }
 
-    /// Days before expiry at which a lot is flagged.
-    public static let expiryWarningDays: DayNumber = 60
-
     /// Stock alerts at `site`: low or empty, lots expiring soon or expired, discrepancies,
     /// transfers on their way here.
     public static func alerts(_ l: LedgerState, catalogue: Catalogue, site: String, today: DayNumber) -> [Alert] {
@@ -44,10 +41,10 @@ public enum Queries {
             }
             for lot in lvl.lots {
                 guard let e = lot.expires, lot.remaining > 0 else { continue }
-                if e < today {
-                    out.append(Alert(item: item.id, kind: .expired(quantity: lot.remaining, expires: e)))
-                } else if e - today <= expiryWarningDays {
-                    out.append(Alert(item: item.id, kind: .expiring(quantity: lot.remaining, expires: e)))
+                switch Validator.lotExpiry(e, today: today) {
+                case .expired?: out.append(Alert(item: item.id, kind: .expired(quantity: lot.remaining, expires: e)))
+                case .expiresSoon?: out.append(Alert(item: item.id, kind: .expiring(quantity: lot.remaining, expires: e)))
+                case nil: break
                 }
             }
             if lvl.discrepancies > 0 {

@@ -80,11 +80,7 @@ enum Forms {
                 FormField("to", "tui.form.to", .choice(others, 0)), atField(m),
             ]))
         case .writeOff:
-            let reasons = WriteOffReason.allCases.map { Choice($0.rawValue, .key("tui.reason.\($0.rawValue)")) }
-            return opened(Form(kind: .writeOff, title: "tui.form.writeOff.title", fields: [
-                itemField(m, selected: item), number("quantity", "tui.form.quantity"),
-                FormField("reason", "tui.form.reason", .choice(reasons, 0)), atField(m),
-            ]))
+            return writeOff(m, item: item, lot: nil)
         case .count:
             return opened(Form(kind: .count, title: "tui.form.count.title", fields: [
                 itemField(m, selected: item), number("counted", "tui.form.counted"), atField(m),
@@ -95,6 +91,43 @@ enum Forms {
                 text("lot", "tui.form.lot", max: 40), text("expires", "tui.form.expires", max: 10), atField(m),
             ]))
         }
+    }
+
+    /// A write-off; the lot field offers the item's lots at the user's point (first expiry
+    /// first by default). Opened on a lot (the lots view), that lot is chosen and the quantity
+    /// has the focus; an expired lot's reason starts on "expired".
+    static func writeOff(_ m: Model, item: String?, lot: String?) -> Form {
+        let reasons = WriteOffReason.allCases.map { Choice($0.rawValue, .key("tui.reason.\($0.rawValue)")) }
+        let itemField = itemField(m, selected: item)
+        let lots = StockLots.choices(m, item: itemField.string)
+        let chosen = lot.flatMap { l in lots.firstIndex { $0.id == l } } ?? 0
+        var reason = 0
+        if chosen > 0, let s = m.session,
+           let e = s.ledger.level(site: s.point, item: itemField.string)?.lots.first(where: { $0.lot == lot })?.expires,
+           Validator.lotExpiry(e, today: m.today) == .expired {
+            reason = WriteOffReason.allCases.firstIndex(of: .expired) ?? 0
+        }
+        var f = Form(kind: .writeOff, title: "tui.form.writeOff.title", fields: [
+            itemField, number("quantity", "tui.form.quantity"), FormField("lot", "tui.form.lotChoice", .choice(lots, chosen)),
+            FormField("reason", "tui.form.reason", .choice(reasons, reason)), atField(m),
+        ])
+        if lot != nil { f.focus = 1 }
+        return opened(f)
+    }
+
+    /// Which merged code of a person to split off (their card, when more than one was merged).
+    static func unmerge(_ m: Model, codes: [UIC]) -> Form {
+        Form(kind: .unmerge, title: "tui.form.unmerge.title", fields: [
+            FormField("code", "tui.form.unmergeCode", .choice(codes.map { Choice($0.code, .raw($0.code)) }, 0)),
+        ])
+    }
+
+    /// A choice changed in an open form: fields that depend on it follow (the write-off's
+    /// lots follow its item).
+    static func choiceChanged(_ m: Model, _ f: inout Form) {
+        guard f.kind == .writeOff, f.fields.indices.contains(f.focus), f.fields[f.focus].id == "item",
+              let i = f.fields.firstIndex(where: { $0.id == "lot" }) else { return }
+        f.fields[i].value = .choice(StockLots.choices(m, item: f.value("item")), 0)
     }
 
     /// Remembers what the fields showed when the form opened (a "When" left as it was means now).
@@ -274,7 +307,8 @@ enum Forms {
         case .writeOff:
             guard let q = quantity("quantity") else { return fail(Message("tui.form.needQuantity"), field: "quantity") }
             return check(&m, dated(.writeOff(item: f.value("item"), quantity: q,
-                                             reason: WriteOffReason(rawValue: f.value("reason")) ?? .other), at))
+                                             reason: WriteOffReason(rawValue: f.value("reason")) ?? .other,
+                                             lot: f.value("lot").isEmpty ? nil : f.value("lot")), at))
         case .count:
             guard let q = quantity("counted") else { return fail(Message("tui.form.needQuantity"), field: "counted") }
             return check(&m, dated(.count(item: f.value("item"), counted: q), at))
@@ -338,6 +372,13 @@ enum Forms {
             let substances = Substance.allCases.filter { f.value("substance.\($0.rawValue)") == "yes" }
             return check(&m, .profile(client: client.code, substances: substances, routes: routes,
                                       oat: OATStatus(rawValue: f.value("oat")), gender: Gender(rawValue: f.value("gender"))))
+        case .unmerge:
+            let from = UIC(normalised: f.value("code"))
+            guard let into = DuplicatesScreen.mergedInto(m, from) else {
+                return fail(Message("validate.unmerge.notMerged", f.value("code")))
+            }
+            m.dialog = DuplicatesScreen.confirmUnmerge(from: from, into: into)
+            return []
         case .newClientProfile(let client):
             let routes = Route.allCases.filter { f.value("route.\($0.rawValue)") == "yes" }
             let substances = Substance.allCases.filter { f.value("substance.\($0.rawValue)") == "yes" }

@@ -84,6 +84,13 @@ enum HomeScreen {
             } else {
                 m.stock.tab = .levels
                 m.stock.selection = m.config.catalogue.items.firstIndex { $0.id == a.item } ?? 0
+                // An expiry alert opens the item's lots (the earliest expiry is the first one).
+                switch a.kind {
+                case .expired, .expiring:
+                    m.stock.lotsItem = a.item
+                    m.stock.lotSelection = 0
+                default: break
+                }
             }
             return effects
         }

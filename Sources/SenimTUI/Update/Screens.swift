@@ -24,7 +24,7 @@ enum Screens {
             edit(&m, k)
         } else if m.screen == .contact {
             ContactScreen.unbound(&m, k)
-        } else if m.screen == .stock, m.stock.tab == .levels, case .char(let c) = k, c.isLetter {
+        } else if m.screen == .stock, m.stock.tab == .levels, m.stock.lotsItem == nil, case .char(let c) = k, c.isLetter {
             // Type-to-find: a letter jumps to the next item whose name starts with it.
             let names = m.config.catalogue.items.map { $0.names[m.language] }
             if let i = ContactScreen.nextStarting(with: c, in: names, after: m.stock.selection) { m.stock.selection = i }
@@ -113,6 +113,7 @@ enum Screens {
             m.clients.searching = false
             m.clients.selection = 0
         }
+        if m.screen == .stock, s != .stock { m.stock.lotsItem = nil }
         m.home.focus = nil
         m.screen = s
         if s == .users { return [.loadUsers] }
@@ -220,6 +221,20 @@ enum Screens {
             guard let u = selected else { return [] }
             m.clients.searching = false
             m.dialog = .form(Forms.profile(m, client: u))
+        case .unmerge:
+            // On a card: split off a merged code (asked which one when there are several).
+            guard let u = m.clients.card, let p = s.ledger.person(u) else {
+                m.status = Status(Message("tui.amend.openCard"), .warning)
+                return []
+            }
+            let merged = p.codes.filter { DuplicatesScreen.mergedInto(m, $0) != nil }
+            if merged.count == 1, let into = DuplicatesScreen.mergedInto(m, merged[0]) {
+                m.dialog = DuplicatesScreen.confirmUnmerge(from: merged[0], into: into)
+            } else if merged.count > 1 {
+                m.dialog = .form(Forms.unmerge(m, codes: merged))
+            } else {
+                m.status = Status(Message("tui.card.notMerged", p.uic.code), .info)
+            }
         default:
             break
         }
@@ -355,6 +370,7 @@ enum Screens {
 
     static func stock(_ m: inout Model, _ cmd: Command) -> [Effect] {
         guard let s = m.session else { return [] }
+        if let effects = StockLots.run(&m, cmd) { return effects }
         if isMove(cmd) {
             m.stock.selection = move(m.stock.selection, cmd, count: stockCount(m))
             return []
@@ -364,6 +380,8 @@ enum Screens {
         switch cmd {
         case .back:
             return go(&m, .home)
+        case .open:
+            StockLots.open(&m)
         case .nextTab:
             let all = StockTab.allCases
             m.stock.tab = all[(all.firstIndex(of: m.stock.tab)! + 1) % all.count]

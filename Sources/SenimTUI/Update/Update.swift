@@ -367,6 +367,7 @@ public enum Update {
                     default:
                         break
                     }
+                    Forms.choiceChanged(m, &f)
                 case .text(var t, let numeric):
                     if numeric, case .char(let c) = k, !(c.isASCII && c.isNumber) { break }
                     if t.handle(k) { f.error = nil }
@@ -382,6 +383,8 @@ public enum Update {
         switch a {
         case .merge(let from, let into):
             return Forms.check(&m, .merge(from: from, into: into))
+        case .unmerge(let from, let into):
+            return Forms.check(&m, .unmerge(from: from, into: into))
         case .newClient(let u, _):
             m.contact.resolved = u
             m.contact.isNew = true
@@ -465,14 +468,18 @@ public enum Update {
             }
         case .merge(let from, let into):
             m.duplicates.flipped = false
-            m.duplicates.selection = min(m.duplicates.selection, max(0, DuplicatesScreen.pairs(m).count - 1))
+            m.duplicates.selection = min(m.duplicates.selection, max(0, DuplicatesScreen.rows(m).count - 1))
             m.status = Status(Message("tui.dup.merged", from.code, into.code), .success)
+        case .unmerge(let from, let into):
+            m.duplicates.selection = min(m.duplicates.selection, max(0, DuplicatesScreen.rows(m).count - 1))
+            m.status = Status(Message("tui.dup.unmerged", from.code, into.code), .success)
         case .receive(let item, let q, _, _):
             m.status = Status(Message("tui.stock.received", itemName(m, item), String(q)), .success)
         case .transfer(let item, let q, let to):
             m.status = Status(Message("tui.stock.transferred", itemName(m, item), String(q), pointName(m, to)), .success)
-        case .writeOff(let item, let q, _):
-            m.status = Status(Message("tui.stock.writtenOff", itemName(m, item), String(q)), .success)
+        case .writeOff(let item, let q, _, let lot):
+            m.status = lot.map { Status(Message("tui.stock.writtenOffLot", itemName(m, item), String(q), $0), .success) }
+                ?? Status(Message("tui.stock.writtenOff", itemName(m, item), String(q)), .success)
         case .count(let item, let q):
             m.status = Status(Message("tui.stock.counted", itemName(m, item), String(q)), .success)
         case .stocktake(let counts):

@@ -252,7 +252,12 @@ enum StockView {
         }
         let body = Rect(x: 0, y: r.y + 1, width: r.width, height: r.height - 1)
         switch m.stock.tab {
-        case .levels: levels(m, &c, body, s.ledger, site)
+        case .levels:
+            if let item = m.stock.lotsItem {
+                StockLotsView.paint(m, &c, body, s.ledger, site, item: item)
+            } else {
+                levels(m, &c, body, s.ledger, site)
+            }
         case .movements: movements(m, &c, body, s.ledger, site)
         case .transit: transit(m, &c, body, s.ledger)
         }
@@ -280,8 +285,8 @@ enum StockView {
             let days = Queries.daysLeft(level: level, distributedIn30Days: used).map(String.init) ?? "—"
             var flags: [String] = []
             if low { flags.append(m.t("tui.stock.flag.low")) }
-            if let e = lots.compactMap(\.expires).min(), e - m.today <= Queries.expiryWarningDays {
-                flags.append(m.t(e < m.today ? "tui.stock.flag.expired" : "tui.stock.flag.expires", Clock.shortDate(e)))
+            if let e = lots.compactMap(\.expires).min(), let mark = Validator.lotExpiry(e, today: m.today) {
+                flags.append(m.t(mark == .expired ? "tui.stock.flag.expired" : "tui.stock.flag.expires", Clock.shortDate(e)))
             }
             if discrepancies > 0 { flags.append(m.t("tui.stock.flag.discrepancy")) }
             let y = r.y + 1 + row

@@ -95,7 +95,13 @@ public enum View {
     static func hint(_ m: Model) -> String {
         switch m.screen {
         case .contact: return m.t("tui.hint.contact.\(m.contact.section)")
-        case .clients: return m.t(m.clients.searching ? "tui.hint.clients.search" : m.clients.card != nil ? "tui.hint.clients.card" : "tui.hint.clients")
+        case .clients:
+            if !m.clients.searching, let u = m.clients.card, m.role.map({ Policy.allows($0, .unmergeClients) }) ?? false,
+               (m.session?.ledger.person(u)?.codes.count ?? 0) > 1 {
+                return m.t("tui.hint.clients.cardMerged")
+            }
+            return m.t(m.clients.searching ? "tui.hint.clients.search" : m.clients.card != nil ? "tui.hint.clients.card" : "tui.hint.clients")
+        case .stock where m.stock.lotsItem != nil: return m.t(m.role == .coordinator ? "tui.hint.stock.lots" : "tui.hint.stock.lotsView")
         case .stock where m.stock.tab == .movements && m.role == .coordinator: return m.t("tui.hint.stock.movements")
         default: return m.t("tui.hint.\(m.screen.rawValue)")
         }

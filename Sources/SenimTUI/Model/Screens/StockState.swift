@@ -7,4 +7,7 @@ public struct StockState: Hashable, Sendable {
     /// The site shown (coordinators can look at other points); nil = the user's point.
     public var site: String?
     public var selection = 0
+    /// The item whose lots are open (Enter on a level), and the lot picked there.
+    public var lotsItem: String?
+    public var lotSelection = 0
 }

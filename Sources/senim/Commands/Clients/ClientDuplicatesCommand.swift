@@ -41,7 +41,7 @@ struct ClientDuplicatesCommand: ParsableCommand {
                        env.t("cli.duplicates.\(p.reason)")])
             }
             Out.line(t.render())
-            Out.line(env.t("cli.count.duplicates", String(models.count)))
+            Out.line(env.t("cli.count.duplicates", Plural.count(models.count, env.t("cli.duplicates.pairs"), env.language)))
         }
     }
 }

@@ -28,10 +28,10 @@ struct StockReceiveCommand: ParsableCommand {
             try s.save([e])
             if let x = expires.flatMap(Dates.parseDay) {
                 let today = Dates.today()
-                if x < today {
-                    Out.error(env.t("cli.stock.lotExpired", Dates.dayText(x)))
-                } else if x - today <= Validator.expiryWarningDays {
-                    Out.error(env.t("cli.stock.lotExpiring", Dates.dayText(x), String(x - today)))
+                switch Validator.lotExpiry(x, today: today) {
+                case .expired: Out.error(env.t("cli.stock.lotExpired", Dates.dayText(x)))
+                case .expiresSoon: Out.error(env.t("cli.stock.lotExpiring", Dates.dayText(x), String(x - today)))
+                case nil: break
                 }
             }
             Out.line(s.newID(e.id))

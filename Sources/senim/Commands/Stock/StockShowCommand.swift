@@ -74,7 +74,11 @@ struct StockShowCommand: ParsableCommand {
                     var s = lot.lot ?? "—"
                     if let e = lot.expires {
                         s += " " + env.t("cli.stock.expires", e)
-                        if let d = Dates.parseDay(e), d < today { s += " " + env.t("cli.stock.expired") }
+                        switch Validator.lotExpiry(Dates.parseDay(e), today: today) {
+                        case .expired: s += " " + env.t("cli.stock.expired")
+                        case .expiresSoon: s += " " + env.t("cli.stock.expiresSoon")
+                        case nil: break
+                        }
                     }
                     return s + ": \(lot.remaining)"
                 }.joined(separator: "; ")
