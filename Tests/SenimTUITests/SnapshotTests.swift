@@ -20,7 +20,9 @@ import SenimTestSupport
         "incident-form", "activity-form",
         "home-contacts-picked", "home-correction-reason", "home-void-reason", "stock-receive-expiring", "stock-movements-voided", "stocktake-dated",
         "contact-overdose-form", "contact-details", "contact-confirmatory-referral", "contact-new-profile",
-        "stock-lots", "stock-writeoff-lot",
+        "stock-lots", "stock-writeoff-lot", "duplicates-merged", "unmerge-confirm",
+        "store", "store-backup-form", "store-backed-up", "store-verified-damage", "store-backup-refused", "busy-backup",
+        "sync", "sync-trust-form", "sync-untrust-confirm", "sync-imported", "sync-import-refused", "busy-import", "unlock-busy",
     ]
 
     static func setUp(_ name: String, _ d: inout Driver) {
@@ -61,6 +63,10 @@ import SenimTestSupport
         case "stock-receive-expiring":
             d.login("bolat"); d.press(.function(5)); d.press([.function(2), .tab]); d.type("500")
             d.press([.tab, .tab]); d.type("2026-06-09"); d.press(.function(2))
+        case "duplicates-merged":
+            d.login("bolat"); d.press([.char("c"), .function(4), .function(2), .char("y")])
+        case "unmerge-confirm":
+            d.login("bolat"); d.press([.char("c"), .function(4), .function(2), .char("y"), .function(5)])
         case "stock-lots":
             d.login("bolat"); d.press(.function(5)); d.press(Self.downTo("naloxone") + [.enter])
         case "stock-writeoff-lot":
@@ -146,6 +152,9 @@ import SenimTestSupport
             d.login("dana"); d.press(.function(7))
             let i = d.model.notesAccess.rows.firstIndex { $0.name == "saule" }!
             d.press(Array(repeating: Key.down, count: i) + [.function(2)])
+        case "store", "store-backup-form", "store-backed-up", "store-verified-damage", "store-backup-refused", "busy-backup",
+             "sync", "sync-trust-form", "sync-untrust-confirm", "sync-imported", "sync-import-refused", "busy-import", "unlock-busy":
+            StoreSyncFlowTests.snapshotSetUp(name, &d)
         default:
             Issue.record("no set-up for \(name)")
         }

@@ -20,6 +20,8 @@ public enum ConfirmAction: Hashable, Sendable {
     case newClient(UIC, similar: [UIC])
     /// Merge `from` into `into` (the second survives).
     case merge(from: UIC, into: UIC)
+    /// Undo the merge of `from` into `into`.
+    case unmerge(from: UIC, into: UIC)
     case quit
     case discardContact(then: ScreenID)
     case removeUser(String)
@@ -33,4 +35,6 @@ public enum ConfirmAction: Hashable, Sendable {
     case grantNotes(String)
     /// Re-key the store (offered right after removing a user).
     case rekey
+    /// Stop trusting a sync peer (destructive: starts on No).
+    case untrustPeer(String)
 }

@@ -22,6 +22,8 @@ public enum Draft: Hashable, Sendable {
     case void(EventID, reason: AmendReason, note: String?)
     /// Two codes are the same person; `into` survives.
     case merge(from: UIC, into: UIC)
+    /// Undoes the merge of `from` (which was merged into `into`).
+    case unmerge(from: UIC, into: UIC)
     case incident(kind: IncidentKind, client: String?, note: String?)
     case activity(kind: ActivityKind, participants: Int)
     case profile(client: String, substances: [Substance], routes: [Route], oat: OATStatus?, gender: Gender?)
@@ -112,6 +114,10 @@ public enum Draft: Hashable, Sendable {
         case .merge(let from, let into):
             return [try v.mergeClients(from.code, into: into.code, ctx: ctx, known: known, canonical: { u in
                 ledger.clientIndex[u].map { ledger.clients[Int(ledger.canonical($0))].uic } ?? u
+            })]
+        case .unmerge(let from, _):
+            return [try v.unmergeClient(from.code, ctx: ctx, known: known, mergedInto: { u in
+                ledger.clientIndex[u].flatMap { ledger.clients[Int($0)].mergedInto }.map { ledger.clients[Int($0)].uic }
             })]
         case .incident(let kind, let client, let note):
             return [try v.recordIncident(kind: kind, client: client, note: note, ctx: ctx, known: known)]

@@ -115,6 +115,13 @@ enum Forms {
         return opened(f)
     }
 
+    /// Which merged code of a person to split off (their card, when more than one was merged).
+    static func unmerge(_ m: Model, codes: [UIC]) -> Form {
+        Form(kind: .unmerge, title: "tui.form.unmerge.title", fields: [
+            FormField("code", "tui.form.unmergeCode", .choice(codes.map { Choice($0.code, .raw($0.code)) }, 0)),
+        ])
+    }
+
     /// A choice changed in an open form: fields that depend on it follow (the write-off's
     /// lots follow its item).
     static func choiceChanged(_ m: Model, _ f: inout Form) {
@@ -358,11 +365,20 @@ enum Forms {
             return [.addUser(name: name, role: Role(rawValue: f.value("role")) ?? .worker, passphrase: p)]
         case .reportPeriod, .reportExport:
             return ReportScreen.submit(&m, f)
+        case .backupPath, .trustPeer, .exportBundle, .importBundle:
+            return OpsScreens.submit(&m, f)
         case .profile(let client):
             let routes = Route.allCases.filter { f.value("route.\($0.rawValue)") == "yes" }
             let substances = Substance.allCases.filter { f.value("substance.\($0.rawValue)") == "yes" }
             return check(&m, .profile(client: client.code, substances: substances, routes: routes,
                                       oat: OATStatus(rawValue: f.value("oat")), gender: Gender(rawValue: f.value("gender"))))
+        case .unmerge:
+            let from = UIC(normalised: f.value("code"))
+            guard let into = DuplicatesScreen.mergedInto(m, from) else {
+                return fail(Message("validate.unmerge.notMerged", f.value("code")))
+            }
+            m.dialog = DuplicatesScreen.confirmUnmerge(from: from, into: into)
+            return []
         case .newClientProfile(let client):
             let routes = Route.allCases.filter { f.value("route.\($0.rawValue)") == "yes" }
             let substances = Substance.allCases.filter { f.value("substance.\($0.rawValue)") == "yes" }

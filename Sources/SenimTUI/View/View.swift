@@ -10,6 +10,13 @@ public enum View {
         }
         if m.isLocked {
             UnlockView.paint(m, &c)
+        } else if let b = m.busy {
+            // A job runs: the title bar (with the clock), the job's box, the status line; no
+            // screen body or dialog, which would read the ledger the job may be changing.
+            titleBar(m, &c)
+            if m.status != nil { statusLine(m, &c) }   // not the screen's key hint: keys wait
+            c.fill(x: 0, y: c.height - 1, width: c.width, height: 1, .barLabel)
+            BusyView.paint(m, b, &c)
         } else {
             titleBar(m, &c)
             let body = Rect(x: 0, y: 1, width: m.width, height: m.height - 3)
@@ -24,6 +31,8 @@ public enum View {
             case .settings: SettingsView.paint(m, &c, body)
             case .notes: NotesAccessView.paint(m, &c, body)
             case .duplicates: DuplicatesView.paint(m, &c, body)
+            case .store: StoreView.paint(m, &c, body)
+            case .sync: SyncView.paint(m, &c, body)
             }
             statusLine(m, &c)
             functionBar(m, &c, KeyMap.bindings(m.screen, role: m.role, catalogue: m.config.catalogue))
@@ -86,7 +95,12 @@ public enum View {
     static func hint(_ m: Model) -> String {
         switch m.screen {
         case .contact: return m.t("tui.hint.contact.\(m.contact.section)")
-        case .clients: return m.t(m.clients.searching ? "tui.hint.clients.search" : m.clients.card != nil ? "tui.hint.clients.card" : "tui.hint.clients")
+        case .clients:
+            if !m.clients.searching, let u = m.clients.card, m.role.map({ Policy.allows($0, .unmergeClients) }) ?? false,
+               (m.session?.ledger.person(u)?.codes.count ?? 0) > 1 {
+                return m.t("tui.hint.clients.cardMerged")
+            }
+            return m.t(m.clients.searching ? "tui.hint.clients.search" : m.clients.card != nil ? "tui.hint.clients.card" : "tui.hint.clients")
         case .stock where m.stock.lotsItem != nil: return m.t(m.role == .coordinator ? "tui.hint.stock.lots" : "tui.hint.stock.lotsView")
         case .stock where m.stock.tab == .movements && m.role == .coordinator: return m.t("tui.hint.stock.movements")
         default: return m.t("tui.hint.\(m.screen.rawValue)")
