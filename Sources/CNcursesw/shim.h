@@ -11,6 +11,8 @@
 #include <wchar.h>
 #include <signal.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <ncursesw/curses.h>
 
 // Macros Swift cannot import, as static inline functions.
@@ -34,11 +36,35 @@ static inline volatile sig_atomic_t *senim_curses_active(void) {
     static volatile sig_atomic_t active = 0;
     return &active;
 }
-static inline void senim_set_active(int on) { *senim_curses_active() = on; }
+static inline void senim_set_active(int on) { *senim_curses_active() = on; atomic_thread_fence(memory_order_seq_cst); }
+
+// Curses is called from the UI thread only, but a crash (or a signal) may arrive on the job
+// thread while the UI thread is inside a curses call. The UI thread marks each call
+// (senim_enter_curses / senim_leave_curses); a handler on another thread first stops new calls,
+// then waits (at most a second: the UI thread's reads time out in 100 ms) for the call in
+// progress to end before endwin(), so that nothing puts the terminal back into raw mode.
+static inline atomic_int *senim_in_curses(void) {
+    static atomic_int inside = 0;
+    return &inside;
+}
+static inline pthread_t *senim_ui_thread(void) {
+    static pthread_t ui;
+    return &ui;
+}
+static inline int senim_enter_curses(void) {
+    atomic_store(senim_in_curses(), 1);
+    if (!*senim_curses_active()) { atomic_store(senim_in_curses(), 0); return 0; }
+    return 1;
+}
+static inline void senim_leave_curses(void) { atomic_store(senim_in_curses(), 0); }
 
 static void senim_restore_terminal(void) {
     if (*senim_curses_active()) {
         *senim_curses_active() = 0;
+        atomic_thread_fence(memory_order_seq_cst);
+        if (!pthread_equal(pthread_self(), *senim_ui_thread())) {
+            for (int i = 0; i < 200 && atomic_load(senim_in_curses()); i++) usleep(5000);
+        }
         endwin();
     }
 }
@@ -63,6 +89,7 @@ static inline void senim_install_handlers(void) {
     static int installed = 0;
     if (installed) return;
     installed = 1;
+    *senim_ui_thread() = pthread_self();
     atexit(senim_restore_terminal);
     int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
     // A parent may have started us with these signals blocked (a blocked SIGTERM would make

@@ -79,7 +79,48 @@ extension Session {
         if !m.directory.contains(where: { $0.slot == u.slot && Names.key($0.name) == Names.key(u.content.name) }) {
             report.add("keys", false, "the manifest does not list keyslot \(u.slot); opening refuses")
         }
-        let keys = DataKeys(u.dataKey, storeID: kf.storeID)
+        try verifyFiles(disk, kf, m, DataKeys(u.dataKey, storeID: kf.storeID), &report)
+        return report
+    }
+
+    /// The folder this session's store lives in (no output path may lie inside it).
+    public var storeDirectory: URL { URL(fileURLWithPath: disk.directory) }
+
+    /// The open session's own check (the TUI's Store screen): the same checks of every file
+    /// as `verify(at:)`, under the lock this session already holds and with its data key
+    /// instead of deriving it again from the passphrase. Reads only; changes nothing.
+    public func verify() throws -> VerifyReport {
+        if closed { throw StoreError.notAllowed(Message("store.closed")) }
+        var report = VerifyReport()
+        guard let kbytes = try disk.read(Disk.keys, limit: KeysFile.maxFileSize) else { throw StoreError.noStore(path: disk.directory) }
+        let kf: KeysFile
+        do { kf = try KeysFile.parse(kbytes) } catch {
+            report.add("keys", false, "\(error)")
+            return report
+        }
+        var damagedSlots: [String] = []
+        for (i, s) in kf.slots.enumerated() { if case .damaged(let why) = Slot.inspect(s) { damagedSlots.append("keyslot \(i): \(why)") } }
+        report.add("keys", damagedSlots.isEmpty, "format \(KeysFile.version), \(kf.slots.count) keyslots (users and decoys)"
+                   + (damagedSlots.isEmpty ? ", all intact" : "; damaged: " + damagedSlots.joined(separator: "; ")))
+        guard kf.storeID == storeID else {
+            report.add("keys", false, "belongs to another store than the one open; opening refuses")
+            return report
+        }
+        if !kf.slots.indices.contains(slotIndex) || kf.slots[slotIndex] != keysFile.slots[slotIndex] {
+            report.add("keys", false, "this user's keyslot \(slotIndex) differs from the one this session opened")
+        }
+        let m: Manifest
+        do { m = try Self.openManifest(kf, dataKey: keys.root) } catch {
+            report.add("keys", false, "\(error)")
+            return report
+        }
+        report.add("keys", true, "manifest intact: \(m.directory.count) users, device \(m.device)")
+        try Self.verifyFiles(disk, kf, m, keys, &report)
+        return report
+    }
+
+    /// Every snapshot and journal check shared by both forms of `verify`.
+    static func verifyFiles(_ disk: Disk, _ kf: KeysFile, _ m: Manifest, _ keys: DataKeys, _ report: inout VerifyReport) throws {
         // Events are decoded and counted, not kept: verify's memory is bounded by one chunk and
         // the id set, whatever the store's size.
         var contents = Contents(keepEvents: false)
@@ -166,7 +207,6 @@ extension Session {
         }
         report.eventCount = contents.ids.count
         report.add("events", true, "\(contents.ids.count) authentic events" + (contents.duplicates > 0 ? " (\(contents.duplicates) repeated ids counted once)" : ""))
-        return report
     }
 
     /// Copies every authenticated event (and local setting) of a damaged store into a new

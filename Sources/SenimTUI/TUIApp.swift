@@ -28,17 +28,21 @@ public enum TUIApp {
                           utcOffset: TimeZone.current.secondsFromGMT(), width: size.width, height: size.height,
                           noColor: !(env["NO_COLOR"] ?? "").isEmpty)
         if let m = env["SENIM_AUTOLOCK_MINUTES"].flatMap(Int.init), m > 0 { model.autoLockMinutes = m }
-        let runner = EffectRunner(configuration: configuration, unlock: unlock, clock: clock, writeFile: writeFile)
+        // Slow effects (unlock, re-key, backup, verify, bundles) run on a job thread; curses stays here.
+        let runner = EffectRunner(configuration: configuration, unlock: unlock, clock: clock, writeFile: writeFile, jobs: .background)
+        defer { runner.shutdown() }
         var lastTick = model.now
         term.draw(View.render(model), colour: model.usesColour)
         // What a clock tick alone can change on screen: repaint only when it does (keeps an
         // idle old laptop idle).
         func tickVisible(_ m: Model) -> String {
-            "\(m.isLocked)|\(Clock.time(m.now, m.utcOffset))|\(m.unlock.retryAt.map { max(0, $0 - m.now) } ?? -1)|\(m.today)"
+            "\(m.isLocked)|\(Clock.time(m.now, m.utcOffset))|\(m.unlock.retryAt.map { max(0, $0 - m.now) } ?? -1)|\(m.today)|"
+                + (m.busy.map { "\($0.frame)|\($0.done)/\($0.total)" } ?? "")
         }
         while !model.quitting {
             let visibleBefore = tickVisible(model)
-            let input = term.read(milliseconds: 250)
+            // While a job runs the loop turns faster, so that its spinner, bar and the clock move.
+            let input = term.read(milliseconds: runner.isBusy ? 100 : 250)
             var msgs: [Msg] = []
             switch input {
             case .key(let k)?: msgs.append(.key(k))
@@ -46,7 +50,7 @@ public enum TUIApp {
             case nil:
                 if term.hungUp {
                     // No terminal any more: close the store and leave.
-                    _ = runner.perform(.quit)
+                    runner.shutdown()
                     return 129
                 }
             }
@@ -55,17 +59,20 @@ public enum TUIApp {
                 lastTick = now
                 msgs.insert(.tick(now), at: 0)
             }
-            for msg in msgs {
-                runner.dispatch(&model, msg) { effect, current in
-                    switch effect {
-                    case .lock: term.wipe()
-                    case .unlock: term.draw(View.render(current), colour: current.usesColour)
-                    default: break
-                    }
+            let before: (Effect, Model) -> Void = { effect, current in
+                switch effect {
+                case .lock: term.wipe()
+                case .unlock: term.draw(View.render(current), colour: current.usesColour)
+                default: break
                 }
+            }
+            for msg in msgs {
+                runner.dispatch(&model, msg, before: before)
                 if model.quitting { break }
             }
-            if !model.quitting && (input != nil || tickVisible(model) != visibleBefore) {
+            // What the job thread reported (progress, its end) since the last turn.
+            let jobNews = runner.poll(&model, before: before)
+            if !model.quitting && (input != nil || jobNews || tickVisible(model) != visibleBefore) {
                 term.draw(View.render(model), colour: model.usesColour)
             }
         }

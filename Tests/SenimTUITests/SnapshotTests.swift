@@ -21,6 +21,8 @@ import SenimTestSupport
         "home-contacts-picked", "home-correction-reason", "home-void-reason", "stock-receive-expiring", "stock-movements-voided", "stocktake-dated",
         "contact-overdose-form", "contact-details", "contact-confirmatory-referral", "contact-new-profile",
         "stock-lots", "stock-writeoff-lot", "duplicates-merged", "unmerge-confirm", "user-add-form",
+        "store", "store-backup-form", "store-backed-up", "store-verified-damage", "store-backup-refused", "busy-backup",
+        "sync", "sync-trust-form", "sync-untrust-confirm", "sync-imported", "sync-import-refused", "busy-import", "unlock-busy",
     ]
 
     static func setUp(_ name: String, _ d: inout Driver) {
@@ -152,6 +154,9 @@ import SenimTestSupport
             d.login("dana"); d.press(.function(7))
             let i = d.model.notesAccess.rows.firstIndex { $0.name == "saule" }!
             d.press(Array(repeating: Key.down, count: i) + [.function(2)])
+        case "store", "store-backup-form", "store-backed-up", "store-verified-damage", "store-backup-refused", "busy-backup",
+             "sync", "sync-trust-form", "sync-untrust-confirm", "sync-imported", "sync-import-refused", "busy-import", "unlock-busy":
+            StoreSyncFlowTests.snapshotSetUp(name, &d)
         default:
             Issue.record("no set-up for \(name)")
         }

@@ -63,6 +63,13 @@ final class Terminal {
 
     /// Waits up to `milliseconds` for a key or a resize.
     func read(milliseconds: Int32) -> Input? {
+        // Once a signal handler has restored the terminal (a crash on the job thread, say), no
+        // curses call may follow: it would put the terminal back into raw mode (see shim.h).
+        guard senim_enter_curses() != 0 else {
+            usleep(UInt32(milliseconds) * 1000)
+            return nil
+        }
+        defer { senim_leave_curses() }
         wtimeout(win, milliseconds)
         var ch: wint_t = 0
         let r = senim_get_wch(win, &ch)
@@ -113,6 +120,8 @@ final class Terminal {
     /// Paints a canvas. Every cell is placed at its own column, so the screen matches the
     /// canvas even where the C library's idea of a character's width differs.
     func draw(_ c: Canvas, colour: Bool) {
+        guard senim_enter_curses() != 0 else { return }
+        defer { senim_leave_curses() }
         for y in 0..<min(c.height, Int(senim_getmaxy(win))) {
             for x in 0..<min(c.width, Int(senim_getmaxx(win))) {
                 let cell = c[x, y]
@@ -165,6 +174,8 @@ final class Terminal {
 
     /// Wipes the physical screen (the panic key): the next refresh repaints from nothing.
     func wipe() {
+        guard senim_enter_curses() != 0 else { return }
+        defer { senim_leave_curses() }
         _ = senim_attr_set(win, senim_a_normal(), 0)
         werase(win)
         wclear(win)

@@ -35,4 +35,6 @@ public enum ConfirmAction: Hashable, Sendable {
     case grantNotes(String)
     /// Re-key the store (offered right after removing a user).
     case rekey
+    /// Stop trusting a sync peer (destructive: starts on No).
+    case untrustPeer(String)
 }

@@ -83,4 +83,12 @@ public enum FormKind: Hashable, Sendable {
     case newClientProfile(UIC)
     /// Which of a person's merged codes to split off (client card; a confirmation follows).
     case unmerge
+    /// Where to write a backup (Store screen).
+    case backupPath
+    /// A peer's name and identity line (Sync screen).
+    case trustPeer
+    /// Where to write a bundle for this peer.
+    case exportBundle(String)
+    /// The bundle file to import.
+    case importBundle
 }

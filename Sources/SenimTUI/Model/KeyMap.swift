@@ -20,6 +20,9 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case newIncident, newActivity, setProfile
     /// On the contact form: the overdose's kind and who came, or a rapid test's result.
     case detail
+    /// Coordinators: the Store screen (backup, verify) and the Sync screen (peers, bundles).
+    case goStore, goSync
+    case backup, verify, trust, untrust, exportBundle, importBundle
 
     public var name: String { rawValue }
 }
@@ -88,6 +91,10 @@ public enum KeyMap {
             if coordinator { b.append(Binding([.function(7), .char("u")], .goUsers)) }
             if role == .psychologist { b.append(Binding([.function(7), .char("a")], .goNotes)) }
             b.append(Binding([.function(8), .char("o")], .goSettings))
+            if coordinator {
+                b.append(Binding([.char("b")], .goStore, onBar: false))
+                b.append(Binding([.char("y")], .goSync, onBar: false))
+            }
             if role.map({ Policy.allows($0, .logContact) }) ?? false {
                 b.append(Binding([.char("i")], .newIncident, inField: false, onBar: false))
                 b.append(Binding([.char("t")], .newActivity, inField: false, onBar: false))
@@ -202,6 +209,26 @@ public enum KeyMap {
                 Binding([.function(2), .enter], .grant),
                 Binding([.function(3)], .passphrase),
             ] + lists
+        case .store:
+            if coordinator {
+                b = [
+                    Binding([.function(2)], .backup),
+                    Binding([.function(3)], .verify),
+                    Binding([.function(4)], .goSync),
+                ]
+            }
+            b += lists
+        case .sync:
+            if coordinator {
+                b = [
+                    Binding([.function(2)], .trust),
+                    Binding([.function(3)], .exportBundle),
+                    Binding([.function(4)], .importBundle),
+                    Binding([.function(5)], .goStore),
+                    Binding([.function(8), .delete], .untrust),
+                ]
+            }
+            b += lists
         case .settings:
             b = [
                 Binding([.right, .enter, .char(" "), .char("+")], .cycleNext, inField: false, onBar: false),

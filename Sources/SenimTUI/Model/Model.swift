@@ -4,6 +4,10 @@ public enum ScreenID: String, CaseIterable, Sendable, Hashable {
     case home, contact, clients, referrals, stock, reports, users, settings, notes
     /// Likely duplicate codes, side by side, for merging (coordinators).
     case duplicates
+    /// Backup and verify (coordinators).
+    case store
+    /// Sync identity, trusted peers, bundles (coordinators).
+    case sync
 }
 
 /// A line for the status bar; rendered in the current language at paint time.
@@ -47,6 +51,13 @@ public struct Model: Sendable {
     public var duplicates = DuplicatesState()
     public var settings = SettingsState()
     public var notesAccess = NotesAccessState()
+    public var store = StoreState()
+    public var sync = SyncState()
+    /// A background job in progress (see `Busy`); nil when none.
+    public var busy: Busy?
+    /// The panic key was pressed while an unlock was running: the store it opens is closed
+    /// at once instead of shown.
+    public var unlockCancelled = false
     public var dialog: Dialog?
     /// The help overlay and its scroll position.
     public var help: Int?

@@ -25,6 +25,17 @@ public enum Msg: Sendable {
     case notesAccessLoaded([NotesAccount])
     /// A grant succeeded: the list afterwards.
     case notesAccessChanged(Message, [NotesAccount])
+    /// A background job's progress (`total` 0: unknown).
+    case jobProgress(done: Int, total: Int)
+    case backedUp(BackupOutcome)
+    case verified(VerifyOutcome)
+    /// The Sync screen's identity and peers.
+    case syncLoaded(SyncOverview)
+    /// A peer was trusted or untrusted: what to say, and the list afterwards.
+    case syncChanged(Message, SyncOverview?)
+    /// A bundle was exported or imported: the summary lines, and the peers afterwards.
+    case syncExported([Message], SyncOverview?)
+    case syncImported([Message], SyncOverview?)
 }
 
 /// Side effects `update` asks for. The runtime (`EffectRunner`) performs them and answers
@@ -49,6 +60,30 @@ public enum Effect: Hashable, Sendable {
     /// Write `content` to a new file named `fileName` in the current directory; `notes` are
     /// shown with the result (already in the user's language).
     case export(fileName: String, content: String, notes: [String])
+    /// Write an encrypted backup to `path` (coordinators; a background job).
+    case backup(path: String)
+    /// Check every file of the store (a background job).
+    case verify
+    case loadSync
+    case trustPeer(name: String, line: String)
+    case untrustPeer(String)
+    /// Write a bundle for `peer` to `path` (a background job).
+    case exportBundle(peer: String, path: String)
+    /// Import the bundle at `path` (a background job).
+    case importBundle(path: String)
+
+    /// The slow effects the runtime runs off the UI loop, one at a time.
+    public var job: JobKind? {
+        switch self {
+        case .unlock: return .unlock
+        case .rekey: return .rekey
+        case .backup: return .backup
+        case .verify: return .verify
+        case .exportBundle: return .exportBundle
+        case .importBundle: return .importBundle
+        default: return nil
+        }
+    }
 }
 
 /// What the model learns when a store unlocks.
@@ -92,7 +127,8 @@ public struct SessionInfo: Sendable {
 /// copy-on-write duplicates every array of the ledger (75–100 ms at a million contacts).
 /// `@unchecked Sendable` so that `Model` stays Sendable: the closure reads a backend that is
 /// not thread-safe, which is sound only because the TUI calls `update`, `view` and every
-/// effect on the one UI thread. An effect moved off that thread must not read `ledger`.
+/// effect on the one UI thread — except a background job, during which the model is `busy` and
+/// the view paints no screen body, so nothing reads `ledger` while the job may change it.
 public final class LedgerSource: @unchecked Sendable {
     private let read: () -> LedgerState
     public init(_ read: @escaping () -> LedgerState) { self.read = read }

@@ -371,6 +371,8 @@ enum Forms {
                              point: point.isEmpty || point == m.session?.storePoint ? nil : point)]
         case .reportPeriod, .reportExport:
             return ReportScreen.submit(&m, f)
+        case .backupPath, .trustPeer, .exportBundle, .importBundle:
+            return OpsScreens.submit(&m, f)
         case .profile(let client):
             let routes = Route.allCases.filter { f.value("route.\($0.rawValue)") == "yes" }
             let substances = Substance.allCases.filter { f.value("substance.\($0.rawValue)") == "yes" }

@@ -67,6 +67,8 @@ enum Screens {
         case .goUsers: return go(&m, .users)
         case .goSettings: return go(&m, .settings)
         case .goNotes: return go(&m, .notes)
+        case .goStore: return go(&m, .store)
+        case .goSync: return go(&m, .sync)
         default:
             break
         }
@@ -81,11 +83,18 @@ enum Screens {
         case .users: return users(&m, cmd)
         case .settings: return settings(&m, cmd)
         case .notes: return notes(&m, cmd)
+        case .store: return OpsScreens.store(&m, cmd)
+        case .sync: return OpsScreens.sync(&m, cmd)
         }
     }
 
     static func go(_ m: inout Model, _ s: ScreenID) -> [Effect] {
         guard let role = m.role else { return [] }
+        if s == .store || s == .sync, role != .coordinator {
+            let action: Action = s == .store ? .backup : .sync
+            m.status = Status(Message("policy.denied", m.t("role.\(role.rawValue)"), action.rawValue), .error)
+            return []
+        }
         if s == .users, role != .coordinator {
             m.status = Status(Message("policy.denied", m.t("role.\(role.rawValue)"), Action.manageUsers.rawValue), .error)
             return []
@@ -109,6 +118,7 @@ enum Screens {
         m.screen = s
         if s == .users { return [.loadUsers] }
         if s == .notes { return [.loadNotesAccess] }
+        if s == .sync { return [.loadSync] }
         return []
     }
 

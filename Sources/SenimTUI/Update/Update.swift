@@ -8,6 +8,11 @@ public enum Update {
         switch msg {
         case .tick(let t):
             m.now = t
+            if m.busy != nil {
+                // A job runs: the spinner turns; no auto-lock (the job holds the store).
+                m.busy?.frame += 1
+                return []
+            }
             if m.session != nil, m.autoLockMinutes > 0, t - m.lastActivity >= Int64(m.autoLockMinutes) * 60 {
                 return lock(&m, Status(Message("tui.lock.auto", String(m.autoLockMinutes)), .info))
             }
@@ -20,9 +25,18 @@ public enum Update {
             m.lastActivity = m.now
             return key(&m, k)
         case .unlocked(let info):
+            m.busy = nil
+            if m.unlockCancelled {
+                // The panic key was pressed while the store was being opened: close it unseen.
+                m.unlockCancelled = false
+                m.unlock.busy = false
+                return [.lock]
+            }
             unlocked(&m, info)
             return []
         case .unlockFailed(let message):
+            m.busy = nil
+            m.unlockCancelled = false
             m.unlock.busy = false
             m.unlock.failures += 1
             let d = UnlockState.delay(afterFailures: m.unlock.failures)
@@ -35,6 +49,11 @@ public enum Update {
             return saved(&m, draft)
         case .failed(let message):
             m.unlock.busy = false
+            if let job = m.busy {
+                m.busy = nil
+                m.lastActivity = m.now
+                OpsScreens.jobFailed(&m, job.kind, message)
+            }
             showError(&m, message)
             return []
         case .notesOpened(let id, let notes):
@@ -60,6 +79,7 @@ public enum Update {
                                         action: .rekey, yesFocused: true))
             return []
         case .done(let message):
+            if m.busy != nil { m.busy = nil; m.lastActivity = m.now }
             if case .form? = m.dialog { m.dialog = nil }
             m.status = Status(message, .success)
             return []
@@ -77,6 +97,8 @@ public enum Update {
             m.notesAccess.selection = min(m.notesAccess.selection, max(0, rows.count - 1))
             m.status = Status(message, .success)
             return []
+        case .jobProgress, .backedUp, .verified, .syncLoaded, .syncChanged, .syncExported, .syncImported:
+            return OpsScreens.message(&m, msg)
         }
     }
 
@@ -123,6 +145,8 @@ public enum Update {
         m.users = UsersState()
         m.settings = SettingsState()
         m.notesAccess = NotesAccessState()
+        m.store = StoreState()
+        m.sync = SyncState()
         m.dialog = nil
         m.help = nil
     }
@@ -161,8 +185,14 @@ public enum Update {
 
     static func key(_ m: inout Model, _ k: Key) -> [Effect] {
         if KeyMap.panicKeys.contains(k) {
+            // Even while a job runs: the screen locks at once; the runtime closes the store
+            // when the job has ended (a store operation is never cut halfway).
+            if m.busy?.kind == .unlock || m.unlock.busy { m.unlockCancelled = true }
+            m.busy = nil
             return lock(&m, Status(Message("tui.lock.done"), .info))
         }
+        // A job runs: every other key waits (the modal says so).
+        if m.busy != nil { return [] }
         if m.tooSmall {
             if k == .function(10) || k == .ctrl("c") { m.quitting = true; return [.quit] }
             return []
@@ -219,6 +249,7 @@ public enum Update {
             let pass = m.unlock.passphrase.text
             m.unlock.passphrase.clear()
             m.unlock.busy = true
+            m.busy = Busy(kind: .unlock, started: m.now)
             m.unlock.error = nil
             m.status = nil
             return [.unlock(user: user, passphrase: pass)]
@@ -376,11 +407,14 @@ public enum Update {
             return [.removeUser(name, force: m.users.accounts.first { $0.name == name }?.lastNotesHolder ?? false)]
         case .rekey:
             m.status = Status(Message("tui.users.rekeying"))
+            m.busy = Busy(kind: .rekey, started: m.now)
             return [.rekey]
         case .resetPassphrase(let name, let passphrase):
             return [.resetPassphrase(name, passphrase: passphrase, force: true)]
         case .grantNotes(let name):
             return [.grantNotes(name)]
+        case .untrustPeer(let name):
+            return [.untrustPeer(name)]
         case .largeQuantities:
             m.contact.confirmedLarge = true
             return ContactScreen.save(&m)

@@ -15,7 +15,9 @@ enum UnlockView {
         View.field(m, &c, m.unlock.passphrase, x: fx, y: y + 4, width: fw, focused: m.unlock.focus == 1 && !m.unlock.busy)
         var line = y + 6
         if m.unlock.busy {
-            c.put(m.t("tui.unlock.busy"), x: x + 3, y: line, .warning, limit: w - 6)
+            // The spinner turns while the job thread derives the key (scrypt) and opens the store.
+            let spin = m.busy.map { " \($0.spinnerFrame)" } ?? ""
+            c.put(m.t("tui.unlock.busy") + spin, x: x + 3, y: line, .warning, limit: w - 6)
         } else if let r = m.unlock.retryAt, m.now < r {
             c.put(m.t("tui.unlock.wait", String(r - m.now)), x: x + 3, y: line, .warning, limit: w - 6)
         } else {
@@ -132,6 +134,7 @@ enum HomeView {
             if b.command.name.hasPrefix("go"), let f = b.functionKey {
                 return ("\(letter.name)/F\(f)", m.t("tui.cmd.\(b.command.name)"))
             }
+            if b.command == .goStore || b.command == .goSync { return (letter.name, m.t("tui.cmd.\(b.command.name)")) }
             guard b.command == .newIncident || b.command == .newActivity else { return nil }
             return (letter.name, m.t("tui.cmd.\(b.command.name)"))
         }

@@ -10,6 +10,13 @@ public enum View {
         }
         if m.isLocked {
             UnlockView.paint(m, &c)
+        } else if let b = m.busy {
+            // A job runs: the title bar (with the clock), the job's box, the status line; no
+            // screen body or dialog, which would read the ledger the job may be changing.
+            titleBar(m, &c)
+            if m.status != nil { statusLine(m, &c) }   // not the screen's key hint: keys wait
+            c.fill(x: 0, y: c.height - 1, width: c.width, height: 1, .barLabel)
+            BusyView.paint(m, b, &c)
         } else {
             titleBar(m, &c)
             let body = Rect(x: 0, y: 1, width: m.width, height: m.height - 3)
@@ -24,6 +31,8 @@ public enum View {
             case .settings: SettingsView.paint(m, &c, body)
             case .notes: NotesAccessView.paint(m, &c, body)
             case .duplicates: DuplicatesView.paint(m, &c, body)
+            case .store: StoreView.paint(m, &c, body)
+            case .sync: SyncView.paint(m, &c, body)
             }
             statusLine(m, &c)
             functionBar(m, &c, KeyMap.bindings(m.screen, role: m.role, catalogue: m.config.catalogue))

@@ -23,10 +23,15 @@ enum SyncBridge {
     }
 
     static func trust(_ s: any StoreSession, name: String, key: String, env: CLIEnvironment) throws -> String {
+        env.text(try trust(s, name: name, key: key))
+    }
+
+    /// Trusts `key` under `name`; what to tell the user (the CLI and the TUI).
+    static func trust(_ s: any StoreSession, name: String, key: String) throws -> Message {
         let e = try engine(s)
         try e.trust(name: name, key: key)
         let fingerprint = (try? e.peers().first { $0.name == name }?.fingerprint) ?? ""
-        return env.t("sync.trust.done", name, fingerprint)
+        return Message("sync.trust.done", name, fingerprint)
     }
 
     static func peers(_ s: any StoreSession) throws -> [PeerStatus] { try engine(s).peers() }
@@ -34,6 +39,12 @@ enum SyncBridge {
     /// Writes the bundle atomically and records it as sent only once written.
     static func export(_ s: any StoreSession, to peer: String, all: Bool, file: URL, store: URL, force: Bool,
                        env: CLIEnvironment) throws -> [String] {
+        try export(s, to: peer, all: all, file: file, store: store, force: force).map(env.text)
+    }
+
+    /// Writes the bundle through `OutputFile`; the summary lines (the CLI and the TUI).
+    static func export(_ s: any StoreSession, to peer: String, all: Bool, file: URL, store: URL,
+                       force: Bool) throws -> [Message] {
         let e = try engine(s)
         var refused: StoreError?
         let summary: ExportSummary
@@ -48,36 +59,47 @@ enum SyncBridge {
             if let refused { throw refused }
             throw error
         }
-        var lines = [env.t("sync.export.done", String(summary.sequence), summary.peer, String(summary.eventCount), String(summary.byteCount))]
-        if summary.eventCount == 0 { lines.append(env.t("sync.export.empty", summary.peer)) }
+        var lines = [Message("sync.export.done", String(summary.sequence), summary.peer, String(summary.eventCount), String(summary.byteCount))]
+        if summary.eventCount == 0 { lines.append(Message("sync.export.empty", summary.peer)) }
         return lines
     }
 
-    /// Imports with a progress bar on a terminal; returns the summary lines.
     static func untrust(_ s: any StoreSession, name: String, env: CLIEnvironment) throws -> String {
+        env.text(try untrust(s, name: name))
+    }
+
+    static func untrust(_ s: any StoreSession, name: String) throws -> Message {
         try engine(s).untrust(name: name)
-        return env.t("sync.untrust.done", name)
+        return Message("sync.untrust.done", name)
     }
 
     /// Imports a bundle file (read chunk by chunk, refused early when it cannot be one for us).
+    /// Imports with a progress bar on a terminal; returns the summary lines.
     static func importBundle(_ s: any StoreSession, file: URL, env: CLIEnvironment) throws -> [String] {
-        let e = try engine(s)
         var bar = ProgressBar(total: 1000, label: env.t("sync.import.progress"))
-        let r = try e.importBundle(file: file.path) { done, total in bar.update(total > 0 ? done * 1000 / total : 1000) }
+        let lines = try importBundle(s, file: file) { done, total in bar.update(total > 0 ? done * 1000 / total : 1000) }
         bar.finish()
-        var lines = [env.t("sync.import.done", String(r.sequence), r.peer, String(r.eventsNew), String(r.eventsKnown))]
-        if r.clientsNew > 0 { lines.append(env.t("sync.import.clients", String(r.clientsNew))) }
-        if !r.newConflicts.isEmpty { lines.append(env.t("sync.import.conflicts", String(r.newConflicts.count))) }
-        if !r.transfersAwaiting.isEmpty { lines.append(env.t("sync.import.transfers", String(r.transfersAwaiting.count))) }
+        return lines.map(env.text)
+    }
+
+    /// Imports a bundle file through the sync engine (size-checked, streamed, signature- and
+    /// content-checked there); `progress(done, total)` as the engine reports it. The summary
+    /// lines: new events, new clients, conflicts, transfers to confirm, likely duplicates.
+    static func importBundle(_ s: any StoreSession, file: URL, progress: @escaping (Int, Int) -> Void) throws -> [Message] {
+        let r = try engine(s).importBundle(file: file.path, progress: progress)
+        var lines = [Message("sync.import.done", String(r.sequence), r.peer, String(r.eventsNew), String(r.eventsKnown))]
+        if r.clientsNew > 0 { lines.append(Message("sync.import.clients", String(r.clientsNew))) }
+        if !r.newConflicts.isEmpty { lines.append(Message("sync.import.conflicts", String(r.newConflicts.count))) }
+        if !r.transfersAwaiting.isEmpty { lines.append(Message("sync.import.transfers", String(r.transfersAwaiting.count))) }
         if !r.missingSequences.isEmpty {
-            lines.append(env.t("sync.import.missing", r.missingSequences.map(String.init).joined(separator: ", "), r.peer))
+            lines.append(Message("sync.import.missing", r.missingSequences.map(String.init).joined(separator: ", "), r.peer))
         }
-        if r.mismatched > 0 { lines.append(env.t("sync.import.mismatched", String(r.mismatched))) }
+        if r.mismatched > 0 { lines.append(Message("sync.import.mismatched", String(r.mismatched))) }
         if !r.nearDuplicates.isEmpty {
             let pairs = r.nearDuplicates.map { "\($0.uic.code) ~ \($0.similar.map(\.code).joined(separator: "/"))" }
-            lines.append(env.t("sync.import.near", pairs.joined(separator: ", ")))
+            lines.append(Message("sync.import.near", pairs.joined(separator: ", ")))
         }
-        if r.restoreDetected { lines.append(env.t("sync.import.restored")) }
+        if r.restoreDetected { lines.append(Message("sync.import.restored")) }
         return lines
     }
 }
