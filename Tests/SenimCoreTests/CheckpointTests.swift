@@ -18,6 +18,7 @@ import SenimTestSupport
         if a.openReferrals(dueThrough: .max) != b.openReferrals(dueThrough: .max) { d.append("dueIndex") }
         if a.pendingReceipts.mapValues({ "\($0.at)/\($0.site)" }) != b.pendingReceipts.mapValues({ "\($0.at)/\($0.site)" }) { d.append("pendingReceipts") }
         if a.pendingUpdates != b.pendingUpdates { d.append("pendingUpdates") }
+        if a.userPoints != b.userPoints { d.append("userPoints") }
         return d
     }
 

@@ -237,6 +237,24 @@ import Glibc
         #expect(Update.update(&m, .key(.enter)) == [.exportBundle(peer: "temirtau", path: "senim-to-temirtau-2026-05-20.bundle")])
     }
 
+    @Test func keysTypedWhileUnlockingAreHandledOnceOpenAndDroppedOnFailure() {
+        var d = Driver()
+        var m = d.model
+        for k in Key.typing("aigerim-pass") + [.enter] { _ = Update.update(&m, .key(k)) }
+        #expect(m.busy?.kind == .unlock)
+        // "n" (new contact) and a code typed before the store is open.
+        for k in Key.typing("nMAIV") { _ = Update.update(&m, .key(k)) }
+        #expect(m.typeAhead.count == 5 && m.isLocked)
+        d.login()   // the session the unlock job would deliver
+        _ = Update.update(&m, .unlocked(d.model.session!))
+        #expect(m.screen == .contact && m.contact.code.text == "MAIV" && m.typeAhead.isEmpty)
+
+        var f = Driver().model
+        for k in Key.typing("wrong-pass") + [.enter] + Key.typing("n") { _ = Update.update(&f, .key(k)) }
+        _ = Update.update(&f, .unlockFailed(Message("store.error.wrongPassphrase")))
+        #expect(f.typeAhead.isEmpty && f.unlock.passphrase.isEmpty)
+    }
+
     @Test func panicWhileAJobRunsLocksAtOnce() {
         var m = Self.coordinator()
         _ = Update.update(&m, .key(.char("b")))

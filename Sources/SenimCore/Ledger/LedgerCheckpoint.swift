@@ -18,7 +18,7 @@
 ///     6 interners (sites, items, services, workers, contact types, outcomes):
 ///         varint configured count · varint n · n strings
 ///     clients · contacts · item lines · services · notes · details · stock slots · movements ·
-///     discrepancies · transfers · referrals · users · amendments · profiles · incidents ·
+///     discrepancies · transfers · referrals · users · user points · amendments · profiles · incidents ·
 ///     activities · pending receipts · pending referral events · event count · last key
 ///
 /// Integers are `BinaryWriter` varints (signed ones zig-zag), ids two fixed64, strings
@@ -113,6 +113,8 @@ extension LedgerState {
         }
         w.varint(UInt64(users.count))
         for name in users.keys.sorted() { w.string(name); w.string(users[name]!.rawValue) }
+        w.varint(UInt64(userPoints.count))
+        for name in userPoints.keys.sorted() { w.string(name); w.string(userPoints[name]!) }
         // Corrections and voids, each as the event it came from (`EventCodec`).
         w.varint(UInt64(amendments.count))
         for target in amendments.keys.sorted() {
@@ -390,6 +392,11 @@ extension LedgerState {
         for _ in 0..<(try r.count(minSize: 2)) {
             let name = try r.r.string("user")
             users[name] = try r.value(try r.r.string("role"))
+        }
+        r.field = "user points"
+        for _ in 0..<(try r.count(minSize: 2)) {
+            let name = try r.r.string("user")
+            userPoints[name] = try r.r.string("point")
         }
         r.field = "amendments"
         for _ in 0..<(try r.count(minSize: 18)) {

@@ -40,6 +40,8 @@ public struct LedgerState: Sendable {
     /// Ids of transfers not yet received (`transfersInTransit`).
     var inTransit: Set<EventID> = []
     public internal(set) var users: [String: Role] = [:]
+    /// Each user's own trust point (`user-point-set`); absent: the store's point.
+    public internal(set) var userPoints: [String: String] = [:]
     /// Corrections and voids by the record they amend, including those whose record has not
     /// arrived yet (they apply when it does). Folding reads them before the records they amend,
     /// so a corrected record is applied once, as its latest correction says, at its own time.
@@ -300,6 +302,9 @@ public struct LedgerState: Sendable {
             users[name] = role
         case .userRemoved(let name):
             users[name] = nil
+            userPoints[name] = nil
+        case .userPointSet(let name, let point):
+            userPoints[name] = point
         case .contactCorrected, .recordVoided:
             register(e)   // `fold` registered it already; `append` never gets here
         case .clientUnmerged(let uic):

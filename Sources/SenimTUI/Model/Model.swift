@@ -58,6 +58,10 @@ public struct Model: Sendable {
     /// The panic key was pressed while an unlock was running: the store it opens is closed
     /// at once instead of shown.
     public var unlockCancelled = false
+    /// Keys typed while the store was being unlocked, handled once it is open (as a terminal
+    /// buffers them); dropped if the unlock fails. At most `typeAheadLimit`.
+    public var typeAhead: [Key] = []
+    public static let typeAheadLimit = 64
     public var dialog: Dialog?
     /// The help overlay and its scroll position.
     public var help: Int?

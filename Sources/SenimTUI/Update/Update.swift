@@ -30,12 +30,16 @@ public enum Update {
                 // The panic key was pressed while the store was being opened: close it unseen.
                 m.unlockCancelled = false
                 m.unlock.busy = false
+                m.typeAhead = []
                 return [.lock]
             }
             unlocked(&m, info)
-            return []
+            let ahead = m.typeAhead
+            m.typeAhead = []
+            return ahead.flatMap { key(&m, $0) }
         case .unlockFailed(let message):
             m.busy = nil
+            m.typeAhead = []
             m.unlockCancelled = false
             m.unlock.busy = false
             m.unlock.failures += 1
@@ -162,6 +166,7 @@ public enum Update {
         let user = m.session?.user ?? m.unlock.user.text
         let failures = m.unlock.failures, retryAt = m.unlock.retryAt
         m.session = nil
+        m.typeAhead = []
         resetScreens(&m)
         m.screen = .home
         m.unlock = UnlockState(user: user)
@@ -191,8 +196,12 @@ public enum Update {
             m.busy = nil
             return lock(&m, Status(Message("tui.lock.done"), .info))
         }
-        // A job runs: every other key waits (the modal says so).
-        if m.busy != nil { return [] }
+        // A job runs: every other key is ignored (the modal says so) — except while unlocking,
+        // where keys typed ahead are kept for the screen that opens.
+        if let b = m.busy {
+            if b.kind == .unlock, m.typeAhead.count < Model.typeAheadLimit { m.typeAhead.append(k) }
+            return []
+        }
         if m.tooSmall {
             if k == .function(10) || k == .ctrl("c") { m.quitting = true; return [.quit] }
             return []
