@@ -68,6 +68,10 @@ public final class Session {
     var snapshotFile = Disk.snapshot
     var journalFile = Disk.journal
     var journalFrames = 0
+    /// The last open read the snapshot's ledger checkpoint instead of folding its events;
+    /// otherwise why not (nil: there was none to try).
+    var openedFromCheckpoint = false
+    var checkpointProblem: String?
     var _point = ""
     /// The last id `context` handed out (ids of one second keep their order).
     var lastIssued: EventID?
@@ -101,7 +105,8 @@ public final class Session {
 
     public var validator: Validator { Validator(configuration) }
 
-    /// Who, where and when for the next event: a fresh random id, the time from the clock.
+    /// Who, where and when for the next event: a fresh random id, the time from the clock. The
+    /// site defaults to the user's own point (`user-point-set`), else the store's.
     public func context(site: String? = nil, at: Date? = nil) -> Validator.Context {
         let date = at ?? clock()
         let t = Timestamp(date.timeIntervalSince1970.rounded(.down))
@@ -113,7 +118,8 @@ public final class Session {
         let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         let id = EventID.ordered(milliseconds: ms, after: previous, using: &g)
         lastIssued = id
-        return Validator.Context(author: user, role: role, device: device, site: site ?? point, at: t, id: id)
+        return Validator.Context(author: user, role: role, device: device,
+                                 site: site ?? validator.point(ofUser: user, in: ledger, storePoint: point), at: t, id: id)
     }
 
 

@@ -33,6 +33,7 @@ import SenimTestSupport
         check("referralList", a.referralList, b.referralList)
         check("referralList is referrals in issue order", a.referralList, a.referralOrder.compactMap { a.referrals[$0] })
         check("users", a.users, b.users)
+        check("userPoints", a.userPoints, b.userPoints)
         // Corrections and voids: which ones, in what order, whether each record was seen. (The
         // original's packs and device are not kept for contacts loaded by the fast path.)
         func amends(_ l: LedgerState) -> [EventID: [String]] {
@@ -67,7 +68,9 @@ import SenimTestSupport
             let target = k % 5 == 4 ? EventID.random(using: &g) : (referrals.randomElement(using: &g) ?? EventID.random(using: &g))
             let at = Timestamp(g.next() % 2_000)
             let someone = UIC(normalised: codes.randomElement(using: &g)!)
-            let body: EventBody = switch k % 6 {
+            let body: EventBody = switch k % 7 {
+            // A user's point, some for users never added or later removed.
+            case 6: .userPointSet(name: authors.randomElement(using: &g)!, point: sites.randomElement(using: &g)!)
             case 0: .referralNoteAdded(ConfidentialNote(referral: target, sealed: (0..<Int(g.next() % 40)).map { _ in UInt8(truncatingIfNeeded: g.next()) }))
             case 1: .userAdded(name: authors.randomElement(using: &g)!, role: Role.allCases.randomElement(using: &g)!)
             case 2: .userRemoved(name: authors.randomElement(using: &g)!)
@@ -142,6 +145,7 @@ import SenimTestSupport
         "stock-written-off", "stock-counted", "referral-issued", "referral-updated", "referral-note-added",
         "clients-merged", "user-added", "user-removed", "contact-corrected", "record-voided", "client-unmerged",
         "clients-merged", "user-added", "user-removed", "client-profile-set", "incident-recorded", "activity-recorded",
+        "user-point-set",
     ]
 
     static func encode(_ events: [Event]) -> [UInt8] {

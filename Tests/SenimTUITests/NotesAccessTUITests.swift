@@ -64,7 +64,7 @@ import SenimTestSupport
         var d = Driver()
         // bolat creates a psychologist: one-time passphrase, no key.
         d.login("bolat")
-        d.press(.function(7)); d.press(.function(2)); d.type("saule"); d.press([.tab, .right, .tab]); d.type("saule-once")
+        d.press(.function(7)); d.press(.function(2)); d.type("saule"); d.press([.tab, .right, .tab, .tab]); d.type("saule-once")
         d.press(.tab); d.type("saule-once"); d.press(.enter)
         #expect(d.model.users.accounts.contains { $0.name == "saule" && $0.role == .psychologist })
         d.press(.ctrl("l"))

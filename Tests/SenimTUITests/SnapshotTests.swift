@@ -20,7 +20,7 @@ import SenimTestSupport
         "incident-form", "activity-form",
         "home-contacts-picked", "home-correction-reason", "home-void-reason", "stock-receive-expiring", "stock-movements-voided", "stocktake-dated",
         "contact-overdose-form", "contact-details", "contact-confirmatory-referral", "contact-new-profile",
-        "stock-lots", "stock-writeoff-lot", "duplicates-merged", "unmerge-confirm",
+        "stock-lots", "stock-writeoff-lot", "duplicates-merged", "unmerge-confirm", "user-add-form",
         "store", "store-backup-form", "store-backed-up", "store-verified-damage", "store-backup-refused", "busy-backup",
         "sync", "sync-trust-form", "sync-untrust-confirm", "sync-imported", "sync-import-refused", "busy-import", "unlock-busy",
     ]
@@ -63,6 +63,8 @@ import SenimTestSupport
         case "stock-receive-expiring":
             d.login("bolat"); d.press(.function(5)); d.press([.function(2), .tab]); d.type("500")
             d.press([.tab, .tab]); d.type("2026-06-09"); d.press(.function(2))
+        case "user-add-form":
+            d.login("bolat"); d.press([.function(7), .function(2)]); d.type("timur"); d.press([.tab, .tab, .right])
         case "duplicates-merged":
             d.login("bolat"); d.press([.char("c"), .function(4), .function(2), .char("y")])
         case "unmerge-confirm":

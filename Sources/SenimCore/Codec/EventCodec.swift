@@ -64,6 +64,8 @@ public enum EventCodec {
             w.u8(12); w.string(name); w.string(role.rawValue)
         case .userRemoved(let name):
             w.u8(13); w.string(name)
+        case .userPointSet(let name, let point):
+            w.u8(14); w.string(name); w.string(point)
         case .contactCorrected(let c):
             w.u8(20); w.fixed64(c.target.high); w.fixed64(c.target.low)
             encodeContact(c.contact, into: &w)
@@ -294,6 +296,8 @@ public enum EventCodec {
             body = .userAdded(name: name, role: role)
         case 13:
             body = .userRemoved(name: try r.string("name", max: 256))
+        case 14:
+            body = .userPointSet(name: try r.string("name", max: 256), point: try r.string("point", max: 256))
         case 20:
             let target = EventID(high: try r.fixed64(), low: try r.fixed64())
             let contact = try contactValue(&r)

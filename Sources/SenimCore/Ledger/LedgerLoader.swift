@@ -239,7 +239,7 @@ public struct LedgerLoader {
             case .contactLogged, .stockReceived, .stockTransferred, .stockTransferReceived, .stockWrittenOff, .stockCounted,
                  .contactCorrected, .recordVoided, .clientUnmerged:
                 flush()
-            case .clientRegistered, .referralIssued, .referralUpdated, .referralNoteAdded, .clientsMerged, .userAdded, .userRemoved,
+            case .clientRegistered, .referralIssued, .referralUpdated, .referralNoteAdded, .clientsMerged, .userAdded, .userRemoved, .userPointSet,
                  .clientProfileSet, .incidentRecorded, .activityRecorded:
                 break
             }

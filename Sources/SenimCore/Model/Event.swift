@@ -46,6 +46,8 @@ public enum EventBody: Hashable, Sendable {
     case clientsMerged(from: UIC, into: UIC)
     case userAdded(name: String, role: Role)
     case userRemoved(name: String)
+    /// The trust point a user works at (their default site and contact type); the latest wins.
+    case userPointSet(name: String, point: String)
     /// Replaces the content of an earlier contact (the target); the latest correction in fold
     /// order wins, and the contact keeps its original time, site and author.
     case contactCorrected(ContactCorrection)
@@ -76,6 +78,7 @@ public enum EventBody: Hashable, Sendable {
         case .clientsMerged: "clients-merged"
         case .userAdded: "user-added"
         case .userRemoved: "user-removed"
+        case .userPointSet: "user-point-set"
         case .contactCorrected: "contact-corrected"
         case .recordVoided: "record-voided"
         case .clientUnmerged: "client-unmerged"
@@ -246,7 +249,7 @@ extension Event {
         case .contactCorrected(let c): [c.contact.note, c.note].compactMap { $0 }
         case .recordVoided(let v): v.note.map { [$0] } ?? []
         case .incidentRecorded(let i): i.note.map { [$0] } ?? []
-        case .userAdded(let name, _), .userRemoved(let name): [name]
+        case .userAdded(let name, _), .userRemoved(let name), .userPointSet(let name, _): [name]
         default: []
         }
     }

@@ -52,7 +52,7 @@ public enum Policy {
         case .referralUpdated: .updateReferral
         case .referralNoteAdded: .writeConfidentialNotes
         case .clientsMerged: .mergeClients
-        case .userAdded, .userRemoved: .manageUsers
+        case .userAdded, .userRemoved, .userPointSet: .manageUsers
         case .clientProfileSet, .incidentRecorded, .activityRecorded: .logContact
         case .contactCorrected, .recordVoided: .amendRecords
         case .clientUnmerged: .unmergeClients

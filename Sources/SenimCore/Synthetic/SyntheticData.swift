@@ -106,7 +106,7 @@ struct SyntheticGenerator {
     private var future: [Int: [Event]] = [:]
     private var merges: [Int: [(from: Int, into: Int)]] = [:]
     private var summary = SyntheticSummary()
-    private var kindCounts = [Int](repeating: 0, count: 19)
+    private var kindCounts = [Int](repeating: 0, count: 20)
 
     // Catalogue-derived.
     private var itemCount = 0
@@ -452,7 +452,7 @@ struct SyntheticGenerator {
                      "stock-transfer-received", "stock-written-off", "stock-counted", "referral-issued",
                      "referral-updated", "referral-note-added", "clients-merged", "user-added", "user-removed",
                      "contact-corrected", "record-voided", "client-unmerged",
-                     "client-profile-set", "incident-recorded", "activity-recorded"]
+                     "client-profile-set", "incident-recorded", "activity-recorded", "user-point-set"]
         for (k, n) in zip(kinds, kindCounts) where n > 0 { summary.counts[k] = n }
         return summary
     }
@@ -506,6 +506,7 @@ struct SyntheticGenerator {
         case .clientProfileSet: 16
         case .incidentRecorded: 17
         case .activityRecorded: 18
+        case .userPointSet: 19
         }
         kindCounts[k] += 1
     }

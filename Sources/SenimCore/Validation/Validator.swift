@@ -397,6 +397,20 @@ public struct Validator: Sendable {
         return event(ctx, .userAdded(name: name, role: role))
     }
 
+    /// A user's own trust point (their default site and contact type), from the points file.
+    public func setUserPoint(_ name: String, point p: String, ctx: Context) throws(Message) -> Event {
+        try Policy.require(ctx.role, .manageUsers)
+        guard Self.isValidUserName(name) else { throw Message("validate.user.name", String(PrivacyGuard.echo(name).prefix(40))) }
+        return event(ctx, .userPointSet(name: name, point: try point(p)))
+    }
+
+    /// The trust point `user` works at: their own (`user-point-set`) if it is still in the points
+    /// file, else `storePoint` (old stores, users added without one).
+    public func point(ofUser user: String, in ledger: LedgerState, storePoint: String) -> String {
+        guard let p = ledger.userPoints[user], points.point(p) != nil else { return storePoint }
+        return p
+    }
+
     public func removeUser(_ name: String, ctx: Context) throws(Message) -> Event {
         try Policy.require(ctx.role, .manageUsers)
         return event(ctx, .userRemoved(name: name))

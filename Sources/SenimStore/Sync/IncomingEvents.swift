@@ -170,6 +170,9 @@ public struct IncomingEvents {
             guard Validator.isValidUserName(name) else { throw refuse(e, "name", "not a valid user name") }
         case .userRemoved(let name):
             guard Validator.isValidUserName(name) else { throw refuse(e, "name", "not a valid user name") }
+        case .userPointSet(let name, let p):
+            guard Validator.isValidUserName(name) else { throw refuse(e, "name", "not a valid user name") }
+            try point(p, "point")
         case .contactCorrected(let c):
             guard c.target != e.id else { throw refuse(e, "target", "corrects itself") }
             try contact(c.contact, "contact.")

@@ -48,7 +48,8 @@ public enum Effect: Hashable, Sendable {
     case quit
     case openNotes(EventID)
     case loadUsers
-    case addUser(name: String, role: Role, passphrase: String)
+    /// `point`: the new user's own trust point (nil: the store's).
+    case addUser(name: String, role: Role, passphrase: String, point: String? = nil)
     case removeUser(String, force: Bool)
     case resetPassphrase(String, passphrase: String, force: Bool)
     case changePassphrase(current: String, new: String)
@@ -89,7 +90,11 @@ public enum Effect: Hashable, Sendable {
 public struct SessionInfo: Sendable {
     public var user: String
     public var role: Role
+    /// The user's trust point (their own if set, else the store's): the site of what they
+    /// record and their default contact type.
     public var point: String
+    /// The store's own point (users without a point of their own work there).
+    public var storePoint: String
     /// Where the screens read the ledger: the store's own state, always current.
     public var source: LedgerSource
     public var ledger: LedgerState { source.ledger }
@@ -98,10 +103,11 @@ public struct SessionInfo: Sendable {
     public var mustChangePassphrase: Bool
     public var keyFingerprint: String
     public init(user: String, role: Role, point: String, source: LedgerSource, notices: [Message] = [],
-                mustChangePassphrase: Bool = false, keyFingerprint: String = "") {
+                mustChangePassphrase: Bool = false, keyFingerprint: String = "", storePoint: String? = nil) {
         self.user = user
         self.role = role
         self.point = point
+        self.storePoint = storePoint ?? point
         self.source = source
         self.notices = notices
         self.mustChangePassphrase = mustChangePassphrase

@@ -127,9 +127,13 @@ public final class EffectRunner {
     func adopt(_ b: any TUIBackend) -> Msg {
         backend = b
         let source = LedgerSource { [weak b] in b?.ledger ?? LedgerState() }
-        return .unlocked(SessionInfo(user: b.user, role: b.role, point: b.point, source: source, notices: b.notices + b.configurationWarnings,
-                                     mustChangePassphrase: b.mustChangePassphrase, keyFingerprint: b.keyFingerprint))
+        return .unlocked(SessionInfo(user: b.user, role: b.role, point: userPoint(b), source: source, notices: b.notices + b.configurationWarnings,
+                                     mustChangePassphrase: b.mustChangePassphrase, keyFingerprint: b.keyFingerprint,
+                                     storePoint: b.point))
     }
+
+    /// The signed-in user's trust point: their own (`user-point-set`), else the store's.
+    func userPoint(_ b: TUIBackend) -> String { validator.point(ofUser: b.user, in: b.ledger, storePoint: b.point) }
 
     public func perform(_ e: Effect) -> Msg? {
         switch e {
@@ -148,9 +152,10 @@ public final class EffectRunner {
                 let now = clock()
                 if let t = d.time { try Validator.checkTime(t, now: now) }
                 let at = d.time ?? now
-                let ctx = b.context(site: b.point, at: at)
+                let site = userPoint(b)
+                let ctx = b.context(site: site, at: at)
                 let events = try d.events(validator: validator, ledger: b.ledger, ctx: ctx, seal: b.sealNote,
-                                          fresh: { b.context(site: b.point, at: at) })
+                                          fresh: { b.context(site: site, at: at) })
                 try b.save(events)
                 return .saved(d)
             } catch {
@@ -166,10 +171,15 @@ public final class EffectRunner {
         case .loadUsers:
             guard let b = backend else { return nil }
             do { return .usersLoaded(try b.userAccounts()) } catch { return .failed(Message.from(error)) }
-        case .addUser(let name, let role, let passphrase):
+        case .addUser(let name, let role, let passphrase, let point):
             guard let b = backend else { return .failed(Message("tui.error.locked")) }
             do {
+                // The point is checked before the account exists; recorded right after it.
+                let pointEvent = try point.map { p throws(Message) in
+                    try validator.setUserPoint(name, point: p, ctx: b.context(site: userPoint(b), at: clock()))
+                }
                 try b.addUser(name: name, role: role, passphrase: passphrase)
+                if let e = pointEvent { try b.save([e]) }
                 return .usersChanged(Message("tui.users.added", name), try b.userAccounts())
             } catch {
                 return .failed(Message.from(error))

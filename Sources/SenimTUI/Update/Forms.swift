@@ -188,9 +188,13 @@ enum Forms {
 
     static func addUser(_ m: Model) -> Form {
         let roles = Role.allCases.map { Choice($0.rawValue, .key("role.\($0.rawValue)")) }
+        // The new user's point: the store's first (most users work where the laptop is).
+        let here = m.session?.storePoint
+        let points = m.config.points.points.sorted { ($0.id == here ? 0 : 1) < ($1.id == here ? 0 : 1) }
         return Form(kind: .addUser, title: "tui.form.addUser.title", fields: [
             text("name", "tui.form.userName", max: 32),
             FormField("role", "tui.form.role", .choice(roles, 0)),
+            FormField("point", "tui.form.point", .choice(points.map { Choice($0.id, .text($0.names)) }, 0)),
             text("pass", "tui.form.passphrase", max: 256, masked: true),
             text("repeat", "tui.form.repeat", max: 256, masked: true),
         ])
@@ -362,7 +366,9 @@ enum Forms {
             let p = f.value("pass")
             guard p.count >= minPassphrase else { return fail(Message("tui.users.passShort", String(minPassphrase)), field: "pass") }
             guard p == f.value("repeat") else { return fail(Message("tui.users.passMismatch"), field: "repeat") }
-            return [.addUser(name: name, role: Role(rawValue: f.value("role")) ?? .worker, passphrase: p)]
+            let point = f.value("point")
+            return [.addUser(name: name, role: Role(rawValue: f.value("role")) ?? .worker, passphrase: p,
+                             point: point.isEmpty || point == m.session?.storePoint ? nil : point)]
         case .reportPeriod, .reportExport:
             return ReportScreen.submit(&m, f)
         case .backupPath, .trustPeer, .exportBundle, .importBundle:

@@ -421,12 +421,15 @@ enum ReportsView {
 enum UsersView {
     static func paint(_ m: Model, _ c: inout Canvas, _ r: Rect) {
         guard let s = m.session else { return }
-        let cols = [(m.t("tui.users.col.name"), 24), (m.t("tui.users.col.role"), 24), ("", 20)]
+        let cols = [(m.t("tui.users.col.name"), 15), (m.t("tui.users.col.role"), 18), (m.t("tui.users.col.point"), 37), ("", 8)]
         c.put(" " + m.t("tui.users.count", String(m.users.accounts.count)), x: 0, y: r.y, .normal)
         ClientsView.header(&c, cols, y: r.y + 1)
-        for (row, u) in m.users.accounts.prefix(r.height - 2).enumerated() {
-            let sel = row == m.users.selection
-            ClientsView.line(&c, View.marker(sel), [u.name, m.t("role.\(u.role.rawValue)"), u.name == s.user ? m.t("tui.users.you") : ""],
+        let start = View.scroll(selection: m.users.selection, visible: r.height - 2, count: m.users.accounts.count)
+        for (row, u) in m.users.accounts.dropFirst(start).prefix(r.height - 2).enumerated() {
+            let sel = start + row == m.users.selection
+            let point = m.validator.point(ofUser: u.name, in: s.ledger, storePoint: s.storePoint)
+            ClientsView.line(&c, View.marker(sel), [u.name, m.t("role.\(u.role.rawValue)"), View.pointName(m, point),
+                                                    u.name == s.user ? m.t("tui.users.you") : ""],
                              cols.map(\.1), y: r.y + 2 + row, sel ? .selected : .normal)
         }
     }

@@ -22,6 +22,9 @@ struct UserAddCommand: ParsableCommand {
     @Option(name: .customLong("role"), help: ArgumentHelp("worker, psychologist or coordinator.", valueName: "role"))
     var role: Role
 
+    @Option(name: .customLong("point"), help: ArgumentHelp("The trust point they work at (their default site and contact type; default: this store's).", valueName: "id"))
+    var point: String?
+
     @Option(name: .customLong("new-passphrase-file"), help: ArgumentHelp("Read the new user's passphrase from this file.", valueName: "file"))
     var newPassphraseFile: String?
 
@@ -30,8 +33,11 @@ struct UserAddCommand: ParsableCommand {
             try Policy.require(s.role, .manageUsers)
             try PrivacyGuard.require(name)
             guard Validator.isValidUserName(name) else { throw Message("validate.user.name", String(PrivacyGuard.echo(name).prefix(40))) }
+            // The point is checked before anything is written; recorded right after the account.
+            let pointEvent = try point.map { p throws(Message) in try s.validator.setUserPoint(name, point: p, ctx: s.context(site: nil, at: nil)) }
             let pass = try global.newPassphrase(file: newPassphraseFile, allowOwn: false, for: name)
             try s.addUser(name: name, role: role, passphrase: pass, testingKDF: Runtime.testingKDF, oneTime: true)
+            if let e = pointEvent { try s.save([e]) }
             Out.line(env.t("cli.user.added", name, env.t("role." + role.rawValue)))
         }
     }
