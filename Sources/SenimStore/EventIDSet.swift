@@ -54,5 +54,10 @@ struct EventIDSet {
         for i in 0..<old.0.count where old.2[i] { insert(EventID(high: old.0[i], low: old.1[i])) }
     }
 
+    /// Every id, in table order.
+    func forEach(_ body: (EventID) -> Void) {
+        for i in 0..<used.count where used[i] { body(EventID(high: high[i], low: low[i])) }
+    }
+
     mutating func formUnion(_ ids: some Sequence<EventID>) { for id in ids { insert(id) } }
 }

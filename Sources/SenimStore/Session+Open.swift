@@ -254,10 +254,16 @@ extension Session {
         let bytes = try disk.run(journalFile) { try disk.ops.read(fd, count: try disk.ops.size(fd), at: 0) }
         let jid = try Journal.parseHeader(bytes, storeID: storeID)
         guard jid == manifest.journalID else { throw StoreError.damaged(file: "journal", detail: "journal id does not match the keys file") }
-        var fold = StoreFold(configuration: configuration, expectedBytes: try snapshotSize() + bytes.count)
-        try readSnapshot(into: &fold)
         let scan = Journal.scan(bytes, key: keys.journal, storeID: storeID, journalID: jid)
-        for f in scan.frames { try fold.add(f.records, where: "journal frame \(f.seq)") }
+        if !loadFromCheckpoint(scan.frames) {
+            var fold = StoreFold(configuration: configuration, expectedBytes: try snapshotSize() + bytes.count)
+            try readSnapshot(into: &fold)
+            for f in scan.frames { try fold.add(f.records, where: "journal frame \(f.seq)") }
+            local = fold.local
+            ids = fold.ids
+            storedDuplicates = fold.duplicates
+            ledger = fold.finish()
+        }
         switch scan.tail {
         case .clean:
             break
@@ -281,11 +287,56 @@ extension Session {
         journalEnd = scan.goodEnd
         nextSeq = UInt64(scan.frames.count)
         journalFrames = scan.frames.count
-        local = fold.local
-        ids = fold.ids
-        storedDuplicates = fold.duplicates
-        ledger = fold.finish()
         _point = local[Self.pointKey].flatMap { String(validating: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// Opens from the snapshot's ledger checkpoint (`StoreCheckpoint`) when it has one that
+    /// matches, then applies the journal's events on top through `LedgerState.append` (the
+    /// ledger's one path, as a save does). False — having changed nothing — when there is no
+    /// usable checkpoint or the journal holds an event `append` cannot take (one that folds
+    /// before the checkpoint's last event, a correction, a void): the caller folds everything.
+    func loadFromCheckpoint(_ frames: [Journal.Frame]) -> Bool {
+        checkpointProblem = nil
+        guard manifest.snapshotID != Manifest.none else { return false }
+        let found = StoreCheckpoint.read(disk, snapshotFile, key: keys.snapshot, storeID: storeID)
+        let checkpoint: StoreCheckpoint
+        switch found {
+        case .failure(let e):
+            checkpointProblem = e.reason
+            return false
+        case .success(let (blob, snapshotID)):
+            do throws(CheckpointError) {
+                checkpoint = try StoreCheckpoint.decode(blob, snapshotID: snapshotID, configuration: configuration)
+            } catch {
+                checkpointProblem = error.reason
+                return false
+            }
+        }
+        var state = checkpoint.ledger
+        var seen = checkpoint.ids
+        var values = checkpoint.local
+        var duplicates = 0
+        for f in frames {
+            for r in f.records {
+                switch r {
+                case .event(let b):
+                    guard let e = try? EventCodec.decode(b) else { return false }   // the fold reports it
+                    guard seen.insert(e.id) else { duplicates += 1; continue }
+                    guard state.append(e) else {
+                        checkpointProblem = "the journal holds an event that folds before the checkpoint's end"
+                        return false
+                    }
+                case .setLocal(let k, let v): values[k] = v
+                case .deleteLocal(let k): values[k] = nil
+                }
+            }
+        }
+        ledger = state
+        ids = seen
+        local = values
+        storedDuplicates = duplicates
+        openedFromCheckpoint = true
+        return true
     }
 
     /// The snapshot file's size (0 without one), to size the ledger ahead.

@@ -80,6 +80,13 @@ struct EventIDDigest: Equatable {
         x = (x ^ (x >> 31)) &* 0xBF58_476D_1CE4_E5B9
         c &+= x ^ (x >> 29)
     }
+
+    /// The digest as 24 bytes (stored in a ledger checkpoint).
+    var bytes: [UInt8] {
+        var w = ByteWriter(capacity: 24)
+        w.u64(a); w.u64(b); w.u64(c)
+        return w.bytes
+    }
 }
 
 extension Session {
@@ -90,15 +97,28 @@ extension Session {
     /// in the shape the stream relies on; the caller then rewrites from memory.
     func writeStreamedSnapshot(_ name: String, key: SymmetricKey, snapshotID: [UInt8]) throws(StoreError) -> Bool {
         guard let contents = try StreamedContents(self) else { return false }
-        do {
-            try Snapshot.write(disk, name, key: key, storeID: storeID, snapshotID: snapshotID) { emit throws(StoreError) in
-                try contents.produce(emit)
+        // The folded state rides along at the end (`StoreCheckpoint`): the next open reads it
+        // instead of folding every event again.
+        var digest = EventIDDigest()
+        ids.forEach { digest.add($0) }
+        var parts = StoreCheckpoint.encode(ledger: ledger, ids: ids, local: local, snapshotID: snapshotID).map(StoreCheckpoint.parts) ?? []
+        while true {
+            do {
+                try Snapshot.write(disk, name, key: key, storeID: storeID, snapshotID: snapshotID,
+                                   version: parts.isEmpty ? Snapshot.version : Snapshot.checkpointVersion,
+                                   checkpointChunks: parts.count) { emit throws(StoreError) in
+                    try contents.produce(emit)
+                    for p in parts { try emit(.alone(p)) }
+                }
+            } catch {
+                if contents.outOfOrder { return false }
+                throw error
             }
-        } catch {
-            if contents.outOfOrder { return false }
-            throw error
+            // The checkpoint must describe exactly the events written (it always does when the
+            // session's state is the fold of its files); if not, write the snapshot without it.
+            if parts.isEmpty || (contents.events == ids.count && contents.idDigest == digest) { return true }
+            parts = []
         }
-        return true
     }
 
     /// The journal's events (first copy of each id), sorted in fold order.

@@ -68,6 +68,10 @@ public final class Session {
     var snapshotFile = Disk.snapshot
     var journalFile = Disk.journal
     var journalFrames = 0
+    /// The last open read the snapshot's ledger checkpoint instead of folding its events;
+    /// otherwise why not (nil: there was none to try).
+    var openedFromCheckpoint = false
+    var checkpointProblem: String?
     var _point = ""
     /// The last id `context` handed out (ids of one second keep their order).
     var lastIssued: EventID?

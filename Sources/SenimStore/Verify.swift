@@ -79,7 +79,7 @@ extension Session {
         if !m.directory.contains(where: { $0.slot == u.slot && Names.key($0.name) == Names.key(u.content.name) }) {
             report.add("keys", false, "the manifest does not list keyslot \(u.slot); opening refuses")
         }
-        try verifyFiles(disk, kf, m, DataKeys(u.dataKey, storeID: kf.storeID), &report)
+        try verifyFiles(disk, kf, m, DataKeys(u.dataKey, storeID: kf.storeID), &report, configuration: configuration)
         return report
     }
 
@@ -115,12 +115,13 @@ extension Session {
             return report
         }
         report.add("keys", true, "manifest intact: \(m.directory.count) users, device \(m.device)")
-        try Self.verifyFiles(disk, kf, m, keys, &report)
+        try Self.verifyFiles(disk, kf, m, keys, &report, configuration: configuration)
         return report
     }
 
     /// Every snapshot and journal check shared by both forms of `verify`.
-    static func verifyFiles(_ disk: Disk, _ kf: KeysFile, _ m: Manifest, _ keys: DataKeys, _ report: inout VerifyReport) throws {
+    static func verifyFiles(_ disk: Disk, _ kf: KeysFile, _ m: Manifest, _ keys: DataKeys, _ report: inout VerifyReport,
+                            configuration: Configuration) throws {
         // Events are decoded and counted, not kept: verify's memory is bounded by one chunk and
         // the id set, whatever the store's size.
         var contents = Contents(keepEvents: false)
@@ -161,6 +162,9 @@ extension Session {
                 for p in decodeProblems { report.add(name, false, p) }
                 contents = streamed
                 report.add(name, true, "\(chunks) chunks intact" + (pending ? " (an interrupted change; the next open completes it)" : ""))
+                if let line = StoreCheckpoint.verify(disk, name, key: keys.snapshot, storeID: kf.storeID, configuration: configuration) {
+                    report.add(name, line.ok, line.text)
+                }
             } catch {
                 // What opening meets, then what salvage would recover.
                 report.add(name, false, "\(error); opening refuses")

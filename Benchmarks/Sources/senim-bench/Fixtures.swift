@@ -36,7 +36,12 @@ enum Fixtures {
     static let passphrase = "benchmark passphrase: long enough"
     static let version = "v3-seed\(BenchData.seed)-days\(BenchData.days)"
 
-    static func storeDir(_ work: URL, _ n: Int) -> URL { work.appendingPathComponent("store-\(n)") }
+    /// The store as every measurement opens it: compacted by this version, so its snapshot
+    /// ends with the ledger checkpoint (issue 11). Made from `foldStoreDir` by `prepare`.
+    static func storeDir(_ work: URL, _ n: Int) -> URL { work.appendingPathComponent("store-\(n)-checkpoint") }
+    /// The seeded store, compacted without a checkpoint (snapshot version 1): opening it folds
+    /// every event — the "before" of the checkpoint, measured in the same run.
+    static func foldStoreDir(_ work: URL, _ n: Int) -> URL { work.appendingPathComponent("store-\(n)") }
     static func sqlitePath(_ work: URL, _ n: Int) -> String { work.appendingPathComponent("sqlite-\(n).db").path }
     static func marker(_ work: URL, _ n: Int) -> URL { work.appendingPathComponent("ready-\(n)") }
     /// The plaintext event records in ~1 MiB chunks (u32 length + whole records), for the
@@ -45,15 +50,32 @@ enum Fixtures {
 
     /// A throw-away copy of a scale's store (saves made while measuring must not pile up in
     /// the fixture from run to run).
-    static func scratchCopy(_ work: URL, _ n: Int) throws -> URL {
+    static func scratchCopy(_ work: URL, _ n: Int, fold: Bool = false) throws -> URL {
+        try copy(fold ? foldStoreDir(work, n) : storeDir(work, n), to: work.appendingPathComponent(fold ? "scratch-fold-\(n)" : "scratch-\(n)"))
+    }
+
+    static func copy(_ src: URL, to dst: URL) throws -> URL {
         let fm = FileManager.default
-        let dst = work.appendingPathComponent("scratch-\(n)")
         try? fm.removeItem(at: dst)
         try fm.createDirectory(at: dst, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        for name in try fm.contentsOfDirectory(atPath: storeDir(work, n).path) where name != "lock" {
-            try fm.copyItem(at: storeDir(work, n).appendingPathComponent(name), to: dst.appendingPathComponent(name))
+        for name in try fm.contentsOfDirectory(atPath: src.path) where name != "lock" {
+            try fm.copyItem(at: src.appendingPathComponent(name), to: dst.appendingPathComponent(name))
         }
         return dst
+    }
+
+    /// The checkpointed copy of a seeded store (see `storeDir`), made once: copied, opened
+    /// (folding) and compacted by this version. A seeded store made by this version already has
+    /// a checkpoint; then the fold copy is rewritten without it by the in-memory path.
+    static func prepareCheckpointed(_ work: URL, _ n: Int, _ cfg: Configuration, log: (String) -> Void) throws {
+        let marker = work.appendingPathComponent("ready-\(n)-checkpoint")
+        if (try? String(contentsOf: marker, encoding: .utf8)) == version { return }
+        log("preparing \(n) contacts: compacting a copy with a ledger checkpoint…")
+        let dir = try copy(foldStoreDir(work, n), to: storeDir(work, n))
+        let s = try Session.open(at: dir, user: user, passphrase: passphrase, configuration: cfg)
+        try s.compact()
+        s.close()
+        try version.write(to: marker, atomically: true, encoding: .utf8)
     }
 
     static func isReady(_ work: URL, _ n: Int) -> Bool {
@@ -66,12 +88,13 @@ enum Fixtures {
         if isReady(work, n) { return }
         let fm = FileManager.default
         try? fm.removeItem(at: marker(work, n))
-        try? fm.removeItem(at: storeDir(work, n))
+        try? fm.removeItem(at: foldStoreDir(work, n))
+        try? fm.removeItem(at: work.appendingPathComponent("ready-\(n)-checkpoint"))
         for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: sqlitePath(work, n) + suffix) }
         try fm.createDirectory(at: work, withIntermediateDirectories: true)
         log("preparing \(n) contacts: seeding a store…")
         let t0 = now()
-        let s = try Session.create(at: storeDir(work, n), user: user, passphrase: passphrase,
+        let s = try Session.create(at: foldStoreDir(work, n), user: user, passphrase: passphrase,
                                    point: cfg.points.points[0].id, configuration: cfg)
         FileManager.default.createFile(atPath: eventsPath(work, n), contents: nil)
         let out = FileHandle(forWritingAtPath: eventsPath(work, n))!

@@ -97,6 +97,22 @@ enum Measure {
         // 8. Durable save of one contact: Senim vs the same insert + commit in SQLite.
         try saveFigures(s, db: db, counting: counting, count: saves, cfg: cfg)
         s.close()
+
+        // 9. The same open without a checkpoint (the seeded store's version-1 snapshot):
+        // every event folded, as before issue 11's checkpoint. Last, so its memory peak does
+        // not mix with the figures above.
+        let foldDir = try Fixtures.scratchCopy(work, n, fold: true)
+        defer { try? FileManager.default.removeItem(at: foldDir) }
+        var folded: Session?
+        let tFold = try timed {
+            folded = try Session.open(at: foldDir, user: Fixtures.user, passphrase: Fixtures.passphrase, configuration: cfg)
+        }
+        emit("open_fold_s", tFold)
+        emit("load_fold_s", (max(0, tFold.wall - tKDF.wall), max(0, tFold.cpu - tKDF.cpu)))
+        emit("fold_store_bytes", Double(["keys", "snapshot", "journal"].reduce(0) {
+            $0 + ((try? FileManager.default.attributesOfItem(atPath: foldDir.appendingPathComponent($1).path)[.size] as? Int) ?? 0)
+        }))
+        folded?.close()
     }
 
     static func floor(dir: URL) throws {

@@ -48,6 +48,7 @@ enum Run {
         print("data: SenimCore/Synthetic, seed \(BenchData.seed), \(BenchData.days) days ending 2026-05-28, all trust points; work dir \(work.path)")
         for n in scales {
             try Fixtures.prepare(work, n, cfg) { print($0); flushOut() }
+            try Fixtures.prepareCheckpointed(work, n, cfg) { print($0); flushOut() }
         }
         var by: [Int: [String: Double]] = [:]
         for n in scales {
@@ -98,10 +99,14 @@ enum Run {
         print(header)
         print(String(repeating: "-", count: 42 + w * scales.count))
         row("events / clients", { "\(Int($0["events"] ?? 0)) / \(Int($0["clients"] ?? 0))" })
-        row("store size", { fmt($0["store_bytes"], "MB", scale: 1 / 1_048_576) })
+        row("store size (with checkpoint / without)", {
+            "\(fmt($0["store_bytes"], "", scale: 1 / 1_048_576))/ \(fmt($0["fold_store_bytes"], "MB", scale: 1 / 1_048_576))"
+        })
         print("Unlock → first home screen: wall (CPU of the applying thread)")
         row("  KDF alone (scrypt N=2^17, r=8)", { wc($0, "kdf_s") })
         row("  Session.open without the KDF", { wc($0, "load_s") })
+        row("  … the same store folded (no checkpoint)", { wc($0, "load_fold_s") })
+        row("  unlock → home, folded (before the checkpoint)", { r in fmtWC(r["open_fold_s"].map { $0 + (r["dashboard_s"] ?? 0) }, nil) })
         row("  first dashboard (unlocked + home)", { wc($0, "dashboard_s", digits: 1) })
         row("  unlock → home (KDF + open + dashboard)", { r in fmtWC(unlockToHome(r), nil) })
         row("  floor: read + decrypt same bytes", { wc($0, "floor_s") })

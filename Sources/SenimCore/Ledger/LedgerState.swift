@@ -12,24 +12,24 @@ public struct LedgerState: Sendable {
     public var contactTypes = Interner()
     public var outcomes = Interner()
 
-    public private(set) var clients: [ClientRecord] = []
-    public private(set) var clientIndex: [UIC: Int32] = [:]
+    public internal(set) var clients: [ClientRecord] = []
+    public internal(set) var clientIndex: [UIC: Int32] = [:]
     /// Contacts in fold order (so, by time).
-    public private(set) var contacts: [ContactRecord] = []
-    public private(set) var contactItems: [ItemLine] = []
-    public private(set) var contactServices: [Int32] = []
+    public internal(set) var contacts: [ContactRecord] = []
+    public internal(set) var contactItems: [ItemLine] = []
+    public internal(set) var contactServices: [Int32] = []
     /// Free-text notes by index into `contacts` (most contacts have none).
-    public private(set) var contactNotes: [Int32: String] = [:]
+    public internal(set) var contactNotes: [Int32: String] = [:]
     /// Overdose kind, who came and rapid test results by index into `contacts` (rare; the
     /// record's `hasDetail` says which have them).
-    public private(set) var contactDetails: [Int32: ContactDetail] = [:]
-    public private(set) var stock: [StockKey: StockLevel] = [:]
-    public private(set) var movements: [StockMovement] = []
-    public private(set) var discrepancies: [Discrepancy] = []
-    public private(set) var transfers: [EventID: TransferRecord] = [:]
-    public private(set) var referrals: [EventID: ReferralRecord] = [:]
+    public internal(set) var contactDetails: [Int32: ContactDetail] = [:]
+    public internal(set) var stock: [StockKey: StockLevel] = [:]
+    public internal(set) var movements: [StockMovement] = []
+    public internal(set) var discrepancies: [Discrepancy] = []
+    public internal(set) var transfers: [EventID: TransferRecord] = [:]
+    public internal(set) var referrals: [EventID: ReferralRecord] = [:]
     /// Referral ids in the order they were issued.
-    public private(set) var referralOrder: [EventID] = []
+    public internal(set) var referralOrder: [EventID] = []
     /// The records of `referrals` in issue order (kept in step with it), so that
     /// `referralList` costs nothing.
     var referralRecords: [ReferralRecord] = []
@@ -37,24 +37,26 @@ public struct LedgerState: Sendable {
     /// Open referrals with a due date, by (due, issue time, issue order): the home screen's
     /// follow-up list is a prefix of it (`openReferrals(dueThrough:)`), not a scan per frame.
     var dueIndex: [DueKey] = []
-    public private(set) var users: [String: Role] = [:]
+    /// Ids of transfers not yet received (`transfersInTransit`).
+    var inTransit: Set<EventID> = []
+    public internal(set) var users: [String: Role] = [:]
     /// Each user's own trust point (`user-point-set`); absent: the store's point.
-    public private(set) var userPoints: [String: String] = [:]
+    public internal(set) var userPoints: [String: String] = [:]
     /// Corrections and voids by the record they amend, including those whose record has not
     /// arrived yet (they apply when it does). Folding reads them before the records they amend,
     /// so a corrected record is applied once, as its latest correction says, at its own time.
-    public private(set) var amendments: [EventID: AmendmentHistory] = [:]
+    public internal(set) var amendments: [EventID: AmendmentHistory] = [:]
     /// Profile changes per client index (the code they were recorded under), in fold order.
-    public private(set) var profiles: [Int32: [ProfileChange]] = [:]
+    public internal(set) var profiles: [Int32: [ProfileChange]] = [:]
     /// Rights-violation incidents and group activities, in fold order (so, by time).
-    public private(set) var incidents: [IncidentRecord] = []
-    public private(set) var activities: [ActivityRecord] = []
-    public private(set) var eventCount = 0
+    public internal(set) var incidents: [IncidentRecord] = []
+    public internal(set) var activities: [ActivityRecord] = []
+    public internal(set) var eventCount = 0
     /// The key of the last event applied (fold order); `append` needs events after it.
-    public private(set) var last: (at: Timestamp, id: EventID)?
+    public internal(set) var last: (at: Timestamp, id: EventID)?
 
-    private var pendingReceipts: [EventID: (at: Timestamp, site: Int32)] = [:]
-    private var pendingUpdates: [EventID: [Event]] = [:]
+    var pendingReceipts: [EventID: (at: Timestamp, site: Int32)] = [:]
+    var pendingUpdates: [EventID: [Event]] = [:]
 
     // Internals for speed (see docs/performance.md). Stock lives in dense slots while events
     // fold; `stock` is brought up to date at the end of every public mutating call.
@@ -72,6 +74,8 @@ public struct LedgerState: Sendable {
     var codeOrder: [Int32] = []
     /// The first 8 bytes of each code in `codeOrder`, big-endian (for binary search).
     var codeKeys: [UInt64] = []
+    /// How many names of each interner the configuration put there (a checkpoint must match).
+    var configured: [Int]?
 
     public struct StockKey: Hashable, Sendable {
         public var site: Int32
@@ -92,6 +96,7 @@ public struct LedgerState: Sendable {
             for o in catalogue.overdoseOutcomes { _ = outcomes.intern(o.id) }
         }
         if let points { for p in points.points { _ = sites.intern(p.id) } }
+        configured = interners.map(\.names.count)
     }
 
     /// Folds a set of events in canonical order. Repeated event ids count once. The same
@@ -237,11 +242,13 @@ public struct LedgerState: Sendable {
                 receive(rec, at: p.at, site: p.site, id: e.id, author: workers.intern(e.author))
             }
             transfers[e.id] = rec
+            if rec.inTransit { inTransit.insert(e.id) }
         case .stockTransferReceived(let r):
             if var rec = transfers[r.transfer] {
                 guard rec.receivedAt == nil else { break }   // a second confirmation changes nothing
                 rec.receivedAt = e.at
                 transfers[r.transfer] = rec
+                inTransit.remove(r.transfer)
                 receive(rec, at: e.at, site: site, id: e.id, author: workers.intern(e.author))
             } else {
                 pendingReceipts[r.transfer] = (e.at, site)
@@ -732,8 +739,10 @@ public struct LedgerState: Sendable {
         return searchCodes(prefix: prefix, limit: limit)
     }
 
+    /// Transfers sent and not yet received, in fold order (read from a set the ledger keeps:
+    /// the home screen asks on every frame).
     public var transfersInTransit: [TransferRecord] {
-        transfers.values.filter(\.inTransit).sorted { $0.foldsBefore($1) }
+        inTransit.compactMap { transfers[$0] }.sorted { $0.foldsBefore($1) }
     }
 
     /// Open referrals due on or before `day`, by due date, then issue time, then issue order
@@ -747,6 +756,39 @@ public struct LedgerState: Sendable {
         return out
     }
 
+    /// `openReferrals(dueThrough:)` without copying a record: the positions of the open
+    /// referrals due on or before `day`, in the same order, read from the due index (a screen
+    /// shows a few rows of thousands).
+    public func openReferralRows(dueThrough day: DayNumber) -> ReferralRows {
+        let end = dueIndex.partitioningIndex { $0.due > day }
+        return ReferralRows(records: referralRecords, positions: dueIndex[..<end].map(\.position))
+    }
+
+    /// Index of the first client first seen at or after `t` (clients are made in fold order,
+    /// so `firstSeen` never decreases along `clients`).
+    public func firstClient(seenAtOrAfter t: Timestamp) -> Int {
+        clients.partitioningIndex { $0.firstSeen >= t }
+    }
+
     /// Referrals in issue order, with a conflict flag where two sites changed one concurrently.
     public var referralList: [ReferralRecord] { referralRecords }
 }
+
+/// Referrals picked by position from the ledger's list in issue order, without copying them.
+public struct ReferralRows: RandomAccessCollection, Sendable {
+    let records: [ReferralRecord]
+    public let positions: [Int32]
+
+    public init(records: [ReferralRecord], positions: [Int32]) {
+        self.records = records
+        self.positions = positions
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { positions.count }
+    public subscript(i: Int) -> ReferralRecord { records[Int(positions[i])] }
+
+    /// The same referrals reordered or filtered by position.
+    public func picking(_ positions: [Int32]) -> ReferralRows { ReferralRows(records: records, positions: positions) }
+}
+

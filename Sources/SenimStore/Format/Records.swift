@@ -5,6 +5,8 @@ import SenimCore
 ///     type u8 = 1  event        blob (EventCodec bytes)
 ///     type u8 = 2  local set    string key · blob value
 ///     type u8 = 3  local delete string key
+///     type u8 = 4  checkpoint part  u32 part · u32 parts · blob (snapshot version 2 only;
+///                  a cache of the folded ledger, skipped by every reader but `StoreCheckpoint`)
 enum Record: Equatable {
     case event([UInt8])
     case setLocal(String, [UInt8])
@@ -36,6 +38,7 @@ enum Record: Equatable {
             case 1: out.append(.event(try r.blob("event", max: maxEvent)))
             case 2: out.append(.setLocal(try r.string("key", max: maxKey), try r.blob("value", max: maxValue)))
             case 3: out.append(.deleteLocal(try r.string("key", max: maxKey)))
+            case 4: try skipCheckpointPart(&r)
             case let t: throw FormatError("unknown record type \(t)")
             }
         }
@@ -86,6 +89,15 @@ struct Contents {
 }
 
 extension Record {
+    static let checkpointType: UInt8 = 4
+    static let maxCheckpointPart = 2 << 20
+
+    /// A checkpoint part is not content: readers of events and local values pass over it.
+    static func skipCheckpointPart(_ r: inout ByteReader) throws(FormatError) {
+        _ = try r.u32("checkpoint part"); _ = try r.u32("checkpoint parts")
+        _ = try r.take(try r.count("checkpoint part", max: maxCheckpointPart), "checkpoint part")
+    }
+
     /// A record found in place by `scan`: an event as the span of its `EventCodec` bytes,
     /// a local value decoded.
     enum Found {
@@ -106,6 +118,7 @@ extension Record {
                 out.append(.event(ByteSpan(start: start, count: n)))
             case 2: out.append(.local(.setLocal(try r.string("key", max: maxKey), try r.blob("value", max: maxValue))))
             case 3: out.append(.local(.deleteLocal(try r.string("key", max: maxKey))))
+            case 4: try skipCheckpointPart(&r)
             case let t: throw FormatError("unknown record type \(t)")
             }
         }

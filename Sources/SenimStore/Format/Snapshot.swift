@@ -4,7 +4,7 @@ import SenimCore
 
 /// The compacted store: a 64-byte header, then sealed chunks of records.
 ///
-///     header: magic "SENIMSNP" · version u16 = 1 · reserved u16 · chunk count u32 ·
+///     header: magic "SENIMSNP" · version u16 = 1 or 2 · checkpoint chunks u16 (version 2; 0 in 1) · chunk count u32 ·
 ///             store id 16 · snapshot id 16 · checksum 16 (SHA-256 of bytes 0..<48)
 ///     chunk:  sealed length L u32 · check u32 · nonce 12 · ciphertext+tag L
 ///
@@ -13,6 +13,8 @@ import SenimCore
 enum Snapshot {
     static let magic = Array("SENIMSNP".utf8)
     static let version: UInt16 = 1
+    /// A snapshot that ends with a ledger checkpoint (`StoreCheckpoint`); read like version 1.
+    static let checkpointVersion: UInt16 = 2
     static let headerSize = 64
     static let chunkHeader = 20
     static let targetChunk = 1 << 20
@@ -51,9 +53,10 @@ enum Snapshot {
     }
 
     /// The 64-byte header.
-    static func header(count: UInt32, storeID: [UInt8], snapshotID: [UInt8]) -> [UInt8] {
+    static func header(count: UInt32, storeID: [UInt8], snapshotID: [UInt8], version: UInt16 = Snapshot.version,
+                       checkpointChunks: UInt16 = 0) -> [UInt8] {
         var out = ByteWriter(capacity: headerSize)
-        out.raw(magic); out.u16(version); out.u16(0); out.u32(count); out.raw(storeID); out.raw(snapshotID)
+        out.raw(magic); out.u16(version); out.u16(version == checkpointVersion ? checkpointChunks : 0); out.u32(count); out.raw(storeID); out.raw(snapshotID)
         out.raw(Primitives.checksum(out.bytes[0..<48], 16))
         return out.bytes
     }
@@ -73,6 +76,8 @@ enum Snapshot {
     enum Item {
         case record(Record)
         case event(ArraySlice<UInt8>)
+        /// A record already encoded that gets a chunk of its own (a checkpoint part).
+        case alone([UInt8])
     }
 
     /// The chunking rule, in one place: records are packed in order into chunks of at most
@@ -85,6 +90,8 @@ enum Snapshot {
         private let countOnly: Bool
         private var currentSize = 0
         private(set) var chunks = 0
+        /// The next record starts a new chunk (around a record that must be alone).
+        private var breakBefore = false
 
         init(countOnly: Bool = false) { self.countOnly = countOnly }
 
@@ -103,14 +110,20 @@ enum Snapshot {
 
         mutating func add(_ item: Item) -> [UInt8]? {
             switch item {
-            case .record(let r): add(r)
-            case .event(let b): add(event: b)
+            case .record(let r): return add(r)
+            case .event(let b): return add(event: b)
+            case .alone(let b):
+                one.bytes.removeAll(keepingCapacity: true)
+                one.raw(b)
+                breakBefore = true
+                defer { breakBefore = true }
+                return place()
             }
         }
 
         private mutating func place() -> [UInt8]? {
             var full: [UInt8]? = nil
-            if currentSize > 0 && currentSize + one.bytes.count > Snapshot.targetChunk {
+            if currentSize > 0 && (breakBefore || currentSize + one.bytes.count > Snapshot.targetChunk) {
                 chunks += 1
                 if !countOnly {
                     full = current.bytes
@@ -120,6 +133,7 @@ enum Snapshot {
             }
             if !countOnly { current.raw(one.bytes) }
             currentSize += one.bytes.count
+            breakBefore = false
             return full
         }
 
@@ -137,12 +151,14 @@ enum Snapshot {
     /// file is removed. Returns the number of chunks.
     @discardableResult
     static func write(_ disk: Disk, _ name: String, key: SymmetricKey, storeID: [UInt8], snapshotID: [UInt8],
+                      version: UInt16 = Snapshot.version, checkpointChunks: Int = 0,
                       records: (_ emit: (Item) throws(StoreError) -> Void) throws(StoreError) -> Void) throws(StoreError) -> Int {
         let fd = try disk.run(name) { try disk.ops.open(disk.path(name), .createTruncate) }
         var closed = false
         do throws(StoreError) {
             var off = 0
-            let count = try stream(key: key, storeID: storeID, snapshotID: snapshotID, records: records) { b throws(StoreError) in
+            let count = try stream(key: key, storeID: storeID, snapshotID: snapshotID, version: version,
+                                   checkpointChunks: checkpointChunks, records: records) { b throws(StoreError) in
                 try disk.run(name) { try disk.ops.write(fd, b, at: off) }
                 off += b.count
             }
@@ -160,7 +176,8 @@ enum Snapshot {
     /// The snapshot's bytes, in order, handed to `sink` (header, then each sealed chunk), from
     /// records produced twice as `write` describes. Returns the number of chunks.
     @discardableResult
-    static func stream(key: SymmetricKey, storeID: [UInt8], snapshotID: [UInt8],
+    static func stream(key: SymmetricKey, storeID: [UInt8], snapshotID: [UInt8], version: UInt16 = Snapshot.version,
+                       checkpointChunks: Int = 0,
                        records: (_ emit: (Item) throws(StoreError) -> Void) throws(StoreError) -> Void,
                        sink: ([UInt8]) throws(StoreError) -> Void) throws(StoreError) -> Int {
         var sizing = Chunker(countOnly: true)
@@ -170,7 +187,10 @@ enum Snapshot {
             throw .damaged(file: "snapshot", detail: "\(sizing.chunks) chunks: more than a snapshot can hold")
         }
         let count = UInt32(sizing.chunks)
-        try sink(header(count: count, storeID: storeID, snapshotID: snapshotID))
+        guard checkpointChunks < sizing.chunks, checkpointChunks <= Int(UInt16.max) else {
+            throw .damaged(file: "snapshot", detail: "a checkpoint of \(checkpointChunks) chunks does not fit")
+        }
+        try sink(header(count: count, storeID: storeID, snapshotID: snapshotID, version: version, checkpointChunks: UInt16(checkpointChunks)))
         var chunker = Chunker()
         var index: UInt32 = 0
         // `sink` is only called from inside `records`, never kept.
@@ -198,20 +218,28 @@ enum Snapshot {
     struct Header {
         var count: UInt32
         var snapshotID: [UInt8]
+        var version: UInt16 = Snapshot.version
+        /// Version 2: the last this many chunks hold the ledger checkpoint (a cache: readers
+        /// of the contents pass over them without decrypting them).
+        var checkpointChunks: UInt32 = 0
+        var contentChunks: UInt32 { count - checkpointChunks }
     }
 
     static func parseHeader(_ b: [UInt8], storeID: [UInt8]?, file: String = "snapshot") throws(StoreError) -> Header {
         guard b.count >= headerSize else { throw .damaged(file: file, detail: "header incomplete (\(b.count) bytes)") }
         guard Array(b[0..<8]) == magic else { throw .damaged(file: file, detail: "not a Senim snapshot (bad magic)") }
         let v = UInt16(b[8]) | UInt16(b[9]) << 8
-        guard v == version else { throw .unsupportedVersion(Int(v)) }
+        guard v == version || v == checkpointVersion else { throw .unsupportedVersion(Int(v)) }
         guard Primitives.checksum(b[0..<48], 16) == Array(b[48..<64]) else {
             throw .damaged(file: file, detail: "header checksum mismatch (bytes 0–63)")
         }
         let count = UInt32(b[12]) | UInt32(b[13]) << 8 | UInt32(b[14]) << 16 | UInt32(b[15]) << 24
         guard count >= 1, count <= maxChunks else { throw .damaged(file: file, detail: "impossible chunk count \(count)") }
         if let storeID, Array(b[16..<32]) != storeID { throw .damaged(file: file, detail: "belongs to another store") }
-        return Header(count: count, snapshotID: Array(b[32..<48]))
+        let cp = v == checkpointVersion ? UInt32(b[10]) | UInt32(b[11]) << 8 : 0
+        guard v == checkpointVersion || b[10] == 0 && b[11] == 0 else { throw .damaged(file: file, detail: "reserved bytes 10–11 are not zero") }
+        guard cp < count else { throw .damaged(file: file, detail: "\(cp) checkpoint chunks of \(count)") }
+        return Header(count: count, snapshotID: Array(b[32..<48]), version: v, checkpointChunks: cp)
     }
 
     struct Read {
@@ -236,6 +264,7 @@ enum Snapshot {
             guard Buckets.isBucket(Int(L) - Primitives.tagSize), off + chunkHeader + Int(L) <= b.count else {
                 return .failure(FormatError("chunk length \(L) impossible or past end of file"))
             }
+            if i >= h.contentChunks { return .success((chunkHeader + Int(L), [])) }   // the checkpoint: not contents
             guard let plain = Primitives.open(b[(off + chunkHeader)..<(off + chunkHeader + Int(L))], nonce: b[(off + 8)..<(off + 20)],
                                               key: key, ad: ad(storeID, h.snapshotID, i, h.count)) else {
                 return .failure(FormatError("authentication failed"))
@@ -248,7 +277,7 @@ enum Snapshot {
         while index < h.count {
             switch chunk(at: off, index) {
             case .success(let (len, recs)):
-                out.records.append(recs)
+                if index < h.contentChunks { out.records.append(recs) }
                 off += len
             case .failure(let why):
                 throw .damaged(file: file, detail: "chunk \(index) of \(h.count) at offset \(off): \(why)")
@@ -439,6 +468,11 @@ extension Snapshot {
                 guard Array(ch[4..<8]) == check(h.snapshotID, L, i) else { throw fail("chunk header check mismatch") }
                 guard Buckets.isBucket(Int(L) - Primitives.tagSize), off + chunkHeader + Int(L) <= size else {
                     throw fail("chunk length \(L) impossible or past end of file")
+                }
+                if i >= h.contentChunks {
+                    // The ledger checkpoint: not contents, and not read here (`StoreCheckpoint`).
+                    off += chunkHeader + Int(L)
+                    continue
                 }
                 let sealed = try disk.run(name) { try disk.ops.read(fd, count: Int(L), at: base + off + chunkHeader) }
                 guard sealed.count == Int(L),

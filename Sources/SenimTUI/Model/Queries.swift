@@ -81,12 +81,24 @@ public enum Queries {
 
     /// Open referrals due today or earlier (the home screen's follow-up list). Psychologists
     /// see referrals to psychological services first.
-    public static func referralsDue(_ l: LedgerState, today: DayNumber, role: Role) -> [ReferralRecord] {
+    /// Read from the ledger's due index; no record is copied (thousands are due at 1 M contacts).
+    public static func referralsDue(_ l: LedgerState, today: DayNumber, role: Role) -> ReferralRows {
         // "Due" means due today or overdue (not tomorrow), as the user guide says.
-        let open = l.openReferrals(dueThrough: today)
+        let open = l.openReferralRows(dueThrough: today)
         guard role == .psychologist else { return open }
         let psy: Set<String> = ["peer-psychologist", "mental-health", "narcologist"]
-        return open.filter { psy.contains($0.service) } + open.filter { !psy.contains($0.service) }
+        var first: [Int32] = [], then: [Int32] = []
+        for (k, r) in zip(open.positions, open) { if psy.contains(r.service) { first.append(k) } else { then.append(k) } }
+        return open.picking(first + then)
+    }
+
+    /// Clients first seen at `site` since `start` (the home screen's "new"): a binary search
+    /// for the day's first new client, then the day's clients only.
+    public static func newClients(_ l: LedgerState, site: String, since start: Timestamp) -> Int {
+        guard let s = l.sites.lookup(site) else { return 0 }
+        var n = 0
+        for c in l.clients[l.firstClient(seenAtOrAfter: start)...] where c.firstSite == s { n += 1 }
+        return n
     }
 
     /// People one of whose codes contains the normalised search text (everyone if it is

@@ -46,7 +46,7 @@ enum HomeView {
         let today = Queries.contacts(l, site: s.point, day: m.today, utcOffset: m.utcOffset)
         let clients = Set(today.map { l.canonical(l.contacts[$0].client) })
         let dayStart = Clock.start(of: m.today, m.utcOffset)
-        let newClients = l.clients.filter { $0.firstSeen >= dayStart && $0.firstSite == l.sites.lookup(s.point) }.count
+        let newClients = Queries.newClients(l, site: s.point, since: dayStart)
         c.put(" " + m.t("tui.home.today", Clock.isoDate(m.today), String(today.count), String(clients.count), String(newClients)),
               x: 0, y: r.y, .heading, limit: r.width)
 

@@ -1,0 +1,230 @@
+import Crypto
+import Foundation
+import SenimCore
+
+/// The ledger checkpoint a snapshot (version 2) ends with: the store's folded state when the
+/// snapshot was written, so opening reads it instead of folding every event again (issue 11;
+/// docs/file-format.md, docs/decisions.md). It is a cache: anything that does not match —
+/// another snapshot, an unknown version, another configuration, a count or digest of event ids
+/// that disagrees, a damaged or missing part — is ignored and the store folds its events as
+/// before. Nothing else reads it: every other reader skips checkpoint parts (`Record`).
+///
+///     u8 version = 1 · snapshot id 16 · u64 event count · id digest 24 (`EventIDDigest`)
+///     varint n · n × (string key · blob value)          the local values
+///     varint m · m × (u64 high · u64 low)               ids of events that are not contact records
+///     varint length · `LedgerState.checkpoint()` bytes
+///
+/// Stored as the snapshot's last chunks, one part record per chunk (each part fills a 1 MiB
+/// bucket); the snapshot header says how many (bytes 10–11), so it is found without
+/// decrypting any event chunk, and readers of the contents pass over it without decrypting it
+/// (a damaged checkpoint costs the fast open, never the store).
+struct StoreCheckpoint {
+    static let version: UInt8 = 1
+    /// A part record fills a chunk's 1 MiB bucket exactly (type, part, parts, 3-byte length).
+    static let partPayload = (1 << 20) - 16
+
+    var ledger: LedgerState
+    var ids: EventIDSet
+    var local: [String: [UInt8]]
+
+    /// The checkpoint of a store whose events are exactly `ids` and whose fold is `ledger`;
+    /// nil when they do not fit together (then no checkpoint is written).
+    static func encode(ledger: LedgerState, ids: EventIDSet, local: [String: [UInt8]], snapshotID: [UInt8]) -> [UInt8]? {
+        guard ledger.eventCount == ids.count else { return nil }
+        var extras: [EventID] = []
+        var digest = EventIDDigest()
+        do {
+            var contactIDs = EventIDSet(capacity: ledger.contacts.count)
+            for c in ledger.contacts { guard contactIDs.insert(c.id), ids.contains(c.id) else { return nil } }
+            ids.forEach { id in
+                digest.add(id)
+                if !contactIDs.contains(id) { extras.append(id) }
+            }
+        }
+        let state = ledger.checkpoint()
+        var w = ByteWriter(capacity: state.count + extras.count * 16 + 4096)
+        w.u8(version); w.raw(snapshotID); w.u64(UInt64(ids.count)); w.raw(digest.bytes)
+        w.varint(UInt64(local.count))
+        for k in local.keys.sorted() { w.string(k); w.blob(local[k]!) }
+        w.varint(UInt64(extras.count))
+        for id in extras { w.u64(id.high); w.u64(id.low) }
+        w.varint(UInt64(state.count))
+        w.raw(state)
+        return w.bytes
+    }
+
+    /// The snapshot records that carry `blob`, in order (each becomes a chunk of its own).
+    static func parts(_ blob: [UInt8]) -> [[UInt8]] {
+        let n = max(1, (blob.count + partPayload - 1) / partPayload)
+        return (0..<n).map { i in
+            let piece = blob[min(blob.count, i * partPayload)..<min(blob.count, (i + 1) * partPayload)]
+            var w = ByteWriter(capacity: piece.count + 16)
+            w.u8(Record.checkpointType); w.u32(UInt32(i)); w.u32(UInt32(n)); w.varint(UInt64(piece.count)); w.raw(piece)
+            return w.bytes
+        }
+    }
+
+    /// Reads a checkpoint back and checks it against the snapshot it was found in and the
+    /// configuration the store folds under now.
+    static func decode(_ blob: [UInt8], snapshotID: [UInt8], configuration: Configuration) throws(CheckpointError) -> StoreCheckpoint {
+        var r = ByteReader(blob)
+        do {
+            let v = try r.u8("version")
+            guard v == version else { throw CheckpointError("store checkpoint version \(v) is not known") }
+            guard Array(try r.take(16, "snapshot id")) == snapshotID else { throw CheckpointError("made for another snapshot") }
+            let count = try r.u64("event count")
+            let digest = Array(try r.take(24, "digest"))
+            var local: [String: [UInt8]] = [:]
+            for _ in 0..<(try r.count("local values", max: r.remaining / 2)) {
+                local[try r.string("key", max: Record.maxKey)] = try r.blob("value", max: Record.maxValue)
+            }
+            let extras = try r.count("ids", max: r.remaining / 16)
+            let extraStart = r.offset
+            _ = try r.take(extras * 16, "ids")
+            let n = try r.count("ledger", max: r.remaining)
+            guard n == r.remaining else { throw CheckpointError("\(r.remaining - n) unexpected bytes at the end") }
+            let ledger: LedgerState = try blob.withUnsafeBytes { raw throws(CheckpointError) in
+                try LedgerState(checkpoint: UnsafeRawBufferPointer(rebasing: raw[r.offset...]),
+                                catalogue: configuration.catalogue, points: configuration.points)
+            }
+            guard UInt64(ledger.eventCount) == count, count <= UInt64(Int.max) else { throw CheckpointError("event count disagrees") }
+            var ids = EventIDSet(capacity: Int(count))
+            var d = EventIDDigest()
+            for c in ledger.contacts {
+                guard ids.insert(c.id) else { throw CheckpointError("a contact id is repeated") }
+                d.add(c.id)
+            }
+            var e = ByteReader(blob, offset: extraStart, end: extraStart + extras * 16)
+            for _ in 0..<extras {
+                let id = EventID(high: try e.u64("id"), low: try e.u64("id"))
+                guard ids.insert(id) else { throw CheckpointError("an event id is repeated") }
+                d.add(id)
+            }
+            guard UInt64(ids.count) == count, d.bytes == digest else { throw CheckpointError("the event ids do not match") }
+            return StoreCheckpoint(ledger: ledger, ids: ids, local: local)
+        } catch let e as CheckpointError {
+            throw e
+        } catch {
+            throw CheckpointError("malformed: \(error)")
+        }
+    }
+
+    /// The checkpoint bytes at the end of snapshot file `name`, or why there are none. Reads
+    /// the chunk headers (20 bytes each) to find the checkpoint's chunks, then decrypts only those.
+    static func read(_ disk: Disk, _ name: String, key: SymmetricKey, storeID: [UInt8]) -> Result<(blob: [UInt8], snapshotID: [UInt8]), CheckpointError> {
+        do throws(StoreError) {
+            let fd = try disk.run(name) { try disk.ops.open(disk.path(name), .readOnly) }
+            defer { disk.ops.close(fd) }
+            let size = try disk.run(name) { try disk.ops.size(fd) }
+            let h = try Snapshot.parseHeader(try disk.run(name) { try disk.ops.read(fd, count: Snapshot.headerSize, at: 0) }, storeID: storeID)
+            guard h.version == Snapshot.checkpointVersion else { return .failure(CheckpointError("the snapshot has none")) }
+            var chunks: [(offset: Int, length: Int, nonce: ArraySlice<UInt8>)] = []
+            chunks.reserveCapacity(Int(h.count))
+            var off = Snapshot.headerSize
+            for i in 0..<h.count {
+                let ch = try disk.run(name) { try disk.ops.read(fd, count: min(Snapshot.chunkHeader, max(0, size - off)), at: off) }
+                guard ch.count == Snapshot.chunkHeader else { return .failure(CheckpointError("chunk \(i) header incomplete")) }
+                let L = UInt32(ch[0]) | UInt32(ch[1]) << 8 | UInt32(ch[2]) << 16 | UInt32(ch[3]) << 24
+                guard Array(ch[4..<8]) == Snapshot.check(h.snapshotID, L, i), Buckets.isBucket(Int(L) - Primitives.tagSize),
+                      off + Snapshot.chunkHeader + Int(L) <= size else { return .failure(CheckpointError("chunk \(i) header is damaged")) }
+                chunks.append((off + Snapshot.chunkHeader, Int(L), ch[8..<20]))
+                off += Snapshot.chunkHeader + Int(L)
+            }
+            guard off == size else { return .failure(CheckpointError("unexpected bytes after the last chunk")) }
+            /// One checkpoint part: the chunk must hold exactly one part record.
+            func part(_ i: Int) throws(CheckpointError) -> (index: UInt32, parts: UInt32, payload: ArraySlice<UInt8>) {
+                let c = chunks[i]
+                let sealed: [UInt8]
+                do { sealed = try disk.run(name) { try disk.ops.read(fd, count: c.length, at: c.offset) } } catch {
+                    throw CheckpointError("chunk \(i) cannot be read")
+                }
+                guard sealed.count == c.length,
+                      let plain = Primitives.open(sealed[...], nonce: c.nonce, key: key,
+                                                  ad: Snapshot.ad(storeID, h.snapshotID, UInt32(i), h.count)) else {
+                    throw CheckpointError("chunk \(i) does not authenticate")
+                }
+                do throws(FormatError) {
+                    let range = try Buckets.contentRange(plain)
+                    var r = ByteReader(plain, offset: range.lowerBound, end: range.upperBound)
+                    guard try r.u8("type") == Record.checkpointType else { throw FormatError("not a checkpoint part") }
+                    let index = try r.u32("part"), parts = try r.u32("parts")
+                    let payload = try r.take(try r.count("part", max: Record.maxCheckpointPart), "part")
+                    guard r.remaining == 0 else { throw FormatError("more than one record") }
+                    return (index, parts, payload)
+                } catch {
+                    throw CheckpointError("chunk \(i): \(error)")
+                }
+            }
+            let count = Int(h.count), parts = Int(h.checkpointChunks)
+            guard parts >= 1 else { return .failure(CheckpointError("the snapshot has none")) }
+            do throws(CheckpointError) {
+                let first = count - parts
+                var blob: [UInt8] = []
+                blob.reserveCapacity(parts * partPayload)
+                for i in first..<count {
+                    let p = try part(i)
+                    guard p.index == UInt32(i - first), p.parts == UInt32(parts) else { throw CheckpointError("part \(i - first) is out of place") }
+                    blob.append(contentsOf: p.payload)
+                }
+                return .success((blob, h.snapshotID))
+            } catch {
+                return .failure(error)
+            }
+        } catch {
+            return .failure(CheckpointError("\(error)"))
+        }
+    }
+
+    /// `senim verify`: the checkpoint of snapshot `name` against a fresh fold of the snapshot's
+    /// events (the same bytes, ids and local values); nil when the snapshot has none.
+    static func verify(_ disk: Disk, _ name: String, key: SymmetricKey, storeID: [UInt8],
+                       configuration: Configuration) -> (ok: Bool, text: String)? {
+        let unusable = "; opening folds the events instead, and the next compaction writes a new one"
+        let found: (blob: [UInt8], snapshotID: [UInt8])
+        switch read(disk, name, key: key, storeID: storeID) {
+        case .failure(let e):
+            if e.reason == "the snapshot has none" { return nil }
+            return (false, "ledger checkpoint unusable: \(e.reason)" + unusable)
+        case .success(let f): found = f
+        }
+        var fold = StoreFold(configuration: configuration, expectedBytes: found.blob.count * 3)
+        do {
+            try Snapshot.forEachChunk(disk, name, key: key, storeID: storeID, file: name) { i, plain, range throws(StoreError) in
+                try fold.add(plain, range, where: "snapshot chunk \(i)")
+            }
+        } catch {
+            return (false, "ledger checkpoint not checked: \(error)")
+        }
+        let ids = fold.ids, local = fold.local
+        let fresh = fold.finish()
+        var r = ByteReader(found.blob)
+        do {
+            guard try r.u8("version") == version, Array(try r.take(16, "snapshot id")) == found.snapshotID else {
+                return (false, "ledger checkpoint of an unknown version or another snapshot" + unusable)
+            }
+            let count = try r.u64("event count")
+            let digest = Array(try r.take(24, "digest"))
+            var storedLocal: [String: [UInt8]] = [:]
+            for _ in 0..<(try r.count("local values", max: r.remaining / 2)) {
+                storedLocal[try r.string("key", max: Record.maxKey)] = try r.blob("value", max: Record.maxValue)
+            }
+            var d = EventIDDigest()
+            for c in fresh.contacts { d.add(c.id) }
+            for _ in 0..<(try r.count("ids", max: r.remaining / 16)) { d.add(EventID(high: try r.u64("id"), low: try r.u64("id"))) }
+            let n = try r.count("ledger", max: r.remaining)
+            let state = try r.take(n, "ledger")
+            var all = EventIDDigest()
+            ids.forEach { all.add($0) }
+            var problems: [String] = []
+            if count != UInt64(ids.count) { problems.append("it counts \(count) events, the snapshot holds \(ids.count)") }
+            if digest != all.bytes || d.bytes != all.bytes { problems.append("its event ids are not the snapshot's") }
+            if storedLocal != local { problems.append("its local values differ") }
+            if !state.elementsEqual(fresh.checkpoint()) { problems.append("its ledger differs from a fresh fold of the snapshot's events") }
+            if r.remaining != 0 { problems.append("\(r.remaining) unexpected bytes") }
+            if problems.isEmpty { return (true, "ledger checkpoint equals a fresh fold of its \(ids.count) events") }
+            return (false, "ledger checkpoint: " + problems.joined(separator: "; ") + unusable)
+        } catch {
+            return (false, "ledger checkpoint malformed: \(error)" + unusable)
+        }
+    }
+}
