@@ -266,6 +266,18 @@ import Glibc
         #expect(m.isLocked && m.store.result == nil)
     }
 
+    @Test func aLateFailureOfAJobFromBeforeTheLockLeavesANewUnlockAlone() {
+        var m = Self.coordinator()
+        _ = Update.update(&m, .key(.char("b")))
+        _ = Update.update(&m, .key(.function(3)))
+        _ = Update.update(&m, .key(.function(12)))
+        for k in Key.typing("bolat-pass") + [.enter] { _ = Update.update(&m, .key(k)) }
+        #expect(m.busy?.kind == .unlock && m.unlock.busy)
+        // The verify started before the lock ends (in failure) while the unlock waits for it.
+        _ = Update.update(&m, .failed(Message("store.closed")))
+        #expect(m.busy?.kind == .unlock && m.unlock.busy && m.status?.message.key != "store.closed")
+    }
+
     // MARK: The runtime: jobs off the calling thread
 
     @Test func aJobRunsOffTheCallingThreadWhileTicksAreHandled() throws {

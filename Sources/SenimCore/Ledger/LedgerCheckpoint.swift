@@ -234,7 +234,8 @@ extension LedgerState {
 
         r.field = "clients"
         let nc = try r.count(minSize: 6)
-        clients.reserveCapacity(nc)
+        // Room to grow: the first save after opening must not copy a million records.
+        clients.reserveCapacity(nc + max(256, nc / 8))
         for i in 0..<nc {
             let code = try r.r.string("client code")
             let first = try r.r.int()
@@ -253,7 +254,7 @@ extension LedgerState {
 
         r.field = "contacts"
         let n = try r.count(minSize: 26)
-        contacts.reserveCapacity(n)
+        contacts.reserveCapacity(n + max(1024, n / 8))
         var at: Timestamp = 0
         var itemsStart = 0, servicesStart = 0
         let workerCount = workers.names.count, typeCount = contactTypes.names.count, outcomeCount = outcomes.names.count
@@ -277,12 +278,12 @@ extension LedgerState {
         r.field = "contact items"
         let nl = try r.count(minSize: 2)
         guard nl == itemsStart else { r.fail("\(nl) item lines, contacts name \(itemsStart)"); return }
-        contactItems.reserveCapacity(nl)
+        contactItems.reserveCapacity(nl + max(4096, nl / 8))
         for _ in 0..<nl { contactItems.append(ItemLine(item: try r.index(itemCount), quantity: try r.r.int32("quantity"))) }
         r.field = "contact services"
         let ns = try r.count(minSize: 1)
         guard ns == servicesStart else { r.fail("\(ns) services, contacts name \(servicesStart)"); return }
-        contactServices.reserveCapacity(ns)
+        contactServices.reserveCapacity(ns + max(1024, ns / 8))
         let serviceCount = services.names.count
         for _ in 0..<ns { contactServices.append(try r.index(serviceCount)) }
         r.field = "contact notes"

@@ -180,14 +180,13 @@ struct StoreCheckpoint {
     static func verify(_ disk: Disk, _ name: String, key: SymmetricKey, storeID: [UInt8],
                        configuration: Configuration) -> (ok: Bool, text: String)? {
         let unusable = "; opening folds the events instead, and the next compaction writes a new one"
-        let found: (blob: [UInt8], snapshotID: [UInt8])
-        switch read(disk, name, key: key, storeID: storeID) {
-        case .failure(let e):
-            if e.reason == "the snapshot has none" { return nil }
-            return (false, "ledger checkpoint unusable: \(e.reason)" + unusable)
-        case .success(let f): found = f
-        }
-        var fold = StoreFold(configuration: configuration, expectedBytes: found.blob.count * 3)
+        // Only a version-2 snapshot has a checkpoint (the header says so without decrypting).
+        guard let head = try? disk.readPrefix(name, Snapshot.headerSize),
+              let h = try? Snapshot.parseHeader(head, storeID: storeID, file: name), h.checkpointChunks > 0 else { return nil }
+        // The fresh fold first, its id set and then the ledger dropped before the stored
+        // checkpoint is read: memory is the ledger plus its checkpoint bytes, then two copies
+        // of the checkpoint bytes.
+        var fold = StoreFold(configuration: configuration, expectedBytes: h.contentChunks == 0 ? 0 : Int(h.contentChunks) << 20)
         do {
             try Snapshot.forEachChunk(disk, name, key: key, storeID: storeID, file: name) { i, plain, range throws(StoreError) in
                 try fold.add(plain, range, where: "snapshot chunk \(i)")
@@ -195,8 +194,22 @@ struct StoreCheckpoint {
         } catch {
             return (false, "ledger checkpoint not checked: \(error)")
         }
-        let ids = fold.ids, local = fold.local
-        let fresh = fold.finish()
+        let eventCount = fold.ids.count, local = fold.local
+        var all = EventIDDigest()
+        fold.ids.forEach { all.add($0) }
+        fold.ids = EventIDSet()
+        // The fresh ledger is let go before the stored checkpoint is read.
+        let (freshBytes, contactDigest): ([UInt8], EventIDDigest) = {
+            let fresh = fold.finish()
+            var d = EventIDDigest()
+            for c in fresh.contacts { d.add(c.id) }
+            return (fresh.checkpoint(), d)
+        }()
+        let found: (blob: [UInt8], snapshotID: [UInt8])
+        switch read(disk, name, key: key, storeID: storeID) {
+        case .failure(let e): return (false, "ledger checkpoint unusable: \(e.reason)" + unusable)
+        case .success(let f): found = f
+        }
         var r = ByteReader(found.blob)
         do {
             guard try r.u8("version") == version, Array(try r.take(16, "snapshot id")) == found.snapshotID else {
@@ -208,20 +221,17 @@ struct StoreCheckpoint {
             for _ in 0..<(try r.count("local values", max: r.remaining / 2)) {
                 storedLocal[try r.string("key", max: Record.maxKey)] = try r.blob("value", max: Record.maxValue)
             }
-            var d = EventIDDigest()
-            for c in fresh.contacts { d.add(c.id) }
+            var d = contactDigest
             for _ in 0..<(try r.count("ids", max: r.remaining / 16)) { d.add(EventID(high: try r.u64("id"), low: try r.u64("id"))) }
             let n = try r.count("ledger", max: r.remaining)
             let state = try r.take(n, "ledger")
-            var all = EventIDDigest()
-            ids.forEach { all.add($0) }
             var problems: [String] = []
-            if count != UInt64(ids.count) { problems.append("it counts \(count) events, the snapshot holds \(ids.count)") }
+            if count != UInt64(eventCount) { problems.append("it counts \(count) events, the snapshot holds \(eventCount)") }
             if digest != all.bytes || d.bytes != all.bytes { problems.append("its event ids are not the snapshot's") }
             if storedLocal != local { problems.append("its local values differ") }
-            if !state.elementsEqual(fresh.checkpoint()) { problems.append("its ledger differs from a fresh fold of the snapshot's events") }
+            if !state.elementsEqual(freshBytes) { problems.append("its ledger differs from a fresh fold of the snapshot's events") }
             if r.remaining != 0 { problems.append("\(r.remaining) unexpected bytes") }
-            if problems.isEmpty { return (true, "ledger checkpoint equals a fresh fold of its \(ids.count) events") }
+            if problems.isEmpty { return (true, "ledger checkpoint equals a fresh fold of its \(eventCount) events") }
             return (false, "ledger checkpoint: " + problems.joined(separator: "; ") + unusable)
         } catch {
             return (false, "ledger checkpoint malformed: \(error)" + unusable)

@@ -51,15 +51,11 @@ public enum Update {
             return []
         case .saved(let draft):
             return saved(&m, draft)
-        case .failed(let message):
-            m.unlock.busy = false
-            if let job = m.busy {
-                m.busy = nil
-                m.lastActivity = m.now
-                OpsScreens.jobFailed(&m, job.kind, message)
-            }
-            showError(&m, message)
-            return []
+        case .failed, .done:
+            // An unlock reports through `.unlocked`/`.unlockFailed`: while one runs, these are
+            // the late end of a job started before the panic key locked the screen.
+            if m.session == nil, m.busy?.kind == .unlock { return [] }
+            return finished(&m, msg)
         case .notesOpened(let id, let notes):
             m.referrals.notes[id] = notes
             return []
@@ -82,11 +78,6 @@ public enum Update {
             m.dialog = .confirm(Confirm(title: Message("tui.users.rekey.title"), lines: [Message("tui.users.rekey.body", name)],
                                         action: .rekey, yesFocused: true))
             return []
-        case .done(let message):
-            if m.busy != nil { m.busy = nil; m.lastActivity = m.now }
-            if case .form? = m.dialog { m.dialog = nil }
-            m.status = Status(message, .success)
-            return []
         case .passphraseChanged:
             m.session?.mustChangePassphrase = false
             if case .form? = m.dialog { m.dialog = nil }
@@ -104,6 +95,27 @@ public enum Update {
         case .jobProgress, .backedUp, .verified, .syncLoaded, .syncChanged, .syncExported, .syncImported:
             return OpsScreens.message(&m, msg)
         }
+    }
+
+    /// `.failed` (an effect's error) and `.done` (an effect without data of its own succeeded).
+    static func finished(_ m: inout Model, _ msg: Msg) -> [Effect] {
+        switch msg {
+        case .failed(let message):
+            m.unlock.busy = false
+            if let job = m.busy {
+                m.busy = nil
+                m.lastActivity = m.now
+                OpsScreens.jobFailed(&m, job.kind, message)
+            }
+            showError(&m, message)
+        case .done(let message):
+            if m.busy != nil { m.busy = nil; m.lastActivity = m.now }
+            if case .form? = m.dialog { m.dialog = nil }
+            m.status = Status(message, .success)
+        default:
+            break
+        }
+        return []
     }
 
     /// An error shows in the open form or sheet (beside what caused it), else on the status line.
