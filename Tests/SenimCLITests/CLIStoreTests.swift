@@ -57,7 +57,7 @@ import Testing
         let users = try #require(try list.json()["users"] as? [[String: Any]])
         #expect(users.map { $0["name"] as? String } == ["aigerim", "dana", "saule"])
         #expect(users.map { $0["role"] as? String } == ["worker", "coordinator", "psychologist"])
-        #expect(users.allSatisfy { Set($0.keys) == ["name", "role"] })
+        #expect(users.allSatisfy { Set($0.keys) == ["name", "role", "point"] })
         // A worker may not manage users.
         let denied = try s.run(["user", "remove", "saule"], as: "aigerim")
         #expect(denied.status == 77)

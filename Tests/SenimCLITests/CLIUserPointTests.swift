@@ -33,4 +33,17 @@ import Testing
         #expect(bad.status == 65 && bad.err.contains("atlantis"), "\(bad)")
         #expect(try !(s.run(["user", "list"]).out.contains("xenia")))
     }
+
+    /// `senim user point`: a user added before points existed gets one later.
+    @Test func anExistingUserGetsAPoint() throws {
+        let s = try TestStore()
+        try s.addUser("aigerim", role: "worker")
+        let set = try s.run(["user", "point", "aigerim", "temirtau"], env: ["LANG": "ru_RU.UTF-8"])
+        #expect(set.status == 0 && set.out.contains("aigerim"), "\(set)")
+        let users = try #require(try s.run(["user", "list", "--json"]).json()["users"] as? [[String: Any]])
+        #expect(users.first { $0["name"] as? String == "aigerim" }?["point"] as? String == "temirtau")
+        #expect(try s.run(["user", "point", "nobody", "temirtau"]).status == 65)
+        #expect(try s.run(["user", "point", "aigerim", "atlantis"]).status == 65)
+        #expect(try s.run(["user", "point", "dana", "temirtau"], as: "aigerim").status == 77)
+    }
 }

@@ -4,5 +4,5 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage the users of this store (coordinators).",
-        subcommands: [UserAddCommand.self, UserListCommand.self, UserRemoveCommand.self, UserResetCommand.self])
+        subcommands: [UserAddCommand.self, UserListCommand.self, UserPointCommand.self, UserRemoveCommand.self, UserResetCommand.self])
 }
