@@ -292,7 +292,12 @@ extension Session {
     /// Writes the backup atomically next to `file`. Refuses a path inside the store folder
     /// (links resolved) and an existing file unless `force`; removes temporary files left by an
     /// interrupted earlier backup to the same name.
-    public func backup(to file: URL, force: Bool) throws {
+    public func backup(to file: URL, force: Bool) throws { try backup(to: file, force: force, progress: nil) }
+
+    /// The same, reporting `progress(done, total)` as it goes (the TUI's progress bar): the
+    /// snapshot is produced twice (sizing, then writing) and the copy read back once, each a
+    /// third of the work. Called on the thread that runs the backup.
+    public func backup(to file: URL, force: Bool, progress: ((Int, Int) -> Void)?) throws {
         try require(.backup)
         if closed { throw StoreError.notAllowed(Message("store.closed")) }
         // The path is checked before anything is computed.
@@ -319,14 +324,25 @@ extension Session {
         let keysBytes = kf.serialize(), journalBytes = Journal.header(storeID: storeID, journalID: jid)
         // What the copy must hold: the number of events and a digest of their ids.
         let expected: (events: Int, ids: EventIDDigest)
+        // Progress units: 0 until the streamed path knows how much there is.
+        var steps = 0
         let tmp = name + OutputFile.tempMarker + Primitives.random(4).hex
         if let contents = try StreamedContents(self) {
             // Streamed: the snapshot section is written chunk by chunk, its length and checksum
             // filled in afterwards, then the file's checksum computed by reading it back.
+            let work = 3 * max(1, contents.events)
+            steps = work
+            var produced = 0
             do {
                 try Backup.write(target, tmp, storeID: storeID, keys: keysBytes, journal: journalBytes) { sink throws(StoreError) in
                     try Snapshot.stream(key: keys.snapshot, storeID: storeID, snapshotID: sid,
-                                        records: { emit throws(StoreError) in try contents.produce(emit) }, sink: sink)
+                                        records: { emit throws(StoreError) in
+                                            try contents.produce { (item: Snapshot.Item) throws(StoreError) in
+                                                produced += 1
+                                                if produced & 4095 == 0 { progress?(min(produced, 2 * work / 3), work) }
+                                                try emit(item)
+                                            }
+                                        }, sink: sink)
                 }
             } catch {
                 target.remove(tmp)
@@ -381,6 +397,7 @@ extension Session {
                         }
                         events += 1
                         digest.add(id)
+                        if steps > 0, events & 4095 == 0 { progress?(min(steps, 2 * steps / 3 + events), steps) }
                     case .local(.setLocal(let k, let v)): backLocal[k] = v
                     case .local(.deleteLocal(let k)): backLocal[k] = nil
                     case .local(.event): break
@@ -398,6 +415,7 @@ extension Session {
             problem = "\(error)"
         }
         if let problem { throw StoreError.damaged(file: file.path, detail: "the backup failed its check after writing: \(problem)") }
+        if steps > 0 { progress?(steps, steps) }
     }
 
     /// Restores a backup into `directory`. Refuses to replace an existing store unless

@@ -89,7 +89,9 @@ extension Session {
     /// The open session's own check (the TUI's Store screen): the same checks of every file
     /// as `verify(at:)`, under the lock this session already holds and with its data key
     /// instead of deriving it again from the passphrase. Reads only; changes nothing.
-    public func verify() throws -> VerifyReport {
+    /// `progress(done, total)`: after each snapshot chunk, the checkpoint check and the journal
+    /// (the TUI's progress bar), on the calling thread.
+    public func verify(progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
         if closed { throw StoreError.notAllowed(Message("store.closed")) }
         var report = VerifyReport()
         guard let kbytes = try disk.read(Disk.keys, limit: KeysFile.maxFileSize) else { throw StoreError.noStore(path: disk.directory) }
@@ -115,13 +117,16 @@ extension Session {
             return report
         }
         report.add("keys", true, "manifest intact: \(m.directory.count) users, device \(m.device)")
-        try Self.verifyFiles(disk, kf, m, keys, &report, configuration: configuration)
+        try Self.verifyFiles(disk, kf, m, keys, &report, configuration: configuration, progress: progress)
         return report
     }
 
     /// Every snapshot and journal check shared by both forms of `verify`.
     static func verifyFiles(_ disk: Disk, _ kf: KeysFile, _ m: Manifest, _ keys: DataKeys, _ report: inout VerifyReport,
-                            configuration: Configuration) throws {
+                            configuration: Configuration, progress: ((Int, Int) -> Void)? = nil) throws {
+        // Steps: each snapshot chunk, the checkpoint check, the journal (1 when never compacted).
+        var steps = 1
+        defer { progress?(steps, steps) }
         // Events are decoded and counted, not kept: verify's memory is bounded by one chunk and
         // the id set, whatever the store's size.
         var contents = Contents(keepEvents: false)
@@ -153,10 +158,15 @@ extension Session {
             // whole, for the salvage scan.
             var streamed = Contents(keepEvents: false)
             var chunks = 0
+            if let h = (try? disk.readPrefix(name, Snapshot.headerSize)) ?? nil,
+               let header = try? Snapshot.parseHeader(h, storeID: kf.storeID, file: name) {
+                steps = Int(header.count) + 2
+            }
             var decodeProblems: [String] = []
             do {
                 try Snapshot.forEachChunk(disk, name, key: keys.snapshot, storeID: kf.storeID, file: name) { i, plain, range throws(StoreError) in
                     chunks = i + 1
+                    progress?(min(chunks, steps - 1), steps)
                     do { try streamed.apply(plain, range, where: "snapshot chunk \(i)") } catch { decodeProblems.append("\(error)") }
                 }
                 for p in decodeProblems { report.add(name, false, p) }
@@ -165,6 +175,7 @@ extension Session {
                 if let line = StoreCheckpoint.verify(disk, name, key: keys.snapshot, storeID: kf.storeID, configuration: configuration) {
                     report.add(name, line.ok, line.text)
                 }
+                progress?(steps - 1, steps)
             } catch {
                 // What opening meets, then what salvage would recover.
                 report.add(name, false, "\(error); opening refuses")

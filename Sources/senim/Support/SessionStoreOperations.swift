@@ -15,7 +15,7 @@ extension Session {
         // store's own backup, which checks the same again and writes atomically.
         try withoutForce {
             try OutputFile.check(target, storeDirectory: storeDirectory, force: false)
-            try backup(to: target, force: false)
+            try backup(to: target, force: false, progress: progress)
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int) ?? 0
         return BackupOutcome(path: target.standardizedFileURL.path, bytes: bytes, events: eventCount)
@@ -23,7 +23,7 @@ extension Session {
 
     public func verifyStore(progress: @escaping (Int, Int) -> Void) throws -> VerifyOutcome {
         try Policy.require(role, .verify)
-        let r = try verify()
+        let r = try verify(progress: progress)
         return VerifyOutcome(events: r.eventCount, lines: r.lines.map { .init(file: $0.file, ok: $0.ok, text: $0.text) })
     }
 
