@@ -46,16 +46,7 @@ extension Session {
         let lockFD = try takeLock(disk)
         defer { disk.ops.close(lockFD) }
         var report = VerifyReport()
-        guard let kbytes = try disk.read(Disk.keys, limit: KeysFile.maxFileSize) else { throw StoreError.noStore(path: disk.directory) }
-        let kf: KeysFile
-        do { kf = try KeysFile.parse(kbytes) } catch {
-            report.add("keys", false, "\(error)")
-            return report
-        }
-        var damagedSlots: [String] = []
-        for (i, s) in kf.slots.enumerated() { if case .damaged(let why) = Slot.inspect(s) { damagedSlots.append("keyslot \(i): \(why)") } }
-        report.add("keys", damagedSlots.isEmpty, "format \(KeysFile.version), \(kf.slots.count) keyslots (users and decoys)"
-                   + (damagedSlots.isEmpty ? ", all intact" : "; damaged: " + damagedSlots.joined(separator: "; ")))
+        guard let kf = try Self.checkKeysFile(disk, &report) else { return report }
         let unlocked: Result<Unlocked, StoreError>
         do { unlocked = .success(try unlock(kf, name: user, passphrase: passphrase, derivation: derivation)) } catch { unlocked = .failure(error) }
         let u: Unlocked
@@ -94,16 +85,7 @@ extension Session {
     public func verify(progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
         if closed { throw StoreError.notAllowed(Message("store.closed")) }
         var report = VerifyReport()
-        guard let kbytes = try disk.read(Disk.keys, limit: KeysFile.maxFileSize) else { throw StoreError.noStore(path: disk.directory) }
-        let kf: KeysFile
-        do { kf = try KeysFile.parse(kbytes) } catch {
-            report.add("keys", false, "\(error)")
-            return report
-        }
-        var damagedSlots: [String] = []
-        for (i, s) in kf.slots.enumerated() { if case .damaged(let why) = Slot.inspect(s) { damagedSlots.append("keyslot \(i): \(why)") } }
-        report.add("keys", damagedSlots.isEmpty, "format \(KeysFile.version), \(kf.slots.count) keyslots (users and decoys)"
-                   + (damagedSlots.isEmpty ? ", all intact" : "; damaged: " + damagedSlots.joined(separator: "; ")))
+        guard let kf = try Self.checkKeysFile(disk, &report) else { return report }
         guard kf.storeID == storeID else {
             report.add("keys", false, "belongs to another store than the one open; opening refuses")
             return report
@@ -119,6 +101,22 @@ extension Session {
         report.add("keys", true, "manifest intact: \(m.directory.count) users, device \(m.device)")
         try Self.verifyFiles(disk, kf, m, keys, &report, configuration: configuration, progress: progress)
         return report
+    }
+
+    /// The keys file's own check, shared by both forms of `verify`: it parses, and which
+    /// keyslots are damaged. Nil (with the reason in `report`) when it does not parse.
+    static func checkKeysFile(_ disk: Disk, _ report: inout VerifyReport) throws -> KeysFile? {
+        guard let kbytes = try disk.read(Disk.keys, limit: KeysFile.maxFileSize) else { throw StoreError.noStore(path: disk.directory) }
+        let kf: KeysFile
+        do { kf = try KeysFile.parse(kbytes) } catch {
+            report.add("keys", false, "\(error)")
+            return nil
+        }
+        var damagedSlots: [String] = []
+        for (i, s) in kf.slots.enumerated() { if case .damaged(let why) = Slot.inspect(s) { damagedSlots.append("keyslot \(i): \(why)") } }
+        report.add("keys", damagedSlots.isEmpty, "format \(KeysFile.version), \(kf.slots.count) keyslots (users and decoys)"
+                   + (damagedSlots.isEmpty ? ", all intact" : "; damaged: " + damagedSlots.joined(separator: "; ")))
+        return kf
     }
 
     /// Every snapshot and journal check shared by both forms of `verify`.
