@@ -62,64 +62,38 @@ public final class EffectRunner {
                 }
             }
         case .rekey:
-            guard let b = backend else { return { _ in { .failed(Message("tui.error.locked")) } } }
-            return { _ in
-                do {
-                    try b.rekey()
-                    return { .done(Message("tui.users.rekeyed")) }
-                } catch {
-                    let message = Message.from(error)
-                    return { .failed(message) }
-                }
+            return onBackend { b, _ in
+                try b.rekey()
+                return .done(Message("tui.users.rekeyed"))
             }
         case .backup(let path):
-            guard let b = backend else { return { _ in { .failed(Message("tui.error.locked")) } } }
-            return { progress in
-                do {
-                    let r = try b.backup(to: path, progress: progress)
-                    return { .backedUp(r) }
-                } catch {
-                    let message = Message.from(error)
-                    return { .failed(message) }
-                }
-            }
+            return onBackend { b, progress in .backedUp(try b.backup(to: path, progress: progress)) }
         case .verify:
-            guard let b = backend else { return { _ in { .failed(Message("tui.error.locked")) } } }
-            return { progress in
-                do {
-                    let r = try b.verifyStore(progress: progress)
-                    return { .verified(r) }
-                } catch {
-                    let message = Message.from(error)
-                    return { .failed(message) }
-                }
-            }
+            return onBackend { b, progress in .verified(try b.verifyStore(progress: progress)) }
         case .exportBundle(let peer, let path):
-            guard let b = backend else { return { _ in { .failed(Message("tui.error.locked")) } } }
-            return { _ in
-                do {
-                    let lines = try b.exportBundle(for: peer, to: path)
-                    let overview = try? b.syncOverview()
-                    return { .syncExported(lines, overview) }
-                } catch {
-                    let message = Message.from(error)
-                    return { .failed(message) }
-                }
+            return onBackend { b, _ in
+                let lines = try b.exportBundle(for: peer, to: path)
+                return .syncExported(lines, try? b.syncOverview())
             }
         case .importBundle(let path):
-            guard let b = backend else { return { _ in { .failed(Message("tui.error.locked")) } } }
-            return { progress in
-                do {
-                    let lines = try b.importBundle(from: path, progress: progress)
-                    let overview = try? b.syncOverview()
-                    return { .syncImported(lines, overview) }
-                } catch {
-                    let message = Message.from(error)
-                    return { .failed(message) }
-                }
+            return onBackend { b, progress in
+                let lines = try b.importBundle(from: path, progress: progress)
+                return .syncImported(lines, try? b.syncOverview())
             }
         default:
             return nil
+        }
+    }
+
+    /// A job on the open backend: `body` runs on the job thread and makes the message the UI
+    /// thread receives; a thrown error becomes `.failed` with its message, no backend `.failed`
+    /// "locked".
+    private func onBackend(_ body: @escaping (any TUIBackend, @escaping (Int, Int) -> Void) throws -> Msg) -> JobThread.Work {
+        guard let b = backend else { return { _ in { .failed(Message("tui.error.locked")) } } }
+        return { progress in
+            let msg: Msg
+            do { msg = try body(b, progress) } catch { msg = .failed(Message.from(error)) }
+            return { msg }
         }
     }
 
