@@ -160,4 +160,37 @@ extension Session {
         if closed { throw StoreError.notAllowed(Message("store.closed")) }
         return try allContents().events
     }
+
+    /// The events of `events()`, in the same order and each id once (the first copy), handed
+    /// to `body` one at a time as the snapshot is read chunk by chunk: memory is a few chunks
+    /// (and an id set only when the files hold a repeated id), never the store's events.
+    /// Sync export walks the store this way.
+    public func forEachEvent(_ body: (Event) throws -> Void) throws {
+        if closed { throw StoreError.notAllowed(Message("store.closed")) }
+        var seen: Set<EventID>? = storedDuplicates > 0 ? Set() : nil
+        var found: [Record.Found] = []
+        var failure: (any Error)?
+        do {
+            try forEachStored { plain, range, location throws(StoreError) in
+                found.removeAll(keepingCapacity: true)
+                do { try Record.scan(plain, range, into: &found) } catch {
+                    throw .damaged(file: location, detail: "authenticated content is malformed: \(error)")
+                }
+                for case .event(let sp) in found {
+                    let e: Event
+                    do { e = try EventCodec.decode(Array(plain[sp.start..<sp.start + sp.count])) } catch {
+                        throw .damaged(file: location, detail: "an authenticated event does not decode: \(error)")
+                    }
+                    if seen != nil, !seen!.insert(e.id).inserted { continue }
+                    do { try body(e) } catch {
+                        failure = error
+                        throw .notAllowed(Message("store.closed"))  // only to stop the walk; `failure` is rethrown
+                    }
+                }
+            }
+        } catch {
+            if let failure { throw failure }
+            throw error
+        }
+    }
 }

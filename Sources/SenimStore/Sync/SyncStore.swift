@@ -5,6 +5,10 @@ import SenimCore
 public protocol SyncStore: AnyObject {
     /// Every event in the store (any order).
     func events() throws -> [Event]
+    /// Every event in the store, each id once, handed to `body` one at a time in an order that
+    /// is the same on every call while the store is unchanged (export walks it three times).
+    /// The encrypted store streams its snapshot chunk by chunk; default: `events()`.
+    func forEachEvent(_ body: (Event) throws -> Void) throws
     /// Set union by event id in one durable write; refolds the ledger. An event whose id the
     /// store already has is ignored (the stored version is kept). Returns how many were new and
     /// how many the store already had.
@@ -37,6 +41,11 @@ public protocol SyncStore: AnyObject {
 
 extension SyncStore {
     public func hasEvent(_ id: EventID) -> Bool { false }
+
+    public func forEachEvent(_ body: (Event) throws -> Void) throws {
+        var seen = Set<EventID>()
+        for e in try events() where seen.insert(e.id).inserted { try body(e) }
+    }
 
     public func syncIdentity() throws -> SyncIdentity? {
         guard role == .coordinator else { throw SyncError.coordinatorsOnly }
