@@ -351,8 +351,19 @@ extension Session {
         manifest.notesRotation = m?.notesRotation ?? false
         var newKF = KeysFile(storeID: kf.storeID, storeSalt: kf.storeSalt, slots: slots, manifestNonce: [], manifestSealed: [])
         newKF.seal(manifest, key: nk.manifest)
-        try dst.writeSynced(Disk.snapshot, Snapshot.build(events: contents.events, local: contents.local, key: nk.snapshot,
-                                                          storeID: kf.storeID, snapshotID: sid))
+        // Written chunk by chunk (`Snapshot.write`, the chunking rule of every snapshot), not
+        // built whole in memory beside the recovered events.
+        let inOrder = contents.events.sorted(by: Event.foldsBefore)
+        let localKeys = contents.local.keys.sorted()
+        try Snapshot.write(dst, Disk.snapshot, key: nk.snapshot, storeID: kf.storeID, snapshotID: sid) { emit throws(StoreError) in
+            var w = BinaryWriter(capacity: 256)
+            for e in inOrder {
+                w.bytes.removeAll(keepingCapacity: true)
+                EventCodec.encode(e, into: &w)
+                try emit(.event(w.bytes[...]))
+            }
+            for k in localKeys { try emit(.record(.setLocal(k, contents.local[k]!))) }
+        }
         try dst.writeSynced(Disk.journal, Journal.header(storeID: kf.storeID, journalID: jid))
         try dst.writeSynced(Disk.keys + Disk.newSuffix, newKF.serialize())
         try dst.syncDirectory()

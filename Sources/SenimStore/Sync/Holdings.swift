@@ -64,8 +64,10 @@ public struct Holdings: Sendable, Equatable {
     }
 
     /// Counts one event (the caller sees that each id is added once: `SyncStore.forEachEvent`).
-    public mutating func add(_ e: Event) {
-        buckets[Bucket(e), default: Digest()].add(e.id)
+    public mutating func add(_ e: Event) { add(e.id, in: Bucket(e)) }
+
+    public mutating func add(_ id: EventID, in bucket: Bucket) {
+        buckets[bucket, default: Digest()].add(id)
     }
 
     /// The Murmur3 64-bit finaliser: a bijection on UInt64 with good avalanche.

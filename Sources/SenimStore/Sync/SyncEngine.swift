@@ -226,7 +226,10 @@ public final class SyncEngine {
         }
         var state = try peerState(peer)
         var holdings = Holdings()
-        do { try store.forEachEvent { holdings.add($0) } } catch let e as SyncError { throw e } catch { throw .store(String(describing: error)) }
+        // Ids and buckets only: no event is decoded whole for this pass.
+        do { try store.forEachEvent(matching: { holdings.add($0, in: $1); return false }) { _ in } } catch let e as SyncError { throw e } catch {
+            throw .store(String(describing: error))
+        }
         let send = Self.buckets(toSend: holdings, state: state, mode: mode)
         let eventCount = send.reduce(0) { $0 + Int(holdings.buckets[$1]!.count) }
         let now = clock()
@@ -244,7 +247,7 @@ public final class SyncEngine {
                 // In the store's order: the recipient's fold sorts anyway, and moving events costs.
                 byteCount = try SyncBundle.sealStreamed(
                     head: head, eventCount: eventCount,
-                    events: { emit in try store.forEachEvent { e in if send.contains(Holdings.Bucket(e)) { try emit(e) } } },
+                    events: { emit in try store.forEachEvent(matching: { send.contains($1) }, emit) },
                     sender: me, recipient: target.key,
                     sink: { b in do { try sink(b) } catch { sinkError = error; throw error } })
             } catch {
