@@ -118,6 +118,22 @@ public enum OutputFile {
 
     /// Checks the target (see `check`), then writes `bytes` atomically and durably.
     public static func write(_ bytes: [UInt8], to target: URL, storeDirectory: URL?, force: Bool) throws(StoreError) {
+        do {
+            try write(to: target, storeDirectory: storeDirectory, force: force) { sink in try sink(bytes) }
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw .ioError(path: target.path, errno: 0, detail: String(describing: error))
+        }
+    }
+
+    /// Checks the target (see `check`), then writes what `contents` hands to its sink, in
+    /// order, atomically and durably: the bytes go to the temporary file as they come (never
+    /// held whole), and only a complete write is renamed or linked into place. If `contents`
+    /// throws, the temporary file is removed and its error passes through; the target is
+    /// never left half-written. Sync export writes bundles this way.
+    public static func write(to target: URL, storeDirectory: URL?, force: Bool,
+                             contents: (_ sink: ([UInt8]) throws -> Void) throws -> Void) throws {
         try check(target, storeDirectory: storeDirectory, force: force)
         removeStaleTemporaries(for: target)
         let dir = target.deletingLastPathComponent().standardizedFileURL.path
@@ -129,16 +145,21 @@ public enum OutputFile {
         }
         let fd = Glibc.open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw fail("open", tmp, errno) }
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, min(bytes.count - off, 1 << 20)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = errno
-                Glibc.close(fd); unlink(tmp)
-                throw fail("write", finalPath, e)
+        do {
+            try contents { bytes throws(StoreError) in
+                var off = 0
+                while off < bytes.count {
+                    let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, min(bytes.count - off, 1 << 20)) }
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw fail("write", finalPath, errno)
+                    }
+                    off += n
+                }
             }
-            off += n
+        } catch {
+            Glibc.close(fd); unlink(tmp)
+            throw error
         }
         if fsync(fd) != 0 {
             let e = errno
@@ -155,7 +176,7 @@ public enum OutputFile {
             guard link(tmp, finalPath) == 0 else {
                 let e = errno
                 unlink(tmp)
-                if e == EEXIST { throw .invalid(Message("store.output.exists", finalPath)) }
+                if e == EEXIST { throw StoreError.invalid(Message("store.output.exists", finalPath)) }
                 throw fail("link", finalPath, e)
             }
             unlink(tmp)

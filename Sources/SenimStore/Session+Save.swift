@@ -160,4 +160,49 @@ extension Session {
         if closed { throw StoreError.notAllowed(Message("store.closed")) }
         return try allContents().events
     }
+
+    /// The events of `events()`, in the same order and each id once (the first copy), handed
+    /// to `body` one at a time as the snapshot is read chunk by chunk: memory is a few chunks
+    /// (and an id set only when the files hold a repeated id), never the store's events.
+    /// `matching` sees every event's id and bucket first (from its header, without decoding the
+    /// rest); only those it accepts are decoded and handed to `body`. Sync export walks the
+    /// store this way.
+    public func forEachEvent(matching: (EventID, Holdings.Bucket) -> Bool, _ body: (Event) throws -> Void) throws {
+        if closed { throw StoreError.notAllowed(Message("store.closed")) }
+        var seen: Set<EventID>? = storedDuplicates > 0 ? Set() : nil
+        var found: [Record.Found] = []
+        var failure: (any Error)?
+        do {
+            try forEachStored { plain, range, location throws(StoreError) in
+                found.removeAll(keepingCapacity: true)
+                do { try Record.scan(plain, range, into: &found) } catch {
+                    throw .damaged(file: location, detail: "authenticated content is malformed: \(error)")
+                }
+                for case .event(let sp) in found {
+                    let header: EventCodec.Header
+                    do {
+                        header = try plain.withUnsafeBytes { raw throws(CodecError) in
+                            var r = BinaryReader(UnsafeRawBufferPointer(rebasing: raw[sp.start..<sp.start + sp.count]))
+                            return try EventCodec.decodeHeader(from: &r)
+                        }
+                    } catch {
+                        throw .damaged(file: location, detail: "an authenticated event does not decode: \(error)")
+                    }
+                    if seen != nil, !seen!.insert(header.id).inserted { continue }
+                    guard matching(header.id, Holdings.Bucket(device: header.device, week: Holdings.Bucket.week(of: header.at))) else { continue }
+                    let e: Event
+                    do { e = try EventCodec.decode(Array(plain[sp.start..<sp.start + sp.count])) } catch {
+                        throw .damaged(file: location, detail: "an authenticated event does not decode: \(error)")
+                    }
+                    do { try body(e) } catch {
+                        failure = error
+                        throw .notAllowed(Message("store.closed"))  // only to stop the walk; `failure` is rethrown
+                    }
+                }
+            }
+        } catch {
+            if let failure { throw failure }
+            throw error
+        }
+    }
 }

@@ -177,8 +177,8 @@ extension Session {
             } catch {
                 // What opening meets, then what salvage would recover.
                 report.add(name, false, "\(error); opening refuses")
-                if let b = try? disk.read(name),
-                   let r = try? Snapshot.read(b, key: keys.snapshot, storeID: kf.storeID, file: name, salvage: true) {
+                if let b = (try? FileWindow(disk, name)) ?? nil,
+                   let r = try? Snapshot.salvage(b, key: keys.snapshot, storeID: kf.storeID, file: name) {
                     for recs in r.records { try? contents.apply(recs, where: name) }
                     report.add(name, false, "\(r.records.count) authentic chunks (salvage recovers them)")
                     for d in r.damaged { report.add(name, false, "chunk \(d.index): \(d.reason)") }
@@ -187,9 +187,9 @@ extension Session {
             }
         }
         // Journal.
-        if let (jname, _) = pick(Disk.journal, m.journalID), let b = try disk.read(jname) {
+        if let (jname, _) = pick(Disk.journal, m.journalID), let b = try FileWindow(disk, jname) {
             do {
-                let jid = try Journal.parseHeader(b, storeID: kf.storeID, file: jname)
+                let jid = try Journal.parseHeader(Array(b.bytes(0..<min(Journal.headerSize, b.count))), storeID: kf.storeID, file: jname)
                 let scan = Journal.scan(b, key: keys.journal, storeID: kf.storeID, journalID: jid, salvage: true)
                 for f in scan.frames + scan.salvagedAfterDamage {
                     do { try contents.apply(f.records, where: "journal frame \(f.seq)") } catch { report.add(jname, false, "\(error)") }
@@ -212,6 +212,7 @@ extension Session {
             } catch {
                 report.add(jname, false, "\(error)")
             }
+            if let f = b.failure { report.add(jname, false, "\(f)") }
         }
         for n in (try? disk.list()) ?? [] where n.hasSuffix(Disk.newSuffix) {
             let used = (n == Disk.journal + Disk.newSuffix && (try? fileID(n).get()) == m.journalID)
@@ -228,6 +229,15 @@ extension Session {
     public static func salvage(from directory: URL, to newDirectory: URL, user: String, passphrase: String,
                                configuration: Configuration, fileSystem: FileSystem = .real,
                                derivation: KeyDerivation = .scrypt) throws -> SalvageReport {
+        try salvage(from: directory, to: newDirectory, user: user, passphrase: passphrase, configuration: configuration,
+                    fileSystem: fileSystem, derivation: derivation, window: FileWindow.defaultWindow)
+    }
+
+    /// `window`: the damaged files are read through a `FileWindow` of this many bytes (tests
+    /// use a small one to put damage across window boundaries).
+    static func salvage(from directory: URL, to newDirectory: URL, user: String, passphrase: String,
+                        configuration: Configuration, fileSystem: FileSystem, derivation: KeyDerivation,
+                        window: Int) throws -> SalvageReport {
         let src = Disk(fileSystem, directory)
         guard src.exists(Disk.keys) else { throw StoreError.noStore(path: src.directory) }
         let dst = Disk(fileSystem, newDirectory)
@@ -258,15 +268,19 @@ extension Session {
         // sits (a file put back from another time, a leftover `.new`). Events are kept once.
         let snapshotNames = [Disk.snapshot, Disk.snapshot + Disk.newSuffix]
         let journalNames = [Disk.journal, Disk.journal + Disk.newSuffix]
+        // Each file is read through a bounded window, never whole (issue 11).
         for name in snapshotNames {
-            let b: [UInt8]
-            do { guard let x = try src.read(name) else { continue }; b = x } catch { report.skipped.append("\(name): \(error)"); continue }
+            let b: FileWindow
+            do { guard let x = try FileWindow(src, name, window: window) else { continue }; b = x } catch { report.skipped.append("\(name): \(error)"); continue }
+            defer { if let f = b.failure { report.skipped.append("\(name): \(f)") } }
             do {
-                let r = try Snapshot.read(b, key: keys.snapshot, storeID: kf.storeID, file: name, salvage: true)
+                let r = try Snapshot.salvage(b, key: keys.snapshot, storeID: kf.storeID, file: name)
                 for (i, recs) in r.records.enumerated() { apply(recs, "\(name) chunk \(i)") }
                 for d in r.damaged { report.skipped.append("\(name) chunk \(d.index): \(d.reason)") }
                 for g in r.skippedRegions { report.skipped.append("\(name): \(g.bytes) bytes at offset \(g.offset): \(g.reason)") }
-                if let m, m.snapshotID != Manifest.none, let h = try? Snapshot.parseHeader(b, storeID: kf.storeID), h.snapshotID != m.snapshotID {
+                if let m, m.snapshotID != Manifest.none,
+                   let h = try? Snapshot.parseHeader(Array(b.bytes(0..<min(Snapshot.headerSize, b.count))), storeID: kf.storeID),
+                   h.snapshotID != m.snapshotID {
                     report.skipped.append("\(name): not the snapshot the keys file names (\(h.snapshotID.hex)); its authentic chunks were kept anyway")
                 }
             } catch {
@@ -274,10 +288,11 @@ extension Session {
             }
         }
         for name in journalNames {
-            let b: [UInt8]
-            do { guard let x = try src.read(name) else { continue }; b = x } catch { report.skipped.append("\(name): \(error)"); continue }
+            let b: FileWindow
+            do { guard let x = try FileWindow(src, name, window: window) else { continue }; b = x } catch { report.skipped.append("\(name): \(error)"); continue }
+            defer { if let f = b.failure { report.skipped.append("\(name): \(f)") } }
             do {
-                let jid = try Journal.parseHeader(b, storeID: kf.storeID, file: name)
+                let jid = try Journal.parseHeader(Array(b.bytes(0..<min(Journal.headerSize, b.count))), storeID: kf.storeID, file: name)
                 let scan = Journal.scan(b, key: keys.journal, storeID: kf.storeID, journalID: jid, salvage: true)
                 for f in scan.frames + scan.salvagedAfterDamage { apply(f.records, "\(name) frame \(f.seq)") }
                 for r in scan.skippedRegions { report.skipped.append("\(name): \(r.bytes) bytes at offset \(r.offset): \(r.reason)") }
@@ -336,8 +351,19 @@ extension Session {
         manifest.notesRotation = m?.notesRotation ?? false
         var newKF = KeysFile(storeID: kf.storeID, storeSalt: kf.storeSalt, slots: slots, manifestNonce: [], manifestSealed: [])
         newKF.seal(manifest, key: nk.manifest)
-        try dst.writeSynced(Disk.snapshot, Snapshot.build(events: contents.events, local: contents.local, key: nk.snapshot,
-                                                          storeID: kf.storeID, snapshotID: sid))
+        // Written chunk by chunk (`Snapshot.write`, the chunking rule of every snapshot), not
+        // built whole in memory beside the recovered events.
+        let inOrder = contents.events.sorted(by: Event.foldsBefore)
+        let localKeys = contents.local.keys.sorted()
+        try Snapshot.write(dst, Disk.snapshot, key: nk.snapshot, storeID: kf.storeID, snapshotID: sid) { emit throws(StoreError) in
+            var w = BinaryWriter(capacity: 256)
+            for e in inOrder {
+                w.bytes.removeAll(keepingCapacity: true)
+                EventCodec.encode(e, into: &w)
+                try emit(.event(w.bytes[...]))
+            }
+            for k in localKeys { try emit(.record(.setLocal(k, contents.local[k]!))) }
+        }
         try dst.writeSynced(Disk.journal, Journal.header(storeID: kf.storeID, journalID: jid))
         try dst.writeSynced(Disk.keys + Disk.newSuffix, newKF.serialize())
         try dst.syncDirectory()

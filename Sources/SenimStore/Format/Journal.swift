@@ -95,13 +95,12 @@ enum Journal {
 
     /// Attempts to read one frame at `off` expecting `seq` (nil: any seq). Returns the frame
     /// or a reason.
-    static func frame(at off: Int, in b: [UInt8], seq: UInt64?, key: SymmetricKey, storeID: [UInt8],
+    static func frame(at off: Int, in b: some ByteSource, seq: UInt64?, key: SymmetricKey, storeID: [UInt8],
                       journalID: [UInt8]) -> Result<Frame, FormatError> {
         guard b.count - off >= frameHeader else { return .failure(FormatError("incomplete frame header (\(b.count - off) bytes)")) }
-        var r = ByteReader(b, offset: off)
-        let L = (try? r.u32("")) ?? 0
-        let s = (try? r.u64("")) ?? 0
-        guard Array(b[off + 12..<off + 16]) == check(journalID, L, s) else {
+        let L = b.u32(off)
+        let s = b.u64(off + 4)
+        guard Array(b.bytes(off + 12..<off + 16)) == check(journalID, L, s) else {
             return .failure(FormatError("frame header check mismatch"))
         }
         if let seq, s != seq { return .failure(FormatError("sequence number \(s) where \(seq) was expected")) }
@@ -110,7 +109,7 @@ enum Journal {
         guard off + frameHeader + Int(L) <= b.count else {
             return .failure(FormatError("frame of \(L) bytes runs past the end of the file"))
         }
-        guard let plain = Primitives.open(b[(off + frameHeader)..<(off + frameHeader + Int(L))], nonce: b[(off + 16)..<(off + 28)],
+        guard let plain = Primitives.open(b.bytes((off + frameHeader)..<(off + frameHeader + Int(L))), nonce: b.bytes((off + 16)..<(off + 28)),
                                           key: key, ad: ad(storeID, journalID, s)) else {
             return .failure(FormatError("authentication failed"))
         }
@@ -127,22 +126,21 @@ enum Journal {
     /// it runs past the end of the file; or a 512-byte sector of it that was never written
     /// (all zero: the start of the region, or a whole aligned sector inside it). A complete
     /// frame of random-looking bytes that fails authentication is none of these.
-    static func isInterruptedWrite(_ b: [UInt8], at off: Int, journalID: [UInt8]) -> Bool {
+    static func isInterruptedWrite(_ b: some ByteSource, at off: Int, journalID: [UInt8]) -> Bool {
         let rest = b.count - off
         if rest < frameHeader { return true }
         let sector = 512
         let firstEnd = min(b.count, (off / sector + 1) * sector)
-        if b[off..<firstEnd].allSatisfy({ $0 == 0 }) { return true }
-        let L = Int(b[off]) | Int(b[off + 1]) << 8 | Int(b[off + 2]) << 16 | Int(b[off + 3]) << 24
-        var r = ByteReader(b, offset: off + 4)
-        let s = (try? r.u64("")) ?? 0
-        if Array(b[off + 12..<off + 16]) == check(journalID, UInt32(truncatingIfNeeded: L), s), off + frameHeader + L > b.count {
+        if b.bytes(off..<firstEnd).allSatisfy({ $0 == 0 }) { return true }
+        let L = Int(b.u32(off))
+        let s = b.u64(off + 4)
+        if Array(b.bytes(off + 12..<off + 16)) == check(journalID, UInt32(truncatingIfNeeded: L), s), off + frameHeader + L > b.count {
             return true
         }
         var start = firstEnd
         while start < b.count {
             let end = min(b.count, start + sector)
-            if end - start >= 4 && b[start..<end].allSatisfy({ $0 == 0 }) { return true }
+            if end - start >= 4 && b.bytes(start..<end).allSatisfy({ $0 == 0 }) { return true }
             start = end
         }
         return false
@@ -150,7 +148,7 @@ enum Journal {
 
     /// The next authenticated frame at or after `from` with a sequence number of at least
     /// `atLeast` (nil: any sequence number).
-    static func findNext(in b: [UInt8], from: Int, atLeast: UInt64?, key: SymmetricKey, storeID: [UInt8],
+    static func findNext(in b: some ByteSource, from: Int, atLeast: UInt64?, key: SymmetricKey, storeID: [UInt8],
                          journalID: [UInt8]) -> Frame? {
         var o = from
         while o + frameHeader <= b.count {
@@ -162,14 +160,13 @@ enum Journal {
 
     /// The authentic frame starting exactly at `o`, whatever its sequence number (at least
     /// `atLeast` if given), or nil.
-    static func frameAnySeq(at o: Int, in b: [UInt8], atLeast: UInt64?, key: SymmetricKey, storeID: [UInt8],
+    static func frameAnySeq(at o: Int, in b: some ByteSource, atLeast: UInt64?, key: SymmetricKey, storeID: [UInt8],
                             journalID: [UInt8]) -> Frame? {
         guard o + frameHeader <= b.count else { return nil }
         // Cheap filters before any hashing: a plausible length and sequence number.
-        let L = Int(b[o]) | Int(b[o + 1]) << 8 | Int(b[o + 2]) << 16 | Int(b[o + 3]) << 24
+        let L = Int(b.u32(o))
         guard Buckets.isBucket(L - Primitives.tagSize), o + frameHeader + L <= b.count else { return nil }
-        var r = ByteReader(b, offset: o + 4)
-        let s = (try? r.u64("")) ?? 0
+        let s = b.u64(o + 4)
         if let atLeast, s < atLeast || s - atLeast >= 1 << 32 { return nil }
         if case .success(let f) = frame(at: o, in: b, seq: s, key: key, storeID: storeID, journalID: journalID) { return f }
         return nil
@@ -178,7 +175,8 @@ enum Journal {
     /// Reads every frame. Stops at the first bad frame and classifies it as a torn tail
     /// (nothing authentic after it) or damage (authentic frames follow). With `salvage`,
     /// keeps going past damage and collects every authentic frame.
-    static func scan(_ b: [UInt8], key: SymmetricKey, storeID: [UInt8], journalID: [UInt8], salvage: Bool = false) -> Scan {
+    /// `b`: the whole file, or (salvage) a `FileWindow` over it: the same frames either way.
+    static func scan(_ b: some ByteSource, key: SymmetricKey, storeID: [UInt8], journalID: [UInt8], salvage: Bool = false) -> Scan {
         var out = Scan()
         var off = headerSize
         var seq: UInt64 = 0

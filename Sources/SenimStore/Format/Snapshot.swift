@@ -250,6 +250,13 @@ enum Snapshot {
         var skippedRegions: [(offset: Int, bytes: Int, reason: String)] = []
     }
 
+    /// Salvage of a snapshot read through `b` (a `FileWindow`: never the whole file at once):
+    /// what `read(_:salvage: true)` finds in the same bytes.
+    static func salvage(_ b: some ByteSource, key: SymmetricKey, storeID: [UInt8], file: String = "snapshot") throws(StoreError) -> Read {
+        let h = try parseHeader(Array(b.bytes(0..<min(headerSize, b.count))), storeID: storeID, file: file)
+        return salvageScan(b, h, key: key, storeID: storeID)
+    }
+
     /// Decrypts every chunk. Without `salvage`, the first problem throws `.damaged`.
     static func read(_ b: [UInt8], key: SymmetricKey, storeID: [UInt8], file: String = "snapshot",
                      salvage: Bool = false) throws(StoreError) -> Read {
@@ -293,7 +300,9 @@ enum Snapshot {
     /// Salvage: tries every offset for an authentic chunk of any index (so missing, swapped or
     /// repeated chunks are all found), keeps each index once, and lists every byte range that
     /// held none and every index never found.
-    static func salvageScan(_ b: [UInt8], _ h: Header, key: SymmetricKey, storeID: [UInt8]) -> Read {
+    /// `b`: the whole file, or a `FileWindow` over it (salvage of a file of any size): the same
+    /// chunks and the same report either way.
+    static func salvageScan(_ b: some ByteSource, _ h: Header, key: SymmetricKey, storeID: [UInt8]) -> Read {
         var out = Read()
         var checks: [UInt32: [UInt32: UInt32]] = [:]  // L → (check word → index)
         let plausible = UInt32(min(Int(h.count), max(1, (b.count - headerSize) / (chunkHeader + Primitives.tagSize))))
@@ -312,14 +321,13 @@ enum Snapshot {
         var o = headerSize
         var gap: Int? = nil
         var gapReason = ""
-        func word(_ at: Int) -> UInt32 { UInt32(b[at]) | UInt32(b[at + 1]) << 8 | UInt32(b[at + 2]) << 16 | UInt32(b[at + 3]) << 24 }
         while o < b.count {
             var reason = "no chunk header here"
             if o + chunkHeader <= b.count {
-                let L = word(o)
+                let L = b.u32(o)
                 if Buckets.isBucket(Int(L) - Primitives.tagSize), o + chunkHeader + Int(L) <= b.count {
-                    if let i = index(for: L, check: word(o + 4)) {
-                        if let plain = Primitives.open(b[(o + chunkHeader)..<(o + chunkHeader + Int(L))], nonce: b[(o + 8)..<(o + 20)],
+                    if let i = index(for: L, check: b.u32(o + 4)) {
+                        if let plain = Primitives.open(b.bytes((o + chunkHeader)..<(o + chunkHeader + Int(L))), nonce: b.bytes((o + 8)..<(o + 20)),
                                                        key: key, ad: ad(storeID, h.snapshotID, i, h.count)),
                            let recs = try? Record.decode(try Buckets.unpad(plain)) {
                             if let g = gap { out.skippedRegions.append((g, o - g, gapReason)); gap = nil }

@@ -59,11 +59,15 @@ public struct Holdings: Sendable, Equatable {
     /// Summarises a set of events (ids repeated in `events` count once).
     public init<S: Sequence>(events: S) where S.Element == Event {
         var seen = Set<EventID>()
-        var b: [Bucket: Digest] = [:]
-        for e in events where seen.insert(e.id).inserted {
-            b[Bucket(e), default: Digest()].add(e.id)
-        }
-        buckets = b
+        buckets = [:]
+        for e in events where seen.insert(e.id).inserted { add(e) }
+    }
+
+    /// Counts one event (the caller sees that each id is added once: `SyncStore.forEachEvent`).
+    public mutating func add(_ e: Event) { add(e.id, in: Bucket(e)) }
+
+    public mutating func add(_ id: EventID, in bucket: Bucket) {
+        buckets[bucket, default: Digest()].add(id)
     }
 
     /// The Murmur3 64-bit finaliser: a bijection on UInt64 with good avalanche.

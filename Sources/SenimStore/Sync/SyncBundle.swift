@@ -92,6 +92,14 @@ public enum SyncBundle {
     }
 
     static func encodeBody(_ c: BundleContents, recipient: PeerKey, into w: inout BinaryWriter) {
+        encodeHead(c, eventCount: c.events.count, recipient: recipient, into: &w)
+        var ew = BinaryWriter(capacity: 256)
+        for e in c.events { encodeEvent(e, scratch: &ew, into: &w) }
+    }
+
+    /// The body up to and including the event count (`c.events` is not read): what comes
+    /// before the events, in one place for the in-memory and the streamed seal.
+    static func encodeHead(_ c: BundleContents, eventCount: Int, recipient: PeerKey, into w: inout BinaryWriter) {
         w.bytes.append(contentsOf: recipient.agreement)
         w.bytes.append(contentsOf: c.bundleID.count == 16 ? c.bundleID : Array(c.bundleID.prefix(16)) + Array(repeating: 0, count: max(0, 16 - c.bundleID.count)))
         w.varint(c.sequence)
@@ -99,67 +107,117 @@ public enum SyncBundle {
         w.int(c.createdAt)
         w.string(c.site)
         c.holdings.encode(into: &w)
-        w.varint(UInt64(c.events.count))
-        var ew = BinaryWriter(capacity: 256)
-        for e in c.events {
-            ew.bytes.removeAll(keepingCapacity: true)
-            EventCodec.encode(e, into: &ew)
-            w.blob(ew.bytes)
+        w.varint(UInt64(eventCount))
+    }
+
+    /// One event of the body: its `EventCodec` bytes as a length-prefixed blob.
+    static func encodeEvent(_ e: Event, scratch ew: inout BinaryWriter, into w: inout BinaryWriter) {
+        ew.bytes.removeAll(keepingCapacity: true)
+        EventCodec.encode(e, into: &ew)
+        w.blob(ew.bytes)
+    }
+
+    /// The outer layer of a new bundle for `recipient`: the 128-byte header (fresh ephemeral
+    /// key, wrapped fresh file key, payload nonce, MAC) and the key the payload is sealed under.
+    static func envelope(recipient: PeerKey) throws -> (header: [UInt8], payloadKey: SymmetricKey) {
+        let recipientKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: recipient.agreement)
+        let ephemeral = Curve25519.KeyAgreement.PrivateKey()
+        var ephemeralPublic = Array(ephemeral.publicKey.rawRepresentation)
+        // X25519 ignores the top bit of a public key (RFC 7748 §5); a random one keeps the
+        // file from showing an always-clear bit.
+        ephemeralPublic[31] |= randomBytes(1)[0] & 0x80
+        let shared = try ephemeral.sharedSecretFromKeyAgreement(with: recipientKey)
+        let wrapKey = shared.hkdfDerivedSymmetricKey(using: SHA256.self, salt: ephemeralPublic + recipient.agreement,
+                                                     sharedInfo: wrapInfo, outputByteCount: 32)
+        let fileKey = SymmetricKey(size: .bits256)
+        var header = ephemeralPublic
+        let wrapped = try ChaChaPoly.seal(fileKey.withUnsafeBytes { Array($0) }, using: wrapKey,
+                                          nonce: ChaChaPoly.Nonce(data: [UInt8](repeating: 0, count: 12)),
+                                          authenticating: header)
+        header += Array(wrapped.ciphertext) + Array(wrapped.tag)
+        let payloadNonce = randomBytes(16)
+        header += payloadNonce
+        let mac = HMAC<SHA256>.authenticationCode(for: header, using: headerKey(fileKey))
+        header += Array(mac)
+        precondition(header.count == headerSize)
+        return (header, payloadKey(fileKey, nonce: payloadNonce))
+    }
+
+    /// The plaintext's start: version, sender keys, then the signature block over the header,
+    /// that prefix and the body's SHA-256 (`bodyDigest`).
+    static func plaintextStart(header: [UInt8], senderKey: PeerKey, signer: Signer, bodyDigest: [UInt8]) throws -> [UInt8] {
+        let prefix = [innerVersion] + senderKey.agreement + senderKey.signing
+        var plain = prefix
+        switch signer {
+        case .key(let id):
+            plain.append(1)
+            plain += Array(try id.signingKey.signature(for: signedMessage(header: header, bodyDigest: bodyDigest)))
+        case .none:
+            plain.append(0)
+        case .forged(let sig):
+            plain.append(1)
+            plain += sig
+        }
+        return plain
+    }
+
+    /// The SHA-256 of the sender prefix and the body, fed piece by piece.
+    static func bodyHasher(senderKey: PeerKey) -> SHA256 {
+        var h = SHA256()
+        h.update(data: [innerVersion] + senderKey.agreement + senderKey.signing)
+        return h
+    }
+
+    /// Seals the plaintext into 64 KiB chunks as it arrives, holding at most two chunks: a
+    /// full chunk is sealed (not final) only once more plaintext follows it, so the last
+    /// chunk — full or not — is the one sealed with the final flag, exactly as when the whole
+    /// plaintext is at hand.
+    struct PayloadSealer {
+        let key: SymmetricKey
+        private var buffer: [UInt8] = []
+        private var counter: UInt64 = 0
+        private(set) var written = 0
+
+        init(key: SymmetricKey) {
+            self.key = key
+            buffer.reserveCapacity(2 * chunkSize)
+        }
+
+        mutating func add(_ bytes: [UInt8], _ sink: ([UInt8]) throws -> Void) throws {
+            buffer.append(contentsOf: bytes)
+            while buffer.count > chunkSize {
+                try seal(buffer[0..<chunkSize], final: false, sink)
+                buffer.removeFirst(chunkSize)
+            }
+        }
+
+        mutating func finish(_ sink: ([UInt8]) throws -> Void) throws {
+            try seal(buffer[...], final: true, sink)
+            buffer.removeAll()
+        }
+
+        private mutating func seal(_ piece: ArraySlice<UInt8>, final: Bool, _ sink: ([UInt8]) throws -> Void) throws {
+            let box = try ChaChaPoly.seal(piece, using: key, nonce: chunkNonce(counter, final: final))
+            let sealed = Array(box.ciphertext) + Array(box.tag)
+            counter += 1
+            written += sealed.count
+            try sink(sealed)
         }
     }
 
     /// Builds header, signature and encrypted payload around an already encoded body.
     static func sealBody(_ body: [UInt8], senderKey: PeerKey, signer: Signer, recipient: PeerKey) throws(SyncError) -> [UInt8] {
         do {
-            let recipientKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: recipient.agreement)
-            let ephemeral = Curve25519.KeyAgreement.PrivateKey()
-            var ephemeralPublic = Array(ephemeral.publicKey.rawRepresentation)
-            // X25519 ignores the top bit of a public key (RFC 7748 §5); a random one keeps the
-            // file from showing an always-clear bit.
-            ephemeralPublic[31] |= randomBytes(1)[0] & 0x80
-            let shared = try ephemeral.sharedSecretFromKeyAgreement(with: recipientKey)
-            let wrapKey = shared.hkdfDerivedSymmetricKey(using: SHA256.self, salt: ephemeralPublic + recipient.agreement,
-                                                         sharedInfo: wrapInfo, outputByteCount: 32)
-            let fileKey = SymmetricKey(size: .bits256)
-            var header = ephemeralPublic
-            let wrapped = try ChaChaPoly.seal(fileKey.withUnsafeBytes { Array($0) }, using: wrapKey,
-                                              nonce: ChaChaPoly.Nonce(data: [UInt8](repeating: 0, count: 12)),
-                                              authenticating: header)
-            header += Array(wrapped.ciphertext) + Array(wrapped.tag)
-            let payloadNonce = randomBytes(16)
-            header += payloadNonce
-            let mac = HMAC<SHA256>.authenticationCode(for: header, using: headerKey(fileKey))
-            header += Array(mac)
-            precondition(header.count == headerSize)
-
-            // Plaintext: version, sender keys, signature, body.
-            let prefix = [innerVersion] + senderKey.agreement + senderKey.signing
-            var plain = prefix
-            switch signer {
-            case .key(let id):
-                plain.append(1)
-                plain += Array(try id.signingKey.signature(for: signedMessage(header: header, prefix: prefix, body: body)))
-            case .none:
-                plain.append(0)
-            case .forged(let sig):
-                plain.append(1)
-                plain += sig
-            }
-            plain += body
+            let (header, key) = try envelope(recipient: recipient)
+            var h = bodyHasher(senderKey: senderKey)
+            h.update(data: body)
+            let start = try plaintextStart(header: header, senderKey: senderKey, signer: signer, bodyDigest: Array(h.finalize()))
             var out = header
-            out.reserveCapacity(header.count + plain.count + (plain.count / chunkSize + 1) * tagSize)
-            let key = payloadKey(fileKey, nonce: payloadNonce)
-            var start = 0
-            var counter: UInt64 = 0
-            repeat {
-                let end = min(start + chunkSize, plain.count)
-                let final = end == plain.count
-                let box = try ChaChaPoly.seal(plain[start..<end], using: key, nonce: chunkNonce(counter, final: final))
-                out += box.ciphertext
-                out += box.tag
-                start = end
-                counter += 1
-            } while start < plain.count
+            out.reserveCapacity(header.count + start.count + body.count + ((start.count + body.count) / chunkSize + 1) * tagSize)
+            var sealer = PayloadSealer(key: key)
+            try sealer.add(start) { out += $0 }
+            try sealer.add(body) { out += $0 }
+            try sealer.finish { out += $0 }
             return out
         } catch let e as SyncError {
             throw e
@@ -168,11 +226,83 @@ public enum SyncBundle {
         }
     }
 
+    /// Seals a bundle whose events are produced by `events` rather than held: `events` is
+    /// called twice and must hand over the same `eventCount` events in the same order both
+    /// times — first to hash the body for the signature (which precedes the body), then to
+    /// encrypt it into `sink` 64 KiB at a time. The bytes are those `seal` makes of the same
+    /// contents. Memory: two payload chunks and one event, whatever the number of events.
+    /// `head.events` is not read. Throws `.store` when the second pass differs from the first
+    /// (the caller discards what `sink` received); errors of `events` and `sink` pass through.
+    /// Returns the bundle's size in bytes.
+    static func sealStreamed(head: BundleContents, eventCount: Int, events: (_ emit: (Event) throws -> Void) throws -> Void,
+                             sender: SyncIdentity, recipient: PeerKey, sink: ([UInt8]) throws -> Void) throws -> Int {
+        let flushAt = chunkSize
+        var w = BinaryWriter(capacity: flushAt + 4096)
+        var ew = BinaryWriter(capacity: 256)
+        encodeHead(head, eventCount: eventCount, recipient: recipient, into: &w)
+        let headBytes = w.bytes
+
+        // Pass 1: the body's hash, for the signature.
+        var hasher = bodyHasher(senderKey: sender.publicKey)
+        hasher.update(data: headBytes)
+        w.bytes.removeAll(keepingCapacity: true)
+        var counted = 0
+        try events { e in
+            counted += 1
+            encodeEvent(e, scratch: &ew, into: &w)
+            if w.bytes.count >= flushAt { hasher.update(data: w.bytes); w.bytes.removeAll(keepingCapacity: true) }
+        }
+        hasher.update(data: w.bytes)
+        guard counted == eventCount else { throw SyncError.store("the store's events changed while the bundle was made") }
+        let digest = Array(hasher.finalize())
+
+        // Pass 2: the same body, sealed as it is produced (and hashed again to prove it is the same).
+        let header: [UInt8], key: SymmetricKey, start: [UInt8]
+        do {
+            (header, key) = try envelope(recipient: recipient)
+            start = try plaintextStart(header: header, senderKey: sender.publicKey, signer: .key(sender), bodyDigest: digest)
+        } catch {
+            throw SyncError.crypto(String(describing: error))
+        }
+        // `sink` is only called from inside `events`, never kept.
+        return try withoutActuallyEscaping(sink) { sink in
+            try sink(header)
+            var sealer = PayloadSealer(key: key)
+            try sealer.add(start, sink)
+            var again = bodyHasher(senderKey: sender.publicKey)
+            again.update(data: headBytes)
+            try sealer.add(headBytes, sink)
+            w.bytes.removeAll(keepingCapacity: true)
+            counted = 0
+            try events { e in
+                counted += 1
+                encodeEvent(e, scratch: &ew, into: &w)
+                if w.bytes.count >= flushAt {
+                    again.update(data: w.bytes)
+                    try sealer.add(w.bytes, sink)
+                    w.bytes.removeAll(keepingCapacity: true)
+                }
+            }
+            again.update(data: w.bytes)
+            try sealer.add(w.bytes, sink)
+            guard counted == eventCount, Array(again.finalize()) == digest else {
+                throw SyncError.store("the store's events changed while the bundle was made")
+            }
+            try sealer.finish(sink)
+            return header.count + sealer.written
+        }
+    }
+
     static func signedMessage(header: [UInt8], prefix: [UInt8], body: [UInt8]) -> [UInt8] {
         var h = SHA256()
         h.update(data: prefix)
         h.update(data: body)
-        return signatureLabel + header + Array(h.finalize())
+        return signedMessage(header: header, bodyDigest: Array(h.finalize()))
+    }
+
+    /// What the sender signs: a label, the header and SHA-256(prefix ‖ body).
+    static func signedMessage(header: [UInt8], bodyDigest: [UInt8]) -> [UInt8] {
+        signatureLabel + header + bodyDigest
     }
 
     static func headerKey(_ fileKey: SymmetricKey) -> SymmetricKey {

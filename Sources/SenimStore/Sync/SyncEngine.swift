@@ -189,13 +189,35 @@ public final class SyncEngine {
     /// writing a file: it records the bundle only once the write succeeded.
     public func export(to peer: String, mode: ExportMode) throws(SyncError) -> (bytes: [UInt8], eventCount: Int) {
         var out: [UInt8] = []
-        let s = try export(to: peer, mode: mode) { out = $0 }
+        let s = try export(to: peer, mode: mode, write: { out = $0 })
         return (out, s.eventCount)
     }
 
     /// Makes a bundle for `peer`, hands it to `write` (which saves it durably, e.g. to a file)
-    /// and then records it as sent. If `write` throws, nothing is recorded.
+    /// and then records it as sent. If `write` throws, nothing is recorded. Holds the whole
+    /// bundle in memory: prefer `streamExport(to:mode:stream:)` for files.
     public func export(to peer: String, mode: ExportMode, write: ([UInt8]) throws -> Void) throws(SyncError) -> ExportSummary {
+        var bytes: [UInt8] = []
+        return try streamExport(to: peer, mode: mode) { contents in
+            try contents { bytes += $0 }
+            try write(bytes)
+        }
+    }
+
+    /// The producer of a bundle's bytes: it hands them, in order and a chunk at a time, to the
+    /// sink it is given.
+    public typealias BundleProducer = (_ sink: ([UInt8]) throws -> Void) throws -> Void
+
+    /// Makes a bundle for `peer` without holding the store's events or the bundle: `stream`
+    /// receives the producer, calls it once with a sink that writes durably (e.g.
+    /// `OutputFile.write(to:…contents:)`: a temporary file, renamed when complete), and returns
+    /// when the bytes are saved; only then is the bundle recorded as sent. If `stream` throws,
+    /// or never calls the producer, nothing is recorded. The store's events are walked three
+    /// times (`SyncStore.forEachEvent`): what it holds (the holdings, and so what to send), the
+    /// body's hash (the signature comes before the body), then the sealed bytes; memory is the
+    /// holdings and two 64 KiB chunks (docs/decisions.md, "Sync export streams in three passes").
+    public func streamExport(to peer: String, mode: ExportMode,
+                             stream: (_ contents: BundleProducer) throws -> Void) throws(SyncError) -> ExportSummary {
         try require(.syncExport)
         let me = try identity()
         let peers = try trustList()
@@ -203,8 +225,54 @@ public final class SyncEngine {
             throw .unknownPeer(name: peer, known: peers.map(\.name).sorted())
         }
         var state = try peerState(peer)
-        let local = try loadEvents()
-        let holdings = Holdings(events: local)
+        var holdings = Holdings()
+        // Ids and buckets only: no event is decoded whole for this pass.
+        do { try store.forEachEvent(matching: { holdings.add($0, in: $1); return false }) { _ in } } catch let e as SyncError { throw e } catch {
+            throw .store(String(describing: error))
+        }
+        let send = Self.buckets(toSend: holdings, state: state, mode: mode)
+        let eventCount = send.reduce(0) { $0 + Int(holdings.buckets[$1]!.count) }
+        let now = clock()
+        let sequence = state.nextSequence
+        let head = BundleContents(bundleID: SyncBundle.randomBytes(16), sequence: sequence,
+                                  acknowledged: state.highestImported, createdAt: now, site: store.point,
+                                  holdings: holdings, events: [])
+        var byteCount = 0
+        var produced = false
+        var produceError: SyncError?
+        let produce: BundleProducer = { [store] sink in
+            produced = true
+            var sinkError: (any Error)?
+            do {
+                // In the store's order: the recipient's fold sorts anyway, and moving events costs.
+                byteCount = try SyncBundle.sealStreamed(
+                    head: head, eventCount: eventCount,
+                    events: { emit in try store.forEachEvent(matching: { send.contains($1) }, emit) },
+                    sender: me, recipient: target.key,
+                    sink: { b in do { try sink(b) } catch { sinkError = error; throw error } })
+            } catch {
+                if let sinkError { throw sinkError }
+                let e = error as? SyncError ?? .store(String(describing: error))
+                produceError = e
+                throw e
+            }
+        }
+        do { try stream(produce) } catch {
+            if let produceError { throw produceError }
+            throw .writeFailed(String(describing: error))
+        }
+        guard produced else { throw .writeFailed("the bundle was not written") }
+        state.nextSequence += 1
+        for b in send { state.sent[b] = PeerState.Sent(sequence: sequence, digest: holdings.buckets[b]!) }
+        state.lastExportAt = now
+        try savePeerState(peer, state)
+        return ExportSummary(peer: peer, sequence: sequence, eventCount: eventCount, byteCount: byteCount)
+    }
+
+    /// What a bundle carries: every bucket of the store's holdings (`.all`), or those whose
+    /// digest the peer is neither known to hold nor was sent in a bundle not yet acknowledged
+    /// (`.sinceLast`). The one selection rule of export.
+    static func buckets(toSend holdings: Holdings, state: PeerState, mode: ExportMode) -> Set<Holdings.Bucket> {
         var send = Set<Holdings.Bucket>()
         for (b, d) in holdings.buckets {
             switch mode {
@@ -216,22 +284,7 @@ public final class SyncEngine {
                 send.insert(b)
             }
         }
-        var seen = Set<EventID>()
-        var events: [Event] = []
-        // In the store's order: the recipient's fold sorts anyway, and moving events costs.
-        for e in local where send.contains(Holdings.Bucket(e)) && seen.insert(e.id).inserted { events.append(e) }
-        let now = clock()
-        let sequence = state.nextSequence
-        let contents = BundleContents(bundleID: SyncBundle.randomBytes(16), sequence: sequence,
-                                      acknowledged: state.highestImported, createdAt: now, site: store.point,
-                                      holdings: holdings, events: events)
-        let bytes = try SyncBundle.seal(contents, sender: me, recipient: target.key)
-        do { try write(bytes) } catch { throw .writeFailed(String(describing: error)) }
-        state.nextSequence += 1
-        for b in send { state.sent[b] = PeerState.Sent(sequence: sequence, digest: holdings.buckets[b]!) }
-        state.lastExportAt = now
-        try savePeerState(peer, state)
-        return ExportSummary(peer: peer, sequence: sequence, eventCount: events.count, byteCount: bytes.count)
+        return send
     }
 
     // MARK: Import

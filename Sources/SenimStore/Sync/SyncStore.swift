@@ -5,6 +5,11 @@ import SenimCore
 public protocol SyncStore: AnyObject {
     /// Every event in the store (any order).
     func events() throws -> [Event]
+    /// Every event in the store, each id once, in an order that is the same on every call while
+    /// the store is unchanged (export walks it three times): `matching` sees each one's id and
+    /// bucket, and those it accepts are handed to `body`. The encrypted store streams its
+    /// snapshot chunk by chunk and decodes only what `matching` accepts; default: `events()`.
+    func forEachEvent(matching: (EventID, Holdings.Bucket) -> Bool, _ body: (Event) throws -> Void) throws
     /// Set union by event id in one durable write; refolds the ledger. An event whose id the
     /// store already has is ignored (the stored version is kept). Returns how many were new and
     /// how many the store already had.
@@ -37,6 +42,16 @@ public protocol SyncStore: AnyObject {
 
 extension SyncStore {
     public func hasEvent(_ id: EventID) -> Bool { false }
+
+    public func forEachEvent(matching: (EventID, Holdings.Bucket) -> Bool, _ body: (Event) throws -> Void) throws {
+        var seen = Set<EventID>()
+        for e in try events() where seen.insert(e.id).inserted && matching(e.id, Holdings.Bucket(e)) { try body(e) }
+    }
+
+    /// Every event (`forEachEvent(matching:_:)` accepting all).
+    public func forEachEvent(_ body: (Event) throws -> Void) throws {
+        try forEachEvent(matching: { _, _ in true }, body)
+    }
 
     public func syncIdentity() throws -> SyncIdentity? {
         guard role == .coordinator else { throw SyncError.coordinatorsOnly }

@@ -36,7 +36,7 @@ enum SyncBridge {
 
     static func peers(_ s: any StoreSession) throws -> [PeerStatus] { try engine(s).peers() }
 
-    /// Writes the bundle atomically and records it as sent only once written.
+    /// Writes the bundle atomically (streamed) and records it as sent only once written.
     static func export(_ s: any StoreSession, to peer: String, all: Bool, file: URL, store: URL, force: Bool,
                        env: CLIEnvironment) throws -> [String] {
         try export(s, to: peer, all: all, file: file, store: store, force: force).map(env.text)
@@ -49,12 +49,15 @@ enum SyncBridge {
         var refused: StoreError?
         let summary: ExportSummary
         do {
-            summary = try e.export(to: peer, mode: all ? .all : .sinceLast) { bytes in
-                do throws(StoreError) { try OutputFile.write(bytes, to: file, storeDirectory: store, force: force) } catch {
-                    refused = error
+            // Streamed: the bundle goes to the file a chunk at a time, never held whole.
+            summary = try e.streamExport(to: peer, mode: all ? .all : .sinceLast, stream: { contents in
+                do { try OutputFile.write(to: file, storeDirectory: store, force: force, contents: contents) } catch {
+                    // The file's own refusals (inside the store, exists, no space) reach the
+                    // user as they are; the engine's own errors come back from the engine.
+                    if let r = error as? StoreError { refused = r }
                     throw error
                 }
-            }
+            })
         } catch {
             if let refused { throw refused }
             throw error
