@@ -23,6 +23,7 @@ let usage = """
            senim-bench report-cli|report-sqlite --contacts N --work DIR   the year report as a process
            senim-bench search100k                 prefix search over 100 000 clients (child process)
            senim-bench save --work DIR --contacts N [--saves N]      saves only (for strace -c)
+           senim-bench open --contacts N --work DIR [--repeat K] [--fold]   open without the KDF, K times (min, median)
     """
 
 do {
@@ -75,6 +76,9 @@ do {
         for _ in 0..<(Int(option("--repeat") ?? "") ?? 1) {
             try Dashboard.frames(session: s, configuration: cfg) { k, v in print(k, v) }
         }
+    case "open":
+        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("open needs --contacts") }
+        try OpenRepeat.run(contacts: n, work: work, repeats: Int(option("--repeat") ?? "") ?? 5, fold: args.contains("--fold"))
     case "core":
         try CoreBench.run(contacts: Int(option("--contacts") ?? "") ?? 1_000_000)
     case "loader":
