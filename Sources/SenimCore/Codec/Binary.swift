@@ -74,13 +74,25 @@ public struct BinaryReader {
 
     public var remaining: Int { bytes.count - offset }
 
-    @inlinable public mutating func u8() throws(CodecError) -> UInt8 {
+    @inlinable @inline(__always) public mutating func u8() throws(CodecError) -> UInt8 {
         guard offset < bytes.count else { throw .truncated }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    @inlinable public mutating func varint() throws(CodecError) -> UInt64 {
+    @inlinable @inline(__always) public mutating func varint() throws(CodecError) -> UInt64 {
+        // Most varints are one byte (indices, counts, small quantities).
+        if offset < bytes.count {
+            let b = bytes[offset]
+            if b < 0x80 {
+                offset += 1
+                return UInt64(b)
+            }
+        }
+        return try varintLong()
+    }
+
+    @usableFromInline mutating func varintLong() throws(CodecError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -95,12 +107,12 @@ public struct BinaryReader {
         }
     }
 
-    @inlinable public mutating func int() throws(CodecError) -> Int64 {
+    @inlinable @inline(__always) public mutating func int() throws(CodecError) -> Int64 {
         let u = try varint()
         return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
     }
 
-    public mutating func int32(_ field: String) throws(CodecError) -> Int32 {
+    @inlinable @inline(__always) public mutating func int32(_ field: String) throws(CodecError) -> Int32 {
         let v = try int()
         guard let r = Int32(exactly: v) else { throw .tooLarge(field: field, size: Int(truncatingIfNeeded: v)) }
         return r
@@ -108,8 +120,7 @@ public struct BinaryReader {
 
     @inlinable public mutating func fixed64() throws(CodecError) -> UInt64 {
         guard remaining >= 8 else { throw .truncated }
-        var v: UInt64 = 0
-        for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
+        let v = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         offset += 8
         return v
     }

@@ -14,16 +14,20 @@
 /// be exactly the current configuration's, or the checkpoint is refused: a fold under another
 /// catalogue would number them differently.
 ///
-///     u8 version = 1
+///     u8 version = 2
+///     varint n · n × id                                 the contacts' event ids, as one column
 ///     6 interners (sites, items, services, workers, contact types, outcomes):
 ///         varint configured count · varint n · n strings
-///     clients · contacts · item lines · services · notes · details · stock slots · movements ·
+///     clients · contacts (n rows, without their ids) · item lines · services · notes · details · stock slots · movements ·
 ///     discrepancies · transfers · referrals · users · user points · amendments · profiles · incidents ·
 ///     activities · pending receipts · pending referral events · event count · last key
 ///
 /// Integers are `BinaryWriter` varints (signed ones zig-zag), ids two fixed64, strings
 /// length-prefixed UTF-8, enums their raw names, dictionaries in key order (so the same state
-/// always gives the same bytes), embedded events `EventCodec` records.
+/// always gives the same bytes), embedded events `EventCodec` records. The contact ids come
+/// first, as fixed-width column a store finds without decoding anything else
+/// (`checkpointContactIDs`): it builds its id set from them on a second thread while this
+/// decodes the rest (version 1 interleaved them with the contact rows).
 public struct CheckpointError: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: String
     public init(_ reason: String) { self.reason = reason }
@@ -31,12 +35,14 @@ public struct CheckpointError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 extension LedgerState {
-    public static let checkpointVersion: UInt8 = 1
+    public static let checkpointVersion: UInt8 = 2
 
     /// The state as checkpoint bytes (deterministic: equal states give equal bytes).
     public func checkpoint() -> [UInt8] {
         var w = BinaryWriter(capacity: contacts.count * 40 + contactItems.count * 3 + 4096)
         w.u8(Self.checkpointVersion)
+        w.varint(UInt64(contacts.count))
+        for c in contacts { Self.id(c.id, &w) }
         let fresh = Self.configuredCounts(self)
         for (k, interner) in interners.enumerated() {
             w.varint(UInt64(fresh[k]))
@@ -50,11 +56,10 @@ extension LedgerState {
             w.int(c.firstSeen); w.varint(UInt64(c.firstSite)); w.int(c.lastSeen &- c.firstSeen); w.int(Int64(c.contacts))
             w.int(Int64(c.mergedInto ?? -1))
         }
-        // Contacts (times as differences: contacts are in fold order), then their lines and services.
-        w.varint(UInt64(contacts.count))
+        // Contacts (times as differences: contacts are in fold order; their ids are the column
+        // above), then their lines and services.
         var previous: Timestamp = 0
         for c in contacts {
-            Self.id(c.id, &w)
             w.int(c.at &- previous); previous = c.at
             w.varint(UInt64(c.client)); w.varint(UInt64(c.site)); w.varint(UInt64(c.worker)); w.varint(UInt64(c.type))
             w.int(Int64(c.overdose)); w.varint(UInt64(c.itemsCount)); w.varint(UInt64(c.servicesCount)); w.u8(c.hasDetail ? 1 : 0)
@@ -198,6 +203,23 @@ extension LedgerState {
         if let problem = r.problem { throw CheckpointError(problem) }
     }
 
+    /// Where the contacts' ids lie in checkpoint `bytes` (`count` ids of 16 bytes — two
+    /// little-endian u64, high then low — from `offset`), without decoding anything else: the
+    /// store reads them on a second thread while `init(checkpoint:)` decodes the rest.
+    public static func checkpointContactIDs(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) -> (offset: Int, count: Int) {
+        var r = BinaryReader(bytes)
+        let v: UInt8, n: UInt64
+        do throws(CodecError) {
+            v = try r.u8()
+            n = try r.varint()
+        } catch {
+            throw CheckpointError("contact ids: \(error)")
+        }
+        guard v == checkpointVersion else { throw CheckpointError("version \(v) is not known") }
+        guard n <= UInt64(r.remaining / 16) else { throw CheckpointError("contact ids: \(n) do not fit in the bytes left") }
+        return (r.offset, Int(n))
+    }
+
     public init(checkpoint bytes: [UInt8], catalogue: Catalogue?, points: Points?) throws(CheckpointError) {
         let result: Result<LedgerState, CheckpointError> = bytes.withUnsafeBytes { raw in
             do throws(CheckpointError) { return .success(try LedgerState(checkpoint: raw, catalogue: catalogue, points: points)) } catch {
@@ -212,6 +234,10 @@ extension LedgerState {
         r.field = "version"
         let v = try r.r.u8()
         guard v == Self.checkpointVersion else { r.fail("version \(v) is not known"); return }
+        r.field = "contact ids"
+        let n = try r.count(minSize: 16)
+        let contactIDs = r.r.offset
+        r.r.offset += n * 16
         // Interners: the configured names must be this configuration's, exactly.
         let want = interners.map(\.names)
         var built: [Interner] = []
@@ -236,6 +262,7 @@ extension LedgerState {
         let nc = try r.count(minSize: 6)
         // Room to grow: the first save after opening must not copy a million records.
         clients.reserveCapacity(nc + max(256, nc / 8))
+        clientIndex.reserveCapacity(nc + max(256, nc / 8))
         for i in 0..<nc {
             let code = try r.r.string("client code")
             let first = try r.r.int()
@@ -253,13 +280,14 @@ extension LedgerState {
         }
 
         r.field = "contacts"
-        let n = try r.count(minSize: 26)
+        // Each row takes at least 10 bytes: refuse a count the bytes cannot hold before reserving.
+        guard n <= r.r.remaining / 10 else { throw .tooLarge(field: r.field, size: n) }
         contacts.reserveCapacity(n + max(1024, n / 8))
         var at: Timestamp = 0
         var itemsStart = 0, servicesStart = 0
         let workerCount = workers.names.count, typeCount = contactTypes.names.count, outcomeCount = outcomes.names.count
-        for _ in 0..<n {
-            let id = try r.id()
+        for i in 0..<n {
+            let id = r.id(column: contactIDs, i)
             at = at &+ (try r.r.int())
             let client = try r.index(nc), site = try r.index(siteCount), worker = try r.index(workerCount), type = try r.index(typeCount)
             let overdose = try r.r.int32("overdose")
@@ -349,6 +377,10 @@ extension LedgerState {
 
         r.field = "referrals"
         let nr = try r.count(minSize: 28)
+        referrals.reserveCapacity(nr)
+        referralPosition.reserveCapacity(nr)
+        referralRecords.reserveCapacity(nr + max(64, nr / 8))
+        referralOrder.reserveCapacity(nr + max(64, nr / 8))
         for p in 0..<nr {
             let id = try r.id()
             let client = UIC(normalised: try r.r.string("client"))
@@ -480,19 +512,30 @@ struct CheckpointReader {
 
     mutating func fail(_ why: String) { if problem == nil { problem = why } }
 
+    @inline(__always)
     mutating func count(minSize: Int) throws(CodecError) -> Int {
         let n = try r.varint()
         guard n <= UInt64(r.remaining / max(1, minSize)) else { throw .tooLarge(field: field, size: Int(truncatingIfNeeded: n)) }
         return Int(n)
     }
 
+    @inline(__always)
     mutating func index(_ bound: Int) throws(CodecError) -> Int32 {
         let v = try r.varint()
         guard v < UInt64(bound) else { throw .badTag(field: field, value: Int(truncatingIfNeeded: v)) }
         return Int32(v)
     }
 
+    @inline(__always)
     mutating func id() throws(CodecError) -> EventID { EventID(high: try r.fixed64(), low: try r.fixed64()) }
+
+    /// Id `i` of the column of ids at `offset` (its size was checked when it was passed over).
+    @inline(__always)
+    func id(column offset: Int, _ i: Int) -> EventID {
+        let o = offset + 16 * i
+        return EventID(high: UInt64(littleEndian: r.bytes.loadUnaligned(fromByteOffset: o, as: UInt64.self)),
+                       low: UInt64(littleEndian: r.bytes.loadUnaligned(fromByteOffset: o + 8, as: UInt64.self)))
+    }
 
     mutating func optionalTime() throws(CodecError) -> Timestamp? {
         switch try r.u8() {

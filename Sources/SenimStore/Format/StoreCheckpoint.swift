@@ -14,6 +14,9 @@ import SenimCore
 ///     varint m · m × (u64 high · u64 low)               ids of events that are not contact records
 ///     varint length · `LedgerState.checkpoint()` bytes
 ///
+/// The event ids are the ledger checkpoint's column of contact ids plus the other ids above:
+/// opening builds its id set from both on a second thread while the ledger decodes.
+///
 /// Stored as the snapshot's last chunks, one part record per chunk (each part fills a 1 MiB
 /// bucket); the snapshot header says how many (bytes 10–11), so it is found without
 /// decrypting any event chunk, and readers of the contents pass over it without decrypting it
@@ -83,23 +86,32 @@ struct StoreCheckpoint {
             _ = try r.take(extras * 16, "ids")
             let n = try r.count("ledger", max: r.remaining)
             guard n == r.remaining else { throw CheckpointError("\(r.remaining - n) unexpected bytes at the end") }
-            let ledger: LedgerState = try blob.withUnsafeBytes { raw throws(CheckpointError) in
-                try LedgerState(checkpoint: UnsafeRawBufferPointer(rebasing: raw[r.offset...]),
-                                catalogue: configuration.catalogue, points: configuration.points)
+            let ledgerStart = r.offset
+            guard count <= UInt64(Int.max) else { throw CheckpointError("event count disagrees") }
+            let located: Result<(offset: Int, count: Int), CheckpointError> = blob.withUnsafeBytes { raw in
+                do throws(CheckpointError) {
+                    return .success(try LedgerState.checkpointContactIDs(UnsafeRawBufferPointer(rebasing: raw[ledgerStart...])))
+                } catch {
+                    return .failure(error)
+                }
             }
-            guard UInt64(ledger.eventCount) == count, count <= UInt64(Int.max) else { throw CheckpointError("event count disagrees") }
-            var ids = EventIDSet(capacity: Int(count))
-            var d = EventIDDigest()
-            for c in ledger.contacts {
-                guard ids.insert(c.id) else { throw CheckpointError("a contact id is repeated") }
-                d.add(c.id)
+            let column = try located.get()
+            // The id set (the contacts' id column, then the other events' ids) is built on the
+            // second core while this one decodes the ledger.
+            let idColumns = [(ledgerStart + column.offset, column.count), (extraStart, extras)]
+            let side = SecondThread { Self.idSet(blob, idColumns, capacity: Int(count)) }
+            let decoded: Result<LedgerState, CheckpointError> = blob.withUnsafeBytes { raw in
+                do throws(CheckpointError) {
+                    return .success(try LedgerState(checkpoint: UnsafeRawBufferPointer(rebasing: raw[ledgerStart...]),
+                                                    catalogue: configuration.catalogue, points: configuration.points))
+                } catch {
+                    return .failure(error)
+                }
             }
-            var e = ByteReader(blob, offset: extraStart, end: extraStart + extras * 16)
-            for _ in 0..<extras {
-                let id = EventID(high: try e.u64("id"), low: try e.u64("id"))
-                guard ids.insert(id) else { throw CheckpointError("an event id is repeated") }
-                d.add(id)
-            }
+            let (ids, d, repeated) = side.join()
+            let ledger = try decoded.get()
+            guard UInt64(ledger.eventCount) == count else { throw CheckpointError("event count disagrees") }
+            guard !repeated else { throw CheckpointError("an event id is repeated") }
             guard UInt64(ids.count) == count, d.bytes == digest else { throw CheckpointError("the event ids do not match") }
             return StoreCheckpoint(ledger: ledger, ids: ids, local: local)
         } catch let e as CheckpointError {
@@ -107,6 +119,26 @@ struct StoreCheckpoint {
         } catch {
             throw CheckpointError("malformed: \(error)")
         }
+    }
+
+    /// The id set and digest of the ids in `columns` (offset, count of 16-byte ids) of `blob`,
+    /// and whether an id was repeated. Runs on the second thread (`decode`).
+    private static func idSet(_ blob: [UInt8], _ columns: [(offset: Int, count: Int)], capacity: Int) -> (EventIDSet, EventIDDigest, Bool) {
+        var ids = EventIDSet(capacity: capacity)
+        var digest = EventIDDigest()
+        var repeated = false
+        blob.withUnsafeBytes { raw in
+            for (offset, count) in columns {
+                for i in 0..<count {
+                    let o = offset + 16 * i
+                    let id = EventID(high: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt64.self)),
+                                     low: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: o + 8, as: UInt64.self)))
+                    if !ids.insert(id) { repeated = true }
+                    digest.add(id)
+                }
+            }
+        }
+        return (ids, digest, repeated)
     }
 
     /// The checkpoint bytes at the end of snapshot file `name`, or why there are none. Reads
@@ -131,45 +163,31 @@ struct StoreCheckpoint {
                 off += Snapshot.chunkHeader + Int(L)
             }
             guard off == size else { return .failure(CheckpointError("unexpected bytes after the last chunk")) }
-            /// One checkpoint part: the chunk must hold exactly one part record.
-            func part(_ i: Int) throws(CheckpointError) -> (index: UInt32, parts: UInt32, payload: ArraySlice<UInt8>) {
-                let c = chunks[i]
-                let sealed: [UInt8]
-                do { sealed = try disk.run(name) { try disk.ops.read(fd, count: c.length, at: c.offset) } } catch {
-                    throw CheckpointError("chunk \(i) cannot be read")
-                }
-                guard sealed.count == c.length,
-                      let plain = Primitives.open(sealed[...], nonce: c.nonce, key: key,
-                                                  ad: Snapshot.ad(storeID, h.snapshotID, UInt32(i), h.count)) else {
-                    throw CheckpointError("chunk \(i) does not authenticate")
-                }
-                do throws(FormatError) {
-                    let range = try Buckets.contentRange(plain)
-                    var r = ByteReader(plain, offset: range.lowerBound, end: range.upperBound)
-                    guard try r.u8("type") == Record.checkpointType else { throw FormatError("not a checkpoint part") }
-                    let index = try r.u32("part"), parts = try r.u32("parts")
-                    let payload = try r.take(try r.count("part", max: Record.maxCheckpointPart), "part")
-                    guard r.remaining == 0 else { throw FormatError("more than one record") }
-                    return (index, parts, payload)
-                } catch {
-                    throw CheckpointError("chunk \(i): \(error)")
-                }
-            }
             let count = Int(h.count), parts = Int(h.checkpointChunks)
-            guard parts >= 1 else { return .failure(CheckpointError("the snapshot has none")) }
-            do throws(CheckpointError) {
-                let first = count - parts
-                var blob: [UInt8] = []
-                blob.reserveCapacity(parts * partPayload)
-                for i in first..<count {
-                    let p = try part(i)
-                    guard p.index == UInt32(i - first), p.parts == UInt32(parts) else { throw CheckpointError("part \(i - first) is out of place") }
-                    blob.append(contentsOf: p.payload)
+            guard parts >= 1, parts <= count else { return .failure(CheckpointError("the snapshot has none")) }
+            // Part k goes to k × partPayload of the blob (every part but the last is full).
+            // The two cores decrypt alternate parts straight into it.
+            let job = PartReader(disk: disk, name: name, fd: fd, key: key, storeID: storeID, header: h,
+                                 chunks: Array(chunks[(count - parts)...]))
+            var blob = [UInt8](repeating: 0, count: parts * partPayload)
+            var last = 0
+            let failure: CheckpointError? = blob.withUnsafeMutableBytes { raw in
+                let out = SharedBuffer(raw)
+                let side = SecondThread { job.copy(parts: stride(from: 1, to: parts, by: 2), into: out) }
+                let mine = job.copy(parts: stride(from: 0, to: parts, by: 2), into: out)
+                let theirs = side.join()
+                for r in [mine, theirs] {
+                    switch r {
+                    case .failure(let e): return e
+                    case .success(let n?): last = n
+                    case .success(nil): break
+                    }
                 }
-                return .success((blob, h.snapshotID))
-            } catch {
-                return .failure(error)
+                return nil
             }
+            if let failure { return .failure(failure) }
+            blob.removeLast(partPayload - last)
+            return .success((blob, h.snapshotID))
         } catch {
             return .failure(CheckpointError("\(error)"))
         }
@@ -235,6 +253,78 @@ struct StoreCheckpoint {
             return (false, "ledger checkpoint: " + problems.joined(separator: "; ") + unusable)
         } catch {
             return (false, "ledger checkpoint malformed: \(error)" + unusable)
+        }
+    }
+}
+
+extension StoreCheckpoint {
+    /// A caller's buffer that two threads write, each to parts of its own.
+    /// `@unchecked Sendable`: `PartReader.copy` writes only the ranges of the parts it was given,
+    /// and the stride of parts given to each thread never overlap; the owner reads the buffer
+    /// only after joining both.
+    struct SharedBuffer: @unchecked Sendable {
+        let raw: UnsafeMutableRawBufferPointer
+        init(_ raw: UnsafeMutableRawBufferPointer) { self.raw = raw }
+    }
+
+    /// Reads and decrypts checkpoint parts into a blob. `@unchecked Sendable` because `Disk`
+    /// holds `any FileOperations`: both threads only `read` the open file `fd` (positioned
+    /// reads, no shared offset) and nothing else uses it until both are joined.
+    struct PartReader: @unchecked Sendable {
+        var disk: Disk
+        var name: String
+        var fd: Int32
+        var key: SymmetricKey
+        var storeID: [UInt8]
+        var header: Snapshot.Header
+        /// The checkpoint's chunks, in order: (offset, sealed length, nonce).
+        var chunks: [(offset: Int, length: Int, nonce: ArraySlice<UInt8>)]
+
+        /// Copies each of `parts` into `out` at its place; the length of the last part when it
+        /// is among them.
+        func copy(parts: StrideTo<Int>, into out: SharedBuffer) -> Result<Int?, CheckpointError> {
+            var lastLength: Int?
+            for k in parts {
+                do throws(CheckpointError) {
+                    let payload = try part(k)
+                    let isLast = k == chunks.count - 1
+                    guard isLast ? payload.count <= partPayload : payload.count == partPayload else {
+                        throw CheckpointError("part \(k) has \(payload.count) bytes")
+                    }
+                    payload.withUnsafeBytes { out.raw.baseAddress!.advanced(by: k * partPayload).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                    if isLast { lastLength = payload.count }
+                } catch {
+                    return .failure(error)
+                }
+            }
+            return .success(lastLength)
+        }
+
+        /// Part `k`: its chunk must authenticate and hold exactly that one part record.
+        private func part(_ k: Int) throws(CheckpointError) -> ArraySlice<UInt8> {
+            let c = chunks[k]
+            let i = Int(header.count) - chunks.count + k
+            let sealed: [UInt8]
+            do { sealed = try disk.run(name) { try disk.ops.read(fd, count: c.length, at: c.offset) } } catch {
+                throw CheckpointError("chunk \(i) cannot be read")
+            }
+            guard sealed.count == c.length,
+                  let plain = Primitives.open(sealed[...], nonce: c.nonce, key: key,
+                                              ad: Snapshot.ad(storeID, header.snapshotID, UInt32(i), header.count)) else {
+                throw CheckpointError("chunk \(i) does not authenticate")
+            }
+            do throws(FormatError) {
+                let range = try Buckets.contentRange(plain)
+                var r = ByteReader(plain, offset: range.lowerBound, end: range.upperBound)
+                guard try r.u8("type") == Record.checkpointType else { throw FormatError("not a checkpoint part") }
+                let index = try r.u32("part"), total = try r.u32("parts")
+                let payload = try r.take(try r.count("part", max: Record.maxCheckpointPart), "part")
+                guard r.remaining == 0 else { throw FormatError("more than one record") }
+                guard index == UInt32(k), total == UInt32(chunks.count) else { throw FormatError("part \(k) is out of place") }
+                return payload
+            } catch {
+                throw CheckpointError("chunk \(i): \(error)")
+            }
         }
     }
 }
