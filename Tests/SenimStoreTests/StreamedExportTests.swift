@@ -233,4 +233,57 @@ final class ReadRecorder: FileOperations, @unchecked Sendable {
             #expect(pieces.count == max(1, (n + SyncBundle.chunkSize - 1) / SyncBundle.chunkSize))
         }
     }
+
+    /// A store whose events change while an export walks them (`onWalk` runs before each walk).
+    final class ShiftingStore: SyncStore {
+        let inner: MemorySyncStore
+        var walks = 0
+        var onWalk: (Int) -> Void = { _ in }
+        init(_ inner: MemorySyncStore) { self.inner = inner }
+        func events() throws -> [Event] { try inner.events() }
+        func forEachEvent(matching: (EventID, Holdings.Bucket) -> Bool, _ body: (Event) throws -> Void) throws {
+            onWalk(walks)
+            walks += 1
+            try inner.forEachEvent(matching: matching, body)
+        }
+        func importEvents(_ events: [Event]) throws -> (new: Int, known: Int) { try inner.importEvents(events) }
+        func localValue(_ key: String) -> [UInt8]? { inner.localValue(key) }
+        func setLocalValue(_ key: String, _ value: [UInt8]?) throws { try inner.setLocalValue(key, value) }
+        var ledger: LedgerState { inner.ledger }
+        var role: Role { inner.role }
+        var point: String { inner.point }
+        var configuration: Configuration { inner.configuration }
+        func hasEvent(_ id: EventID) -> Bool { inner.hasEvent(id) }
+        func userEvents() throws -> [Event] { try inner.userEvents() }
+    }
+
+    @Test("Events that change between the export's walks refuse the bundle: nothing written, nothing recorded")
+    func changedBetweenWalks() throws {
+        let events = SyncWorld.generate(seed: 11, count: 400)
+        let contact = try #require(events.first { if case .contactLogged = $0.body { true } else { false } })
+        var changed = contact
+        if case .contactLogged(var c) = contact.body { c.note = "changed meanwhile"; changed.body = .contactLogged(c) }
+        let peers = SyncPeers([("a", "almaty-central", events), ("b", "temirtau", [])])
+        let shifting = ShiftingStore(peers.store("a"))
+        let engine = SyncEngine(store: shifting)
+        let cases: [(String, () -> Void)] = [
+            ("an event added", { peers.store("a").append([Event(id: EventID(high: 0xABCD, low: 1), at: contact.at, author: contact.author,
+                                                                device: contact.device, site: contact.site, body: contact.body)]) }),
+            ("an event's content changed, same count", { peers.store("a").append([changed]) }),
+        ]
+        for (label, change) in cases {
+            shifting.walks = 0
+            shifting.onWalk = { if $0 == 2 { change() } }   // before the walk that seals
+            var written = 0
+            #expect(throws: SyncError.self, "\(label)") {
+                _ = try engine.streamExport(to: "b", mode: .all, stream: { contents in try contents { written += $0.count } })
+            }
+            #expect(shifting.walks == 3, "\(label)")
+            #expect(try engine.peers().first { $0.name == "b" }?.bundlesSent == 0, "\(label)")
+        }
+        // Unchanged, the same engine exports and the peer opens it.
+        shifting.onWalk = { _ in }
+        let ok = try engine.export(to: "b", mode: .all)
+        #expect(try peers["b"].importBundle(ok.bytes).sequence == 1)
+    }
 }

@@ -11,12 +11,15 @@ func option(_ name: String) -> String? {
 
 let usage = """
     usage: senim-bench run [--scales 10000,100000,1000000] [--work DIR] [--saves N]
+           senim-bench curve [--events 10000,100000,1000000,10000000] [--work DIR]
+                                                  the scale curve: open, compaction, verify (time, peak memory) per scale of EVENTS
+           senim-bench curve-fixture|curve-open --events N --work DIR   one scale of the curve (child process)
            senim-bench core [--contacts N]        decode / fold / load micro figures
            senim-bench loader [--contacts N]      LedgerLoader alone (for profiling)
            senim-bench measure --contacts N --work DIR [--saves N]   one scale (child process)
            senim-bench projected --contacts N     open cost with LedgerLoader in the read path (child process)
-           senim-bench compact --contacts N --work DIR    compaction after 1 000 saves (child process)
-           senim-bench verify --contacts N --work DIR     verify (child process)
+           senim-bench compact --contacts N --work DIR    compaction after 1 000 saves (child process; --events N for a curve store)
+           senim-bench verify --contacts N --work DIR     verify (child process; --events N for a curve store)
            senim-bench report-cli|report-sqlite --contacts N --work DIR   the year report as a process
            senim-bench search100k                 prefix search over 100 000 clients (child process)
            senim-bench save --work DIR --contacts N [--saves N]      saves only (for strace -c)
@@ -36,11 +39,22 @@ do {
     case "projected":
         guard let n = Int(option("--contacts") ?? "") else { throw BenchError("projected needs --contacts") }
         try Projected.run(contacts: n, work: work)
+    case "curve":
+        let scales = (option("--events") ?? Curve.defaultScales.map(String.init).joined(separator: ","))
+            .split(separator: ",").compactMap { Int($0) }
+        try Curve.run(scales: scales, work: URL(fileURLWithPath: option("--work") ?? "/tmp/senim-scale"))
+    case "curve-fixture":
+        guard let n = Int(option("--events") ?? "") else { throw BenchError("curve-fixture needs --events") }
+        try Curve.fixture(events: n, work: work)
+    case "curve-open":
+        guard let n = Int(option("--events") ?? "") else { throw BenchError("curve-open needs --events") }
+        try Curve.open(events: n, work: work)
     case "compact":
-        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("compact needs --contacts") }
+        // A curve store is named by its events, a `run` store by its contacts: the same directory layout.
+        guard let n = Int(option("--contacts") ?? option("--events") ?? "") else { throw BenchError("compact needs --contacts") }
         try Processes.compact(contacts: n, work: work, journal: Int(option("--journal") ?? "") ?? 1_000)
     case "verify":
-        guard let n = Int(option("--contacts") ?? "") else { throw BenchError("verify needs --contacts") }
+        guard let n = Int(option("--contacts") ?? option("--events") ?? "") else { throw BenchError("verify needs --contacts") }
         try Processes.verify(contacts: n, work: work)
     case "report-cli":
         guard let n = Int(option("--contacts") ?? "") else { throw BenchError("report-cli needs --contacts") }
