@@ -1,4 +1,5 @@
 import Foundation
+import SenimCore
 
 /// Work for the second core: `side` runs on a thread of its own while the caller does its
 /// part, and `join` waits for its result. Used when opening from a ledger checkpoint (the
@@ -28,5 +29,13 @@ final class SecondThread<Result: Sendable>: @unchecked Sendable {
         defer { condition.unlock() }
         while result == nil { condition.wait() }
         return result!
+    }
+}
+
+extension Alongside {
+    /// `LedgerState(checkpoint:)`'s second part on a thread of its own (`SecondThread`).
+    static let secondThread = Alongside { work in
+        let thread = SecondThread { work() }
+        return { thread.join() }
     }
 }

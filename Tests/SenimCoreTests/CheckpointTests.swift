@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SenimCore
 import SenimTestSupport
@@ -22,8 +23,39 @@ import SenimTestSupport
         return d
     }
 
-    static func restore(_ s: LedgerState) throws -> LedgerState {
-        try LedgerState(checkpoint: s.checkpoint(), catalogue: cat, points: points)
+    static func restore(_ s: LedgerState, alongside: Alongside = .inline) throws -> LedgerState {
+        try LedgerState(checkpoint: s.checkpoint(), catalogue: cat, points: points, alongside: alongside)
+    }
+
+    /// The contact rows on a thread of their own, as the store decodes them.
+    static let thread = Alongside { work in
+        let done = DispatchSemaphore(value: 0)
+        Thread { work(); done.signal() }.start()
+        return { done.wait() }
+    }
+
+    /// The rows decoded on another thread give the same state as on this one, and a damaged
+    /// checkpoint is refused the same way whichever part fails first.
+    @Test func theContactRowsOnASecondThreadGiveTheSameState() throws {
+        var g = SplitMix(seed: 77)
+        let all = LedgerState.fold(PerfLoaderTests.richEvents(800, &g), catalogue: Self.cat, points: Self.points)
+        let threaded = try Self.restore(all, alongside: Self.thread)
+        #expect(Self.more(threaded, all) == [])
+        #expect(threaded.checkpoint() == all.checkpoint())
+        let bytes = all.checkpoint()
+        for round in 0..<600 {
+            var b = bytes
+            b[Int(g.next() % UInt64(b.count))] ^= UInt8(1 << (round % 8))
+            let inline = Result { () throws(CheckpointError) in try LedgerState(checkpoint: b, catalogue: Self.cat, points: Self.points) }
+            let other = Result { () throws(CheckpointError) in
+                try LedgerState(checkpoint: b, catalogue: Self.cat, points: Self.points, alongside: Self.thread)
+            }
+            switch (inline, other) {
+            case (.success(let x), .success(let y)): #expect(x.checkpoint() == y.checkpoint())
+            case (.failure(let x), .failure(let y)): #expect(x == y)
+            default: Issue.record("round \(round): one way accepted what the other refused")
+            }
+        }
     }
 
     @Test(arguments: 0..<12)

@@ -14,11 +14,13 @@
 /// be exactly the current configuration's, or the checkpoint is refused: a fold under another
 /// catalogue would number them differently.
 ///
-///     u8 version = 2
+///     u8 version = 3
 ///     varint n · n × id                                 the contacts' event ids, as one column
+///     varint c                                          the number of clients
 ///     6 interners (sites, items, services, workers, contact types, outcomes):
 ///         varint configured count · varint n · n strings
-///     clients · contacts (n rows, without their ids) · item lines · services · notes · details · stock slots · movements ·
+///     u64 length · the n contact rows (without their ids) · item lines · services
+///     c clients · notes · details · stock slots · movements ·
 ///     discrepancies · transfers · referrals · users · user points · amendments · profiles · incidents ·
 ///     activities · pending receipts · pending referral events · event count · last key
 ///
@@ -27,7 +29,9 @@
 /// always gives the same bytes), embedded events `EventCodec` records. The contact ids come
 /// first, as fixed-width column a store finds without decoding anything else
 /// (`checkpointContactIDs`): it builds its id set from them on a second thread while this
-/// decodes the rest (version 1 interleaved them with the contact rows).
+/// decodes the rest. The contact rows come behind their length, so `init(checkpoint:)` hands
+/// them to a second thread of the caller's (`Alongside`) and decodes the clients and the rest
+/// meanwhile. (Version 1 interleaved ids and rows; version 2 had the rows after the clients.)
 public struct CheckpointError: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: String
     public init(_ reason: String) { self.reason = reason }
@@ -35,7 +39,7 @@ public struct CheckpointError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 extension LedgerState {
-    public static let checkpointVersion: UInt8 = 2
+    public static let checkpointVersion: UInt8 = 3
 
     /// The state as checkpoint bytes (deterministic: equal states give equal bytes).
     public func checkpoint() -> [UInt8] {
@@ -43,21 +47,18 @@ extension LedgerState {
         w.u8(Self.checkpointVersion)
         w.varint(UInt64(contacts.count))
         for c in contacts { Self.id(c.id, &w) }
+        w.varint(UInt64(clients.count))
         let fresh = Self.configuredCounts(self)
         for (k, interner) in interners.enumerated() {
             w.varint(UInt64(fresh[k]))
             w.varint(UInt64(interner.names.count))
             for n in interner.names { w.string(n) }
         }
-        // Clients.
-        w.varint(UInt64(clients.count))
-        for c in clients {
-            w.string(c.uic.code)
-            w.int(c.firstSeen); w.varint(UInt64(c.firstSite)); w.int(c.lastSeen &- c.firstSeen); w.int(Int64(c.contacts))
-            w.int(Int64(c.mergedInto ?? -1))
-        }
-        // Contacts (times as differences: contacts are in fold order; their ids are the column
-        // above), then their lines and services.
+        // The contact rows, their lines and services, behind their length (fixed 8 bytes, filled
+        // in after): a reader hands them to its second thread and reads on from the clients.
+        // Times are differences (contacts are in fold order); the ids are the column above.
+        let rowsAt = w.bytes.count
+        w.fixed64(0)
         var previous: Timestamp = 0
         for c in contacts {
             w.int(c.at &- previous); previous = c.at
@@ -68,6 +69,14 @@ extension LedgerState {
         for l in contactItems { w.varint(UInt64(l.item)); w.int(Int64(l.quantity)) }
         w.varint(UInt64(contactServices.count))
         for s in contactServices { w.varint(UInt64(s)) }
+        let rowsLength = UInt64(w.bytes.count - rowsAt - 8)
+        for k in 0..<8 { w.bytes[rowsAt + k] = UInt8(truncatingIfNeeded: rowsLength >> (8 * UInt64(k))) }
+        // Clients.
+        for c in clients {
+            w.string(c.uic.code)
+            w.int(c.firstSeen); w.varint(UInt64(c.firstSite)); w.int(c.lastSeen &- c.firstSeen); w.int(Int64(c.contacts))
+            w.int(Int64(c.mergedInto ?? -1))
+        }
         w.varint(UInt64(contactNotes.count))
         for k in contactNotes.keys.sorted() { w.varint(UInt64(k)); w.string(contactNotes[k]!) }
         w.varint(UInt64(contactDetails.count))
@@ -193,10 +202,11 @@ extension LedgerState {
     /// Reads a checkpoint back. `catalogue` and `points` must be the configuration the store
     /// folds under now. Throws (never traps) on anything that is not a checkpoint this version
     /// wrote for this configuration.
-    public init(checkpoint bytes: UnsafeRawBufferPointer, catalogue: Catalogue?, points: Points?) throws(CheckpointError) {
+    public init(checkpoint bytes: UnsafeRawBufferPointer, catalogue: Catalogue?, points: Points?,
+                alongside: Alongside = .inline) throws(CheckpointError) {
         var r = CheckpointReader(BinaryReader(bytes))
         do throws(CodecError) {
-            try self.init(reading: &r, catalogue: catalogue, points: points)
+            try self.init(reading: &r, catalogue: catalogue, points: points, alongside: alongside)
         } catch {
             throw CheckpointError("\(r.field): \(error)")
         }
@@ -220,16 +230,18 @@ extension LedgerState {
         return (r.offset, Int(n))
     }
 
-    public init(checkpoint bytes: [UInt8], catalogue: Catalogue?, points: Points?) throws(CheckpointError) {
+    public init(checkpoint bytes: [UInt8], catalogue: Catalogue?, points: Points?, alongside: Alongside = .inline) throws(CheckpointError) {
         let result: Result<LedgerState, CheckpointError> = bytes.withUnsafeBytes { raw in
-            do throws(CheckpointError) { return .success(try LedgerState(checkpoint: raw, catalogue: catalogue, points: points)) } catch {
+            do throws(CheckpointError) {
+                return .success(try LedgerState(checkpoint: raw, catalogue: catalogue, points: points, alongside: alongside))
+            } catch {
                 return .failure(error)
             }
         }
         self = try result.get()
     }
 
-    private init(reading r: inout CheckpointReader, catalogue: Catalogue?, points: Points?) throws(CodecError) {
+    private init(reading r: inout CheckpointReader, catalogue: Catalogue?, points: Points?, alongside: Alongside) throws(CodecError) {
         self.init(catalogue: catalogue, points: points)
         r.field = "version"
         let v = try r.r.u8()
@@ -238,6 +250,8 @@ extension LedgerState {
         let n = try r.count(minSize: 16)
         let contactIDs = r.r.offset
         r.r.offset += n * 16
+        r.field = "clients"
+        let nc = try r.count(minSize: 6)
         // Interners: the configured names must be this configuration's, exactly.
         let want = interners.map(\.names)
         var built: [Interner] = []
@@ -258,8 +272,98 @@ extension LedgerState {
         sites = built[0]; items = built[1]; services = built[2]; workers = built[3]; contactTypes = built[4]; outcomes = built[5]
         let siteCount = sites.names.count, itemCount = items.names.count
 
+        // The contact rows go to the caller's second thread (`Alongside`); this one reads the
+        // clients and everything after them meanwhile, and waits for the rows before returning.
+        r.field = "contact rows"
+        let rowsLength = try r.r.fixed64()
+        guard rowsLength <= UInt64(r.r.remaining) else { throw .truncated }
+        let rows = r.r.offset..<(r.r.offset + Int(rowsLength))
+        r.r.offset = rows.upperBound
+        let bounds = RowBounds(contacts: n, clients: nc, sites: siteCount, items: itemCount, services: services.names.count,
+                               workers: workers.names.count, types: contactTypes.names.count, outcomes: outcomes.names.count)
+        let input = SharedBytes(r.r.bytes)
+        let box = RowsBox()
+        let join = alongside.start { box.result = Self.contactRows(input, rows, ids: contactIDs, bounds) }
+        var failure: CodecError?
+        do throws(CodecError) { try readClientsAndRest(&r, contacts: n, clients: nc) } catch { failure = error }
+        join()
+        if let failure { throw failure }
+        switch box.result {
+        case .success(let c)?:
+            contacts = c.contacts; contactItems = c.items; contactServices = c.services
+        case .failure(let why)?:
+            r.fail(why.reason)
+        case nil:
+            r.fail("the contact rows were not read")
+        }
+        guard r.problem == nil else { return }
+        rebuildCodeIndex()
+    }
+    /// Bounds of the contact rows' indices (what the rows may point into).
+    struct RowBounds: Sendable {
+        var contacts, clients, sites, items, services, workers, types, outcomes: Int
+    }
+
+    /// The contact rows, their item lines and services, decoded from `rows` of `input` with the
+    /// ids of the column at `ids` — on the caller's second thread. Every index is checked
+    /// against `bounds`, every count against the bytes left; the rows must be exactly `rows`.
+    static func contactRows(_ input: SharedBytes, _ rows: Range<Int>, ids: Int, _ bounds: RowBounds)
+        -> Result<ContactColumns, CheckpointError> {
+        var r = CheckpointReader(BinaryReader(UnsafeRawBufferPointer(rebasing: input.raw[..<rows.upperBound]), offset: rows.lowerBound))
+        var out = ContactColumns()
+        do throws(CodecError) {
+            try readRows(&r, &out, ids: ids, bounds)
+        } catch {
+            return .failure(CheckpointError("\(r.field): \(error)"))
+        }
+        if let problem = r.problem { return .failure(CheckpointError(problem)) }
+        guard r.r.remaining == 0 else { return .failure(CheckpointError("contact rows: \(r.r.remaining) unexpected bytes")) }
+        return .success(out)
+    }
+
+    private static func readRows(_ r: inout CheckpointReader, _ out: inout ContactColumns, ids contactIDs: Int, _ b: RowBounds) throws(CodecError) {
+        let n = b.contacts, nc = b.clients, siteCount = b.sites, itemCount = b.items
+        let workerCount = b.workers, typeCount = b.types, outcomeCount = b.outcomes, serviceCount = b.services
+        r.field = "contacts"
+        // Each row takes at least 10 bytes: refuse a count the bytes cannot hold before reserving.
+        guard n <= r.r.remaining / 10 else { throw .tooLarge(field: r.field, size: n) }
+        out.contacts.reserveCapacity(n + max(1024, n / 8))
+        var at: Timestamp = 0
+        var itemsStart = 0, servicesStart = 0
+        for i in 0..<n {
+            let id = r.id(column: contactIDs, i)
+            at = at &+ (try r.r.int())
+            let client = try r.index(nc), site = try r.index(siteCount), worker = try r.index(workerCount), type = try r.index(typeCount)
+            let overdose = try r.r.int32("overdose")
+            let ic = try r.r.varint(), sc = try r.r.varint()
+            let detail = try r.r.u8()
+            guard overdose >= -1, Int(overdose) < outcomeCount, ic < 1 << 20, sc < 1 << 20, detail <= 1 else {
+                r.fail("contact \(out.contacts.count) is malformed"); return
+            }
+            out.contacts.append(ContactRecord(id: id, at: at, client: client, site: site, worker: worker, type: type, overdose: overdose,
+                                          itemsStart: Int32(truncatingIfNeeded: itemsStart), itemsCount: Int32(ic),
+                                          servicesStart: Int32(truncatingIfNeeded: servicesStart), servicesCount: Int32(sc),
+                                          hasDetail: detail == 1))
+            itemsStart += Int(ic); servicesStart += Int(sc)
+            guard itemsStart <= Int(Int32.max), servicesStart <= Int(Int32.max) else { r.fail("too many lines"); return }
+        }
+        r.field = "contact items"
+        let nl = try r.count(minSize: 2)
+        guard nl == itemsStart else { r.fail("\(nl) item lines, contacts name \(itemsStart)"); return }
+        out.items.reserveCapacity(nl + max(4096, nl / 8))
+        for _ in 0..<nl { out.items.append(ItemLine(item: try r.index(itemCount), quantity: try r.r.int32("quantity"))) }
+        r.field = "contact services"
+        let ns = try r.count(minSize: 1)
+        guard ns == servicesStart else { r.fail("\(ns) services, contacts name \(servicesStart)"); return }
+        out.services.reserveCapacity(ns + max(1024, ns / 8))
+        for _ in 0..<ns { out.services.append(try r.index(serviceCount)) }
+    }
+
+    /// The clients and every section after the contact rows (`init(reading:)` runs it while
+    /// the rows decode on the second thread).
+    private mutating func readClientsAndRest(_ r: inout CheckpointReader, contacts n: Int, clients nc: Int) throws(CodecError) {
+        let siteCount = sites.names.count, itemCount = items.names.count, workerCount = workers.names.count
         r.field = "clients"
-        let nc = try r.count(minSize: 6)
         // Room to grow: the first save after opening must not copy a million records.
         clients.reserveCapacity(nc + max(256, nc / 8))
         clientIndex.reserveCapacity(nc + max(256, nc / 8))
@@ -279,41 +383,6 @@ extension LedgerState {
             c.withUTF8 { clientBytes.insert(UnsafeRawBufferPointer($0), value: Int32(i)) }
         }
 
-        r.field = "contacts"
-        // Each row takes at least 10 bytes: refuse a count the bytes cannot hold before reserving.
-        guard n <= r.r.remaining / 10 else { throw .tooLarge(field: r.field, size: n) }
-        contacts.reserveCapacity(n + max(1024, n / 8))
-        var at: Timestamp = 0
-        var itemsStart = 0, servicesStart = 0
-        let workerCount = workers.names.count, typeCount = contactTypes.names.count, outcomeCount = outcomes.names.count
-        for i in 0..<n {
-            let id = r.id(column: contactIDs, i)
-            at = at &+ (try r.r.int())
-            let client = try r.index(nc), site = try r.index(siteCount), worker = try r.index(workerCount), type = try r.index(typeCount)
-            let overdose = try r.r.int32("overdose")
-            let ic = try r.r.varint(), sc = try r.r.varint()
-            let detail = try r.r.u8()
-            guard overdose >= -1, Int(overdose) < outcomeCount, ic < 1 << 20, sc < 1 << 20, detail <= 1 else {
-                r.fail("contact \(contacts.count) is malformed"); return
-            }
-            contacts.append(ContactRecord(id: id, at: at, client: client, site: site, worker: worker, type: type, overdose: overdose,
-                                          itemsStart: Int32(truncatingIfNeeded: itemsStart), itemsCount: Int32(ic),
-                                          servicesStart: Int32(truncatingIfNeeded: servicesStart), servicesCount: Int32(sc),
-                                          hasDetail: detail == 1))
-            itemsStart += Int(ic); servicesStart += Int(sc)
-            guard itemsStart <= Int(Int32.max), servicesStart <= Int(Int32.max) else { r.fail("too many lines"); return }
-        }
-        r.field = "contact items"
-        let nl = try r.count(minSize: 2)
-        guard nl == itemsStart else { r.fail("\(nl) item lines, contacts name \(itemsStart)"); return }
-        contactItems.reserveCapacity(nl + max(4096, nl / 8))
-        for _ in 0..<nl { contactItems.append(ItemLine(item: try r.index(itemCount), quantity: try r.r.int32("quantity"))) }
-        r.field = "contact services"
-        let ns = try r.count(minSize: 1)
-        guard ns == servicesStart else { r.fail("\(ns) services, contacts name \(servicesStart)"); return }
-        contactServices.reserveCapacity(ns + max(1024, ns / 8))
-        let serviceCount = services.names.count
-        for _ in 0..<ns { contactServices.append(try r.index(serviceCount)) }
         r.field = "contact notes"
         for _ in 0..<(try r.count(minSize: 2)) {
             let k = try r.index(n)
@@ -495,9 +564,42 @@ extension LedgerState {
         eventCount = Int(try r.r.varint() & 0xFFFF_FFFF_FFFF)
         if try r.r.u8() == 1 { last = (try r.r.int(), try r.id()) }
         guard r.r.remaining == 0 else { r.fail("\(r.r.remaining) unexpected bytes at the end"); return }
-        guard r.problem == nil else { return }
-        rebuildCodeIndex()
     }
+
+}
+
+/// How `LedgerState(checkpoint:)` runs its second part (the contact rows) beside the rest:
+/// `start` begins `work` and returns the function that waits for it. `.inline` runs it at once
+/// on the calling thread; the store passes one that uses its second core (SenimCore starts no
+/// thread of its own).
+public struct Alongside: Sendable {
+    let start: @Sendable (@escaping @Sendable () -> Void) -> @Sendable () -> Void
+    public init(start: @escaping @Sendable (@escaping @Sendable () -> Void) -> @Sendable () -> Void) { self.start = start }
+    public static let inline = Alongside { work in
+        work()
+        return {}
+    }
+}
+
+/// The contact rows decoded on the second thread.
+struct ContactColumns: Sendable {
+    var contacts: [ContactRecord] = []
+    var items: [ItemLine] = []
+    var services: [Int32] = []
+}
+
+/// The checkpoint bytes, read by both threads. `@unchecked Sendable`: nobody writes them, and
+/// `init(reading:)` waits for the second thread (`join`) on every path before its caller's
+/// buffer can go away.
+struct SharedBytes: @unchecked Sendable {
+    let raw: UnsafeRawBufferPointer
+    init(_ raw: UnsafeRawBufferPointer) { self.raw = raw }
+}
+
+/// Where the second thread leaves the rows. `@unchecked Sendable`: written once by the work
+/// before it returns, read only after `join`, which `Alongside` makes wait for it.
+final class RowsBox: @unchecked Sendable {
+    var result: Result<ContactColumns, CheckpointError>?
 }
 
 /// A bounded reader for checkpoints: counts are checked against the bytes left (each element

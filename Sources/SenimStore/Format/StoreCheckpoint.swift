@@ -96,14 +96,16 @@ struct StoreCheckpoint {
                 }
             }
             let column = try located.get()
-            // The id set (the contacts' id column, then the other events' ids) is built on the
-            // second core while this one decodes the ledger.
+            // The id set (the contacts' id column, then the other events' ids) is built on a
+            // second thread while this one decodes the ledger (which hands its contact rows to
+            // a third: both cores stay busy).
             let idColumns = [(ledgerStart + column.offset, column.count), (extraStart, extras)]
             let side = SecondThread { Self.idSet(blob, idColumns, capacity: Int(count)) }
             let decoded: Result<LedgerState, CheckpointError> = blob.withUnsafeBytes { raw in
                 do throws(CheckpointError) {
                     return .success(try LedgerState(checkpoint: UnsafeRawBufferPointer(rebasing: raw[ledgerStart...]),
-                                                    catalogue: configuration.catalogue, points: configuration.points))
+                                                    catalogue: configuration.catalogue, points: configuration.points,
+                                                    alongside: .secondThread))
                 } catch {
                     return .failure(error)
                 }
