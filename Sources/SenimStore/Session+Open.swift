@@ -366,14 +366,23 @@ extension Session {
     }
 
     /// Replays events a crash kept out of the journal; tells psychologists about notes access
-    /// (never grants: see Session+Notes.swift); compacts a very long journal.
+    /// (never grants: see Session+Notes.swift); compacts a very long journal, and a large store
+    /// that had to be folded event by event (no usable checkpoint, or a journal event the
+    /// checkpoint cannot take: back-dated, synced in, a correction), so that the next open
+    /// reads a checkpoint again.
     func afterOpen() throws {
         let missing = manifest.pending.compactMap { try? EventCodec.decode($0) }.filter { !ids.contains($0.id) }
         if !missing.isEmpty { try appendEvents(missing) }
         afterOpenNotes()
         migrateSyncIdentity()
-        if journalFrames > Self.autoCompactFrames {
-            do { try compactNow() } catch { notices.append(Message("store.notice.compactFailed", "\(error)")) }
+        let refolded = !openedFromCheckpoint && eventCount >= Self.checkpointAfterFoldEvents
+        if journalFrames > Self.autoCompactFrames || refolded {
+            do {
+                try compactNow()
+                if refolded { notices.append(Message("store.notice.checkpointWritten", String(eventCount))) }
+            } catch {
+                notices.append(Message("store.notice.compactFailed", "\(error)"))
+            }
         }
     }
 }

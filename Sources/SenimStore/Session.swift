@@ -19,6 +19,10 @@ public final class Session {
     public static let maxParameterSets = 4
     /// Opening compacts automatically when the journal has more frames than this.
     public static let autoCompactFrames = 20_000
+    /// A store of at least this many events that opened by folding every event (no usable
+    /// checkpoint) is compacted at once, so its next open reads a checkpoint: below it a fold
+    /// costs about as much as reading one (docs/performance.md).
+    public static let checkpointAfterFoldEvents = 20_000
     static let pointKey = "senim.point"
 
     public let configuration: Configuration

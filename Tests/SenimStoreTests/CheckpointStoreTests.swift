@@ -163,4 +163,54 @@ import Testing
         #expect(good.ledger.checkpoint() == s.ledger.checkpoint() && good.ids.count == s.ids.count && good.local == s.local)
         s.close()
     }
+
+    /// A large store that had to fold every event is compacted as it opens, so the next open
+    /// reads a checkpoint again: a store never compacted, and one whose journal holds a
+    /// back-dated entry. A small one is left as it is (its fold is as cheap as the checkpoint).
+    @Test func aLargeStoreThatFoldedIsCompactedAsItOpens() throws {
+        let dir = TestSupport.freshStore()
+        defer { TestSupport.cleanup(dir) }
+        let s = try TestSupport.open(dir)
+        let base = s.context().at - 200 * 86_400
+        let events = (0..<Session.checkpointAfterFoldEvents).map { TestSupport.contact(s, n: $0, at: base + Timestamp($0) * 30) }
+        _ = try s.bulkImport(events)
+        try s.finishBulkImport()
+        let live = s.ledger.checkpoint()
+        s.close()
+
+        // Never compacted: this open folds the journal, then compacts.
+        let t = try TestSupport.open(dir)
+        #expect(!t.openedFromCheckpoint && t.journalFrames == 0 && t.manifest.snapshotID != Manifest.none)
+        #expect(t.notices.contains { $0.key == "store.notice.checkpointWritten" })
+        #expect(t.ledger.checkpoint() == live ? true : false, "after the first open")
+        // A back-dated entry goes to the journal…
+        _ = try fill(t, from: 30_000, count: 2)
+        let late = t.ledger.checkpoint()
+        t.close()
+        // …so the next open folds everything again, and compacts again.
+        let u = try TestSupport.open(dir)
+        #expect(!u.openedFromCheckpoint && u.journalFrames == 0)
+        #expect(u.ledger.checkpoint() == late ? true : false, "after the back-dated entry")
+        u.close()
+        // Then it opens from the checkpoint, with nothing to say.
+        let w = try TestSupport.open(dir)
+        #expect(w.openedFromCheckpoint, "\(w.checkpointProblem ?? "")")
+        #expect(!w.notices.contains { $0.key == "store.notice.checkpointWritten" })
+        #expect(w.ledger.checkpoint() == late ? true : false, "from the checkpoint")
+        #expect(try w.ledger.checkpoint() == folded(w) ? true : false, "against a fold")
+        w.close()
+
+        // A small store with a back-dated entry keeps its journal.
+        let small = TestSupport.freshStore()
+        defer { TestSupport.cleanup(small) }
+        let a = try TestSupport.open(small)
+        _ = try fill(a, from: 0, count: 50)
+        try a.compact()
+        _ = try fill(a, from: 100, count: 2)
+        a.close()
+        let b = try TestSupport.open(small)
+        #expect(!b.openedFromCheckpoint && b.journalFrames > 0)
+        #expect(!b.notices.contains { $0.key == "store.notice.checkpointWritten" })
+        b.close()
+    }
 }
