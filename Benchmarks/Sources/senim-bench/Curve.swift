@@ -70,14 +70,14 @@ enum Curve {
                              Double(reported) / (Double(last - t0) / 1e9))); flushOut()
             }
         }
-        let seeded = Double(now() - t0) / 1e9
+        let seconds = Double(now() - t0) / 1e9
         let tc = try timed { try s.compact() }
         s.close()
         guard events == n else { throw BenchError("the generator gave \(events) events, not \(n): raise the contacts") }
         try version.write(to: marker(work, n), atomically: true, encoding: .utf8)
         Measure.emit("seed_events", Double(events))
-        Measure.emit("seed_s", seeded)
-        Measure.emit("seed_events_per_s", Double(events) / seeded)
+        Measure.emit("seed_s", seconds)
+        Measure.emit("seed_events_per_s", Double(events) / seconds)
         Measure.emit("seed_compact_s", tc.wall)
         Measure.emit("seed_rss_peak_mb", Double(memoryStatus().peak) / 1_048_576)
     }
