@@ -39,10 +39,13 @@ public enum TUIApp {
             "\(m.isLocked)|\(Clock.time(m.now, m.utcOffset))|\(m.unlock.retryAt.map { max(0, $0 - m.now) } ?? -1)|\(m.today)|"
                 + (m.busy.map { "\($0.frame)|\($0.done)/\($0.total)" } ?? "")
         }
+        // While a job runs the loop turns every 20 ms, so that the job's end shows at once (an
+        // unlock reaches the home screen up to 0.1 s sooner than with a 100 ms turn), but the
+        // spinner still steps ten times a second: an idle turn ticks only every 100 ms.
+        var lastSpin = DispatchTime.now().uptimeNanoseconds
         while !model.quitting {
             let visibleBefore = tickVisible(model)
-            // While a job runs the loop turns faster, so that its spinner, bar and the clock move.
-            let input = term.read(milliseconds: runner.isBusy ? 100 : 250)
+            let input = term.read(milliseconds: runner.isBusy ? 20 : 250)
             var msgs: [Msg] = []
             switch input {
             case .key(let k)?: msgs.append(.key(k))
@@ -55,8 +58,11 @@ public enum TUIApp {
                 }
             }
             let now = clock()
-            if now != lastTick || msgs.isEmpty {
+            let uptime = DispatchTime.now().uptimeNanoseconds
+            let spin = !runner.isBusy || uptime &- lastSpin >= 100_000_000
+            if now != lastTick || (msgs.isEmpty && spin) {
                 lastTick = now
+                lastSpin = uptime
                 msgs.insert(.tick(now), at: 0)
             }
             let before: (Effect, Model) -> Void = { effect, current in
