@@ -230,6 +230,15 @@ extension LedgerState {
         return (r.offset, Int(n))
     }
 
+    /// The id stored at `offset` of checkpoint bytes: two little-endian u64, high then low (the
+    /// layout of the contact-id column; the store's list of other ids uses it too). The caller
+    /// has checked that 16 bytes are there.
+    @inline(__always)
+    public static func checkpointID(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> EventID {
+        EventID(high: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+                low: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)))
+    }
+
     public init(checkpoint bytes: [UInt8], catalogue: Catalogue?, points: Points?, alongside: Alongside = .inline) throws(CheckpointError) {
         let result: Result<LedgerState, CheckpointError> = bytes.withUnsafeBytes { raw in
             do throws(CheckpointError) {
@@ -633,11 +642,7 @@ struct CheckpointReader {
 
     /// Id `i` of the column of ids at `offset` (its size was checked when it was passed over).
     @inline(__always)
-    func id(column offset: Int, _ i: Int) -> EventID {
-        let o = offset + 16 * i
-        return EventID(high: UInt64(littleEndian: r.bytes.loadUnaligned(fromByteOffset: o, as: UInt64.self)),
-                       low: UInt64(littleEndian: r.bytes.loadUnaligned(fromByteOffset: o + 8, as: UInt64.self)))
-    }
+    func id(column offset: Int, _ i: Int) -> EventID { LedgerState.checkpointID(r.bytes, at: offset + 16 * i) }
 
     mutating func optionalTime() throws(CodecError) -> Timestamp? {
         switch try r.u8() {

@@ -132,9 +132,7 @@ struct StoreCheckpoint {
         blob.withUnsafeBytes { raw in
             for (offset, count) in columns {
                 for i in 0..<count {
-                    let o = offset + 16 * i
-                    let id = EventID(high: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt64.self)),
-                                     low: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: o + 8, as: UInt64.self)))
+                    let id = LedgerState.checkpointID(raw, at: offset + 16 * i)
                     if !ids.insert(id) { repeated = true }
                     digest.add(id)
                 }
