@@ -178,6 +178,16 @@ import Testing
         let live = s.ledger.checkpoint()
         s.close()
 
+        // A read-only open folds too, but leaves every file as it was.
+        let files = ["keys", "journal", "snapshot"]
+        func contents() -> [Data?] { files.map { try? Data(contentsOf: dir.appendingPathComponent($0)) } }
+        let before = contents()
+        let reader = try Session.open(at: dir, user: "aigerim", passphrase: "correct horse", configuration: Self.config,
+                                      readOnly: true, derivation: TestSupport.derivation)
+        #expect(!reader.openedFromCheckpoint && !reader.notices.contains { $0.key == "store.notice.checkpointWritten" })
+        reader.close()
+        #expect(contents() == before, "a read-only open wrote")
+
         // Never compacted: this open folds the journal, then compacts.
         let t = try TestSupport.open(dir)
         #expect(!t.openedFromCheckpoint && t.journalFrames == 0 && t.manifest.snapshotID != Manifest.none)
